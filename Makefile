@@ -1,0 +1,37 @@
+# SwiftLeaf: `make test` is the project's test command (README, CI); `make qemu` boots the kernel.
+SWIFT ?= swift
+OUT := out
+
+# The portable modules, in dependency order: each must build for the host (swift build) and
+# with Embedded Swift for the bare-metal target, from the same sources.
+PORTABLE_MODULES := LeafCore LeafInterfaces LeafProxies
+EMBEDDED_FLAGS := -enable-experimental-feature Embedded -target x86_64-unknown-none-elf -wmo \
+	-parse-as-library -Osize -Xcc -mno-red-zone -Xcc -mcmodel=kernel -Xfrontend -disable-stack-protector \
+	-I Sources/CLeafGate/include -I $(OUT)/embedded
+
+.PHONY: test build unit-tests embedded bench clean
+
+test: build embedded unit-tests
+	@echo "make test: all checks passed"
+
+build:
+	$(SWIFT) build
+
+unit-tests:
+	$(SWIFT) test
+
+# Compiles every portable module with Embedded Swift for x86_64-unknown-none-elf.
+embedded:
+	@mkdir -p $(OUT)/embedded
+	@set -e; for m in $(PORTABLE_MODULES); do \
+		echo "embedded: $$m"; \
+		swiftc $(EMBEDDED_FLAGS) -module-name $$m -emit-module \
+			-emit-module-path $(OUT)/embedded/$$m.swiftmodule \
+			-c $$(find Sources/$$m -name '*.swift' | sort) -o $(OUT)/embedded/$$m.o; \
+	done
+
+bench:
+	$(SWIFT) run -c release leafbench
+
+clean:
+	rm -rf $(OUT) .build

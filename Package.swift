@@ -1,0 +1,83 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Domain code is unwound by continuations when it traps. Debug builds keep dynamic exclusivity
+// records on the stack that such an unwind would leave dangling, so code that runs inside
+// domains (and the kernel core that calls it) is built without them; static exclusivity
+// checking is unaffected.
+let domainCode: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+
+let package = Package(
+    name: "SwiftLeaf",
+    products: [
+        .library(name: "LeafCore", targets: ["LeafCore"]),
+        .executable(name: "verify", targets: ["verify"]),
+        .executable(name: "proxygen", targets: ["proxygen"]),
+        .executable(name: "leafbench", targets: ["leafbench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swiftlang/swift-syntax.git", from: "602.0.0"),
+    ],
+    targets: [
+        // The portable core: builds for the host and, with Embedded Swift, for the kernel image.
+        .target(name: "CLeafGate"),
+        .target(name: "LeafCore", dependencies: ["CLeafGate"], swiftSettings: domainCode),
+        .target(name: "LeafInterfaces", dependencies: ["LeafCore"], swiftSettings: domainCode),
+        .target(name: "LeafProxies", dependencies: ["LeafCore", "LeafInterfaces"], swiftSettings: domainCode),
+
+        // The host platform: trap capture by signals, host pages, cycle counter.
+        .target(name: "CLeafHost", dependencies: ["CLeafGate"]),
+        .target(name: "LeafHost", dependencies: ["LeafCore", "CLeafHost"], swiftSettings: domainCode),
+
+        // Specifications (executable state machines) and their proofs.
+        .target(name: "Specs", path: "Specs"),
+        .systemLibrary(name: "CZ3", pkgConfig: "z3", providers: [.apt(["libz3-dev"])]),
+        .executableTarget(
+            name: "verify",
+            dependencies: ["Specs", "CZ3", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Proofs"),
+
+        // The proxy generator and interface auditor.
+        .executableTarget(
+            name: "proxygen",
+            dependencies: [
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftParser", package: "swift-syntax"),
+            ]),
+
+        // Benchmarks: cycles per call, with allocation and retain/release counting.
+        .target(name: "CAllocCounter"),
+        .executableTarget(
+            name: "leafbench",
+            dependencies: ["LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies", "CAllocCounter", "CLeafHost"],
+            swiftSettings: domainCode),
+
+        // The abstraction function from LeafCore's tables to the specification's state: used by
+        // the refinement tests and by the kernel's runtime invariant monitor.
+        .target(name: "LeafAbstraction", dependencies: ["LeafCore", "Specs"], swiftSettings: domainCode),
+
+        .testTarget(
+            name: "SpecsTests",
+            dependencies: [
+                "Specs", "LeafAbstraction", "LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: domainCode),
+        .testTarget(
+            name: "ProxygenTests",
+            dependencies: [
+                "proxygen",
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftParser", package: "swift-syntax"),
+            ]),
+        .testTarget(
+            name: "LeafCoreTests",
+            dependencies: [
+                "LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: domainCode),
+    ]
+)

@@ -1,0 +1,1 @@
+print("verify: not yet implemented")

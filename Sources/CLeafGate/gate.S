@@ -1,0 +1,48 @@
+// leaf_gate_run / leaf_gate_resume: a setjmp/longjmp pair reduced to what a call gate needs.
+// No signal mask is saved (the host trap handler returns through sigreturn, which restores it),
+// so entering a protected call costs a handful of stores instead of a system call.
+    .text
+    .globl leaf_gate_run
+    .type leaf_gate_run, @function
+// int leaf_gate_run(leaf_continuation *k /*rdi*/, void (*body)(void *) /*rsi*/, void *ctx /*rdx*/)
+leaf_gate_run:
+    movq %rbx, 0(%rdi)
+    movq %rbp, 8(%rdi)
+    movq %r12, 16(%rdi)
+    movq %r13, 24(%rdi)
+    movq %r14, 32(%rdi)
+    movq %r15, 40(%rdi)
+    leaq 8(%rsp), %rax          // the caller's stack pointer after our return
+    movq %rax, 48(%rdi)
+    movq (%rsp), %rax           // our return address
+    movq %rax, 56(%rdi)
+    movq %rdx, %rdi
+    subq $8, %rsp               // keep the 16-byte alignment the ABI requires at a call
+    call *%rsi
+    addq $8, %rsp
+    xorl %eax, %eax
+    ret
+    .size leaf_gate_run, .-leaf_gate_run
+
+    .globl leaf_gate_resume
+    .type leaf_gate_resume, @function
+// void leaf_gate_resume(const leaf_continuation *k /*rdi*/, int code /*esi*/)
+leaf_gate_resume:
+    movq 0(%rdi), %rbx
+    movq 8(%rdi), %rbp
+    movq 16(%rdi), %r12
+    movq 24(%rdi), %r13
+    movq 32(%rdi), %r14
+    movq 40(%rdi), %r15
+    movq 48(%rdi), %rsp
+    movl %esi, %eax
+    jmpq *56(%rdi)
+    .size leaf_gate_resume, .-leaf_gate_resume
+
+    .data
+    .globl leaf_innermost_continuation
+    .p2align 3
+leaf_innermost_continuation:
+    .quad 0
+
+    .section .note.GNU-stack,"",@progbits

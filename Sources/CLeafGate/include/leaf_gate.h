@@ -1,0 +1,28 @@
+// The continuation of a cross-domain call: the registers a caller needs back when the callee
+// faults. Shared by the host (signal handlers) and the bare-metal kernel (exception handlers).
+#ifndef LEAF_GATE_H
+#define LEAF_GATE_H
+#include <stdint.h>
+
+typedef struct leaf_continuation {
+    uint64_t rbx, rbp, r12, r13, r14, r15, rsp, rip;
+} leaf_continuation;
+
+typedef void (*leaf_gate_body)(void *context);
+
+/// Saves the callee-saved registers in `k`, then runs `body(context)`.
+/// Returns 0 when `body` returns, or the code given to `leaf_gate_resume(k, code)` when the
+/// callee faulted and a trap handler resumed the continuation instead.
+int leaf_gate_run(leaf_continuation *k, leaf_gate_body body, void *context);
+
+/// Abandons the current stack and returns `code` (non-zero) from the `leaf_gate_run` that saved `k`.
+__attribute__((noreturn)) void leaf_gate_resume(const leaf_continuation *k, int code);
+
+/// The innermost continuation of the running thread, or NULL outside any cross-domain call.
+/// Trap handlers read it; the call gate writes it.
+extern leaf_continuation *leaf_innermost_continuation;
+
+static inline leaf_continuation *leaf_get_innermost(void) { return leaf_innermost_continuation; }
+static inline void leaf_set_innermost(leaf_continuation *k) { leaf_innermost_continuation = k; }
+
+#endif

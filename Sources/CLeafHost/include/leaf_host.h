@@ -1,0 +1,24 @@
+// Host platform services for LeafCore: trap capture and cycle counting.
+#ifndef LEAF_HOST_H
+#define LEAF_HOST_H
+#include <stdint.h>
+
+/// Installs handlers for SIGILL, SIGTRAP, SIGFPE, SIGSEGV and SIGBUS (on an alternate stack, so
+/// a stack overflow is caught too). A trap while a cross-domain call is in progress resumes that
+/// call's continuation; a trap outside any call restores the default action and re-raises.
+/// Returns 0, or -1 with errno set.
+int leaf_host_install_trap_handlers(void);
+
+/// Traps caught and turned into domain crashes since the handlers were installed.
+uint64_t leaf_host_traps_caught(void);
+
+/// The last signal number turned into a domain crash.
+int leaf_host_last_trap_signal(void);
+
+static inline uint64_t leaf_host_rdtsc(void) {
+    uint32_t lo, hi;
+    __asm__ __volatile__("lfence; rdtsc" : "=a"(lo), "=d"(hi) :: "memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+
+#endif

@@ -1,0 +1,54 @@
+// A trap inside a domain (a Swift runtime failure is `ud2`, hence SIGILL; a bad pointer is
+// SIGSEGV) must end the domain, not the process. The handler does not unwind by itself: it
+// rewrites the interrupted context so that, when the handler returns, the thread continues in
+// leaf_gate_resume with the innermost continuation. Returning through sigreturn restores the
+// signal mask, so the cheap continuation (no saved mask) is enough.
+#define _GNU_SOURCE
+#include "leaf_host.h"
+#include <leaf_gate.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ucontext.h>
+
+static uint64_t traps_caught;
+static int last_trap_signal;
+static const int trapped_signals[] = { SIGILL, SIGTRAP, SIGFPE, SIGSEGV, SIGBUS };
+
+static void on_trap(int sig, siginfo_t *info, void *raw_context) {
+    (void)info;
+    leaf_continuation *k = leaf_innermost_continuation;
+    if (k == NULL) {
+        // A fault in the kernel itself, or in the test harness: let it kill the process as usual.
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    ucontext_t *context = raw_context;
+    greg_t *regs = context->uc_mcontext.gregs;
+    traps_caught++;
+    last_trap_signal = sig;
+    regs[REG_RIP] = (greg_t)(uintptr_t)&leaf_gate_resume;
+    regs[REG_RDI] = (greg_t)(uintptr_t)k;
+    regs[REG_RSI] = 1;  // CallGate.faulted
+    // leaf_gate_resume loads its own stack pointer first; any mapped, aligned stack will do.
+    regs[REG_RSP] = (greg_t)((k->rsp - 256) & ~(uint64_t)15) - 8;
+}
+
+int leaf_host_install_trap_handlers(void) {
+    static char alternate_stack[64 * 1024];
+    stack_t ss = { .ss_sp = alternate_stack, .ss_size = sizeof alternate_stack, .ss_flags = 0 };
+    if (sigaltstack(&ss, NULL) != 0) return -1;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_sigaction = on_trap;
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&action.sa_mask);
+    for (unsigned i = 0; i < sizeof trapped_signals / sizeof trapped_signals[0]; i++) {
+        if (sigaction(trapped_signals[i], &action, NULL) != 0) return -1;
+    }
+    return 0;
+}
+
+uint64_t leaf_host_traps_caught(void) { return traps_caught; }
+int leaf_host_last_trap_signal(void) { return last_trap_signal; }

@@ -1,0 +1,3 @@
+// The abstraction function lands with the specification (issue 3).
+import LeafCore
+import Specs

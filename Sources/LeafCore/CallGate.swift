@@ -1,0 +1,169 @@
+import CLeafGate
+
+/// The steps of a cross-domain call, in the order a proxy performs them:
+///
+///     let frame = try CallGate.enter(callee)      // callee live? push a frame
+///     try CallGate.lend(x.id, in: frame)          // each `borrowing` RRef argument
+///     try CallGate.move(y.id, in: frame)          // each `consuming` RRef argument
+///     guard CallGate.invoke(frame, &args, body) else { throw .domainCrashed }
+///     CallGate.leave(frame)                       // pop, release borrows
+///     try CallGate.moveBack(result.id, from: callee)  // each returned RRef
+///
+/// `invoke` runs the body under a saved continuation; if the callee traps, the platform's trap
+/// handler resumes it, the callee is torn down, and `invoke` returns false with the frame popped.
+public enum CallGate {
+    /// Refuses a callee that is not live, then pushes a frame for a call from the current domain.
+    @inline(__always)
+    public static func enter(_ callee: DomainID) throws(RpcError) -> UnsafeMutablePointer<Frame> {
+        let k = kernelState
+        guard Int(callee.raw) < k.pointee.domainsInUse,
+              k.pointee.domains[Int(callee.raw)].state == .live else { throw .domainUnavailable }
+        let thread = k.pointee.currentThread
+        let depth = k.pointee.threads[Int(thread)].depth
+        guard depth < k.pointee.configuration.frameDepth else { throw .callDepthExceeded }
+        let frame = k.pointee.frame(thread, depth)
+        frame.pointee.caller = k.pointee.currentDomain
+        frame.pointee.callee = callee
+        frame.pointee.lentCount = 0
+        k.pointee.threads[Int(thread)].depth = depth + 1
+        return frame
+    }
+
+    /// Lends an object the caller may read to the callee for the duration of the call.
+    @inline(__always)
+    public static func lend(_ id: ObjectID, in frame: UnsafeMutablePointer<Frame>) throws(RpcError) {
+        guard frame.pointee.lentCount < Frame.maximumLent else { throw .invalidArgument }
+        let e: UnsafeMutablePointer<ObjectEntry>
+        do { e = try SharedHeap.readable(id) } catch { throw .ownershipViolation }
+        e.pointee.borrows += 1
+        frame.pointee.lent[frame.pointee.lentCount] = id
+        frame.pointee.lentCount += 1
+    }
+
+    /// Moves an object the caller owns to the callee.
+    @inline(__always)
+    public static func move(_ id: ObjectID, in frame: UnsafeMutablePointer<Frame>) throws(RpcError) {
+        do { try SharedHeap.transfer(id, from: frame.pointee.caller, to: frame.pointee.callee) }
+        catch { throw .ownershipViolation }
+    }
+
+    /// Moves a result the callee owns back to the caller (after `leave`), or refuses it.
+    @inline(__always)
+    public static func moveBack(_ id: ObjectID, from callee: DomainID) throws(RpcError) {
+        do { try SharedHeap.transfer(id, from: callee, to: kernelState.pointee.currentDomain) }
+        catch { throw .ownershipViolation }
+    }
+
+    /// Runs `body(&args)` in the callee. Returns true when it returned normally; false when the
+    /// callee trapped, in which case the callee is torn down and the frame already popped.
+    /// `body` captures nothing: everything it needs is in `args`, so no closure context is
+    /// allocated or reference-counted.
+    @inline(__always)
+    public static func invoke<Args: ~Copyable>(
+        _ frame: UnsafeMutablePointer<Frame>, _ args: inout Args,
+        _ body: @convention(c) (UnsafeMutableRawPointer?) -> Void
+    ) -> Bool {
+        let k = kernelState
+        let continuation = k.pointee.continuation(of: frame)
+        frame.pointee.outerContinuation = leaf_get_innermost()
+        leaf_set_innermost(continuation)
+        k.pointee.currentDomain = frame.pointee.callee
+        let code = leaf_gate_run(continuation, body, &args)
+        if code == 0 {
+            leaf_set_innermost(frame.pointee.outerContinuation)
+            k.pointee.currentDomain = frame.pointee.caller
+            return true
+        }
+        if code == CallGate.faulted { Kernel.unwindFault(innermost: frame) }
+        return false
+    }
+
+    /// Pops the frame of a call that returned, releasing what it lent.
+    @inline(__always)
+    public static func leave(_ frame: UnsafeMutablePointer<Frame>) {
+        let k = kernelState
+        Kernel.releaseLent(frame)
+        k.pointee.threads[Int(k.pointee.currentThread)].depth -= 1
+    }
+
+    /// The code a trap handler resumes the innermost continuation with.
+    public static let faulted: Int32 = 1
+    /// The code the kernel resumes an outer continuation with after unwinding a fault to it.
+    static let unwound: Int32 = 2
+}
+
+extension Kernel {
+    static func releaseLent(_ frame: UnsafeMutablePointer<Frame>) {
+        for i in 0..<frame.pointee.lentCount {
+            let id = frame.pointee.lent[i]
+            // A lent object may have been reclaimed meanwhile (its owner crashed): nothing to release.
+            let e = SharedHeap.entry(id.index)
+            if e.pointee.generation == id.generation && e.pointee.state != .free { e.pointee.borrows -= 1 }
+        }
+        frame.pointee.lentCount = 0
+    }
+
+    /// A domain called through `innermost` trapped. Unwinds this thread to the outermost call into
+    /// that domain (a re-entrant domain must not be returned into), tears it down, and returns to
+    /// that call's `invoke`, directly or by resuming its continuation.
+    static func unwindFault(innermost: UnsafeMutablePointer<Frame>) {
+        let k = kernelState
+        let crashed = innermost.pointee.callee
+        let thread = k.pointee.currentThread
+        let target = unwind(thread: thread, into: crashed)
+        leaf_set_innermost(k.pointee.frame(thread, target).pointee.outerContinuation)
+        k.pointee.currentDomain = k.pointee.frame(thread, target).pointee.caller
+        crash(crashed)
+        let frame = k.pointee.frame(thread, target)
+        if frame != innermost { leaf_gate_resume(k.pointee.continuation(of: frame), CallGate.unwound) }
+    }
+
+    /// Pops the thread's frames down to (and including) its outermost call into `domain`,
+    /// releasing their borrows; returns that frame's depth, or -1 if it has none.
+    @discardableResult
+    static func unwind(thread: UInt16, into domain: DomainID) -> Int {
+        let k = kernelState
+        let depth = k.pointee.threads[Int(thread)].depth
+        var target = -1
+        for d in 0..<depth where k.pointee.frame(thread, d).pointee.callee == domain { target = d; break }
+        guard target >= 0 else { return -1 }
+        var d = depth
+        while d > target { d -= 1; releaseLent(k.pointee.frame(thread, d)) }
+        k.pointee.threads[Int(thread)].depth = target
+        return target
+    }
+
+    /// Tears a domain down after a fault. Threads that are not running but are inside a call to
+    /// it are unwound too: they resume at that call with `domainCrashed` when next scheduled.
+    /// Threads whose home it was exit.
+    static func crash(_ domain: DomainID) {
+        let k = kernelState
+        for t in 0..<k.pointee.configuration.threadCapacity where UInt16(t) != k.pointee.currentThread {
+            let state = k.pointee.threads[t].state
+            guard state != .unused && state != .exited else { continue }
+            if k.pointee.threads[t].home == domain {
+                exitThread(UInt16(t))
+            } else {
+                let target = unwind(thread: UInt16(t), into: domain)
+                if target >= 0 { k.pointee.threads[t].pendingUnwind = target }
+            }
+        }
+        tearDown(domain, becoming: .crashed)
+    }
+
+    /// Runs `body` inside `domain` under a continuation, as a call from the current domain
+    /// (a domain's entry, or kernel work done on its behalf). A trap crashes the domain.
+    public static func run(in domain: DomainID, _ body: @escaping () -> Void) throws(RpcError) {
+        final class Box { let body: () -> Void; init(_ body: @escaping () -> Void) { self.body = body } }
+        struct Args { unowned(unsafe) let box: Box }
+        let box = Box(body)
+        var args = Args(box: box)
+        let frame = try CallGate.enter(domain)
+        let returned = CallGate.invoke(frame, &args) { raw in
+            raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self).pointee.box.body()
+        }
+        guard returned else { throw .domainCrashed }
+        CallGate.leave(frame)
+        withExtendedLifetime(box) {}
+    }
+}

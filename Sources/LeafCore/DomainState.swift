@@ -1,0 +1,78 @@
+public enum DomainState: UInt8, Sendable, CustomStringConvertible {
+    /// Slot never used.
+    case unused
+    case live
+    /// Trapped; torn down; calls fail until it is restarted.
+    case crashed
+    /// Torn down on request; can be restarted.
+    case stopped
+
+    public var isLive: Bool { self == .live }
+    public var description: String {
+        switch self {
+        case .unused: "unused"
+        case .live: "live"
+        case .crashed: "crashed"
+        case .stopped: "stopped"
+        }
+    }
+}
+
+/// A refused domain, thread or shared-heap operation.
+public enum KernelError: Error, Equatable, CustomStringConvertible, Sendable {
+    case noSuchDomain(DomainID)
+    case domainNotLive(DomainID, DomainState)
+    case domainAlreadyLive(DomainID)
+    case kernelDomain
+    /// The domain has frames on a thread's stack; it can only go away by crashing.
+    case domainInUse(DomainID)
+    case tooManyDomains
+    case noSuchThread(ThreadID)
+    case threadNotInState(ThreadID, ThreadState)
+    case tooManyThreads
+    case outOfMemory
+    case objectTableFull
+
+    public var description: String {
+        switch self {
+        case .noSuchDomain(let d): "no such domain: \(d)"
+        case .domainNotLive(let d, let s): "\(d) is not live (it is \(s))"
+        case .domainAlreadyLive(let d): "\(d) is already live; only a crashed or stopped domain can be restarted"
+        case .kernelDomain: "the kernel domain cannot be torn down or restarted"
+        case .domainInUse(let d): "\(d) has frames on a thread's stack and cannot be torn down now"
+        case .tooManyDomains: "the domain table is full"
+        case .noSuchThread(let t): "no such thread: \(t)"
+        case .threadNotInState(let t, let s): "\(t) is not \(s)"
+        case .tooManyThreads: "the thread table is full"
+        case .outOfMemory: "out of memory"
+        case .objectTableFull: "the shared-heap object table is full"
+        }
+    }
+}
+
+/// A refused access through a shared-heap reference.
+public enum AccessError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// The object was dropped or reclaimed since this reference was made.
+    case stale(ObjectID)
+    /// Another domain owns the object (or it is held inside a container).
+    case notOwner(ObjectID, owner: DomainID, accessor: DomainID)
+    /// The object is lent to a callee for the duration of a call and cannot change hands.
+    case borrowed(ObjectID)
+    /// The reference's static type does not match the object's layout.
+    case typeMismatch(ObjectID)
+    /// A container slot is out of range, empty or already full.
+    case badSlot(ObjectID, Int)
+    /// The container has no free slot.
+    case full(ObjectID)
+
+    public var description: String {
+        switch self {
+        case .stale(let o): "\(o) no longer exists (moved into a reclaimed domain or dropped)"
+        case .notOwner(let o, let owner, let accessor): "\(o) belongs to \(owner), not to \(accessor)"
+        case .borrowed(let o): "\(o) is lent to a callee and cannot be moved or dropped"
+        case .typeMismatch(let o): "\(o) is not of the reference's type"
+        case .badSlot(let o, let i): "slot \(i) of container \(o) is out of range or in the wrong state"
+        case .full(let o): "container \(o) is full"
+        }
+    }
+}

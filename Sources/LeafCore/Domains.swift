@@ -1,0 +1,141 @@
+/// What the kernel keeps about a domain off the call path: its name, the objects it exports
+/// (kept alive until teardown), and the entry that (re)creates them on start and restart.
+final class DomainRecord {
+    let name: String
+    var exports: [AnyObject] = []
+    var entry: (() -> Void)? = nil
+    init(name: String) { self.name = name }
+}
+
+nonisolated(unsafe) var domainRecords: [DomainRecord] = []
+
+extension Kernel {
+    /// A new live domain with an empty private heap.
+    public static func createDomain(name: String) throws(KernelError) -> DomainID {
+        let k = kernelState
+        var raw = 1
+        while raw < k.pointee.domainsInUse && k.pointee.domains[raw].state != .unused { raw += 1 }
+        guard raw < k.pointee.configuration.domainCapacity else { throw .tooManyDomains }
+        if raw == k.pointee.domainsInUse { k.pointee.domainsInUse += 1 }
+        k.pointee.domains[raw].state = .live
+        k.pointee.domains[raw].incarnation += 1
+        let record = DomainRecord(name: name)
+        if raw < domainRecords.count { domainRecords[raw] = record } else { domainRecords.append(record) }
+        return DomainID(UInt16(raw))
+    }
+
+    public static func state(of domain: DomainID) -> DomainState {
+        let k = kernelState
+        guard Int(domain.raw) < k.pointee.domainsInUse else { return .unused }
+        return k.pointee.domains[Int(domain.raw)].state
+    }
+
+    public static func name(of domain: DomainID) -> String {
+        Int(domain.raw) < domainRecords.count ? domainRecords[Int(domain.raw)].name : "?"
+    }
+
+    /// How many times the domain has been started (1 after creation, +1 per restart).
+    public static func incarnation(of domain: DomainID) -> UInt32 {
+        kernelState.pointee.domains[Int(domain.raw)].incarnation
+    }
+
+    /// Shared-heap objects the domain owns directly (elements of its containers not counted).
+    public static func objectsOwned(by domain: DomainID) -> Int {
+        kernelState.pointee.domains[Int(domain.raw)].objectsOwned
+    }
+
+    /// Pages of the domain's private heap.
+    public static func pages(of domain: DomainID) -> Int {
+        kernelState.pointee.domains[Int(domain.raw)].heap.pageCount
+    }
+
+    /// The number of domain slots ever used (IDs are 0 ..< domainSlotsInUse).
+    public static var domainSlotsInUse: Int { kernelState.pointee.domainsInUse }
+
+    /// Keeps `object` alive as long as the domain is live; teardown lets it go.
+    public static func export(_ object: AnyObject, from domain: DomainID) {
+        domainRecords[Int(domain.raw)].exports.append(object)
+    }
+
+    /// Sets the code that populates the domain, runs it now inside the domain, and runs it again
+    /// on every restart. A trap in it crashes the domain like any other.
+    public static func start(_ domain: DomainID, entry: @escaping () -> Void) throws(RpcError) {
+        domainRecords[Int(domain.raw)].entry = entry
+        try run(in: domain, entry)
+    }
+
+    /// Tears a live domain down on request: every object it owns (with the elements of its
+    /// containers) and every page of its private heap are reclaimed.
+    public static func tearDown(_ domain: DomainID) throws(KernelError) {
+        try checkLiveUserDomain(domain)
+        if hasFrames(domain) { throw .domainInUse(domain) }
+        tearDown(domain, becoming: .stopped)
+    }
+
+    /// Brings a crashed or stopped domain back with a fresh heap and re-runs its entry.
+    public static func restart(_ domain: DomainID) throws(KernelError) {
+        let k = kernelState
+        guard domain != .kernel else { throw .kernelDomain }
+        guard Int(domain.raw) < k.pointee.domainsInUse, k.pointee.domains[Int(domain.raw)].state != .unused else {
+            throw .noSuchDomain(domain)
+        }
+        guard !k.pointee.domains[Int(domain.raw)].state.isLive else { throw .domainAlreadyLive(domain) }
+        k.pointee.domains[Int(domain.raw)].state = .live
+        k.pointee.domains[Int(domain.raw)].incarnation += 1
+        if let entry = domainRecords[Int(domain.raw)].entry {
+            // A trap in the entry leaves the domain crashed again; the caller sees its state.
+            try? run(in: domain, entry)
+        }
+    }
+
+    static func checkLiveUserDomain(_ domain: DomainID) throws(KernelError) {
+        let k = kernelState
+        guard domain != .kernel else { throw .kernelDomain }
+        guard Int(domain.raw) < k.pointee.domainsInUse else { throw .noSuchDomain(domain) }
+        let state = k.pointee.domains[Int(domain.raw)].state
+        guard state.isLive else {
+            if state == .unused { throw .noSuchDomain(domain) }
+            throw .domainNotLive(domain, state)
+        }
+    }
+
+    /// Whether any thread has a frame calling into or out of the domain.
+    static func hasFrames(_ domain: DomainID) -> Bool {
+        let k = kernelState
+        for t in 0..<k.pointee.configuration.threadCapacity {
+            for d in 0..<k.pointee.threads[t].depth {
+                let f = k.pointee.frame(UInt16(t), d)
+                if f.pointee.callee == domain || f.pointee.caller == domain { return true }
+            }
+        }
+        return false
+    }
+
+    /// Teardown itself: one step that leaves nothing of the domain behind.
+    static func tearDown(_ domain: DomainID, becoming state: DomainState) {
+        let k = kernelState
+        k.pointee.domains[Int(domain.raw)].state = state
+        reclaimObjects(of: domain)
+        k.pointee.domains[Int(domain.raw)].heap.releaseAll(to: kernelPageSource.unsafelyUnwrapped)
+        // Dropped last: deinitializers that still hold references find them stale.
+        domainRecords[Int(domain.raw)].exports = []
+    }
+
+    /// Allocates from the current domain's private heap.
+    public static func allocatePrivate(size: Int, alignment: Int) -> UnsafeMutableRawPointer? {
+        let k = kernelState
+        return k.pointee.domains[Int(k.pointee.currentDomain.raw)].heap.allocate(
+            size: size, alignment: alignment, from: kernelPageSource.unsafelyUnwrapped)
+    }
+
+    /// Frees a block of the current domain's private heap. A block of another domain's heap is
+    /// refused (returns false) rather than corrupting that heap.
+    @discardableResult
+    public static func freePrivate(_ block: UnsafeMutableRawPointer) -> Bool {
+        let k = kernelState
+        let d = Int(k.pointee.currentDomain.raw)
+        guard k.pointee.domains[d].heap.owns(block) else { return false }
+        k.pointee.domains[d].heap.free(block, to: kernelPageSource.unsafelyUnwrapped)
+        return true
+    }
+}

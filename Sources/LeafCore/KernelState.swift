@@ -1,0 +1,77 @@
+import CLeafGate
+
+/// Sizes of the kernel's fixed tables, chosen at boot.
+public struct KernelConfiguration: Sendable {
+    public var objectCapacity: Int
+    public var domainCapacity: Int
+    public var threadCapacity: Int
+    public var frameDepth: Int
+    public init(objectCapacity: Int = 4096, domainCapacity: Int = 64, threadCapacity: Int = 16, frameDepth: Int = 32) {
+        self.objectCapacity = objectCapacity
+        self.domainCapacity = domainCapacity
+        self.threadCapacity = threadCapacity
+        self.frameDepth = frameDepth
+    }
+}
+
+/// Per-domain bookkeeping that the call path touches: plain values only, no references.
+struct DomainSlot: ~Copyable {
+    var state: DomainState = .unused
+    var incarnation: UInt32 = 0
+    var objectsOwned: Int = 0
+    var heap = SlabAllocator()
+}
+
+/// All of the kernel's mutable state, in fixed tables allocated at boot. It is reached through
+/// one raw pointer so that the call path does no reference counting and no lazy initialisation.
+struct KernelState: ~Copyable {
+    let configuration: KernelConfiguration
+    let objects: UnsafeMutablePointer<ObjectEntry>
+    var freeObjectHead: UInt32
+    var liveObjects = 0
+    let domains: UnsafeMutablePointer<DomainSlot>
+    var domainsInUse = 1
+    let threads: UnsafeMutablePointer<ThreadSlot>
+    let frames: UnsafeMutablePointer<Frame>
+    let continuations: UnsafeMutablePointer<leaf_continuation>
+    var currentThread: UInt16 = 0
+    var currentDomain: DomainID = .kernel
+    var runQueueHead: UInt16 = UInt16.max
+    var runQueueTail: UInt16 = UInt16.max
+    var sharedHeap = SlabAllocator()
+    var types: InlineArray<64, TypeDescriptor> = .init(repeating: TypeDescriptor(kind: .value, size: 0, alignment: 1, capacity: 0))
+    var typeCount = 0
+    unowned(unsafe) let pages: PageSource
+    /// Pages taken from `pages` and not yet returned, over every allocator.
+    var pagesInUse = 0
+
+    @inline(__always) func frame(_ thread: UInt16, _ depth: Int) -> UnsafeMutablePointer<Frame> {
+        frames + Int(thread) * configuration.frameDepth + depth
+    }
+
+    @inline(__always) func continuation(of frame: UnsafeMutablePointer<Frame>) -> UnsafeMutablePointer<leaf_continuation> {
+        continuations + (frame - frames)
+    }
+}
+
+/// Counts the pages that go through it, so that accounting can be checked against the source.
+final class CountingPageSource: PageSource {
+    let underlying: PageSource
+    init(_ underlying: PageSource) { self.underlying = underlying }
+    func allocatePages(_ count: Int) -> UnsafeMutableRawPointer? {
+        guard let base = underlying.allocatePages(count) else { return nil }
+        kernelState.pointee.pagesInUse += count
+        return base
+    }
+    func freePages(_ base: UnsafeMutableRawPointer, _ count: Int) {
+        kernelState.pointee.pagesInUse -= count
+        underlying.freePages(base, count)
+    }
+}
+
+nonisolated(unsafe) var kernelStatePointer: UnsafeMutablePointer<KernelState>? = nil
+nonisolated(unsafe) var kernelPageSource: CountingPageSource? = nil
+
+var kernelState: UnsafeMutablePointer<KernelState> {
+    @inline(__always) get { kernelStatePointer.unsafelyUnwrapped }
+}

@@ -1,0 +1,72 @@
+/// An owned reference to a value in the shared heap. It cannot be copied; passing it as a
+/// `consuming` argument of an interface method moves the object to the callee, passing it
+/// `borrowing` lends it for the duration of the call. Every access is checked against the
+/// object table: a reference that another domain owns, or whose object was dropped or
+/// reclaimed, is refused with an `AccessError`, never read.
+@frozen
+public struct RRef<T: BitwiseCopyable>: ~Copyable {
+    public let id: ObjectID
+
+    static var shape: TypeDescriptor {
+        TypeDescriptor(kind: .value, size: UInt32(MemoryLayout<T>.size),
+                       alignment: UInt32(MemoryLayout<T>.alignment), capacity: 0)
+    }
+
+    /// Allocates `value` in the shared heap, owned by the current domain.
+    public init(_ value: T) throws(KernelError) {
+        let (id, payload) = try SharedHeap.allocate(Self.shape)
+        payload.storeBytes(of: value, as: T.self)
+        self.id = id
+    }
+
+    /// Takes over an object by its ID (containers and generated proxies only).
+    @inlinable public init(_adopting id: ObjectID) { self.id = id }
+
+    /// Gives up the reference without dropping the object (containers and generated proxies only).
+    @inlinable public consuming func _relinquish() -> ObjectID {
+        let id = self.id
+        discard self
+        return id
+    }
+
+    /// Dropping the reference drops the object, if it is still the current domain's.
+    deinit {
+        if Kernel.isBooted { Kernel.noteDropRefused(try? SharedHeap.drop(id)) }
+    }
+
+    /// The value, if the current domain owns it (or a container holding it), or it is lent to it.
+    @inline(__always)
+    public func read() throws(AccessError) -> T {
+        let e = try SharedHeap.readable(id)
+        try SharedHeap.checkType(e, id, Self.shape)
+        return e.pointee.payload.unsafelyUnwrapped.load(as: T.self)
+    }
+
+    /// Replaces the value; only its owner may (a `borrowing` parameter cannot call this).
+    @inline(__always)
+    public mutating func write(_ value: T) throws(AccessError) {
+        let e = try SharedHeap.writable(id)
+        try SharedHeap.checkType(e, id, Self.shape)
+        e.pointee.payload.unsafelyUnwrapped.storeBytes(of: value, as: T.self)
+    }
+
+    /// Updates the value in place; only its owner may.
+    @inline(__always)
+    public mutating func update(_ body: (inout T) -> Void) throws(AccessError) {
+        let e = try SharedHeap.writable(id)
+        try SharedHeap.checkType(e, id, Self.shape)
+        body(&e.pointee.payload.unsafelyUnwrapped.assumingMemoryBound(to: T.self).pointee)
+    }
+}
+
+extension Kernel {
+    nonisolated(unsafe) static var dropsRefused = 0
+
+    /// Drops that a deinitializer could not carry out (a reference held outside its owner, or
+    /// to an object already reclaimed); the object is left with its owner.
+    public static var refusedDrops: Int { dropsRefused }
+
+    static func noteDropRefused(_ done: Void?) {
+        if done == nil { dropsRefused += 1 }
+    }
+}

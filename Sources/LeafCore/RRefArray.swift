@@ -1,0 +1,90 @@
+/// A fixed array of `N` slots in the shared heap, each empty or holding an `RRef<T>` object.
+/// Held elements belong to the array: they move with it across domains and are reclaimed with it.
+@frozen
+public struct RRefArray<T: BitwiseCopyable, let N: Int>: ~Copyable {
+    public let id: ObjectID
+
+    static var shape: TypeDescriptor {
+        TypeDescriptor(kind: .container, size: UInt32(ContainerLayout.payloadSize(capacity: N)),
+                       alignment: 8, capacity: UInt32(N))
+    }
+
+    /// An empty array owned by the current domain.
+    public init() throws(KernelError) {
+        let (id, payload) = try SharedHeap.allocate(Self.shape)
+        ContainerLayout(payload).initialize(capacity: N)
+        self.id = id
+    }
+
+    @inlinable public init(_adopting id: ObjectID) { self.id = id }
+
+    @inlinable public consuming func _relinquish() -> ObjectID {
+        let id = self.id
+        discard self
+        return id
+    }
+
+    deinit {
+        if Kernel.isBooted { Kernel.noteDropRefused(try? SharedHeap.drop(id)) }
+    }
+
+    public var capacity: Int { N }
+
+    func slots(write: Bool) throws(AccessError) -> ContainerLayout {
+        let e = write ? try SharedHeap.owned(id) : try SharedHeap.readable(id)
+        try SharedHeap.checkType(e, id, Self.shape)
+        return ContainerLayout(e.pointee.payload.unsafelyUnwrapped)
+    }
+
+    /// Throws why `put(_:at:)` would refuse slot `slot`, or returns when it would succeed.
+    public func checkPut(at slot: Int) throws(AccessError) {
+        let s = try slots(write: true)
+        guard slot >= 0 && slot < N && s[slot] == .none else { throw .badSlot(id, slot) }
+    }
+
+    /// Stores `element` in an empty slot. Returns nil when stored; when refused (slot out of
+    /// range or occupied, array or element not the current domain's) the element comes back
+    /// untouched, and `checkPut(at:)` says why.
+    public mutating func put(_ element: consuming RRef<T>, at slot: Int) -> RRef<T>? {
+        do throws(AccessError) {
+            try checkPut(at: slot)
+            try SharedHeap.put(element.id, into: id, slot: slot)
+        } catch {
+            return element
+        }
+        _ = element._relinquish()
+        return nil
+    }
+
+    /// Takes the element out of a slot; it becomes the current domain's.
+    public mutating func take(at slot: Int) throws(AccessError) -> RRef<T> {
+        _ = try slots(write: true)
+        return RRef(_adopting: try SharedHeap.take(from: id, slot: slot))
+    }
+
+    public func isOccupied(_ slot: Int) throws(AccessError) -> Bool {
+        let s = try slots(write: false)
+        guard slot >= 0 && slot < N else { throw .badSlot(id, slot) }
+        return s[slot] != .none
+    }
+
+    /// The value of the element in a slot.
+    public func read(at slot: Int) throws(AccessError) -> T {
+        let s = try slots(write: false)
+        guard slot >= 0 && slot < N && s[slot] != .none else { throw .badSlot(id, slot) }
+        let element = s[slot]
+        let e = SharedHeap.entry(element.index)
+        try SharedHeap.checkType(e, element, RRef<T>.shape)
+        return e.pointee.payload.unsafelyUnwrapped.load(as: T.self)
+    }
+
+    /// Replaces the value of the element in a slot.
+    public mutating func write(_ value: T, at slot: Int) throws(AccessError) {
+        let s = try slots(write: true)
+        guard slot >= 0 && slot < N && s[slot] != .none else { throw .badSlot(id, slot) }
+        let element = s[slot]
+        let e = SharedHeap.entry(element.index)
+        try SharedHeap.checkType(e, element, RRef<T>.shape)
+        e.pointee.payload.unsafelyUnwrapped.storeBytes(of: value, as: T.self)
+    }
+}

@@ -1,0 +1,72 @@
+/// A bounded FIFO of `RRef<T>` objects in the shared heap (a batch of packets or requests).
+/// Elements are held by the deque: they move with it and are reclaimed with it.
+@frozen
+public struct RRefDeque<T: BitwiseCopyable, let N: Int>: ~Copyable {
+    public let id: ObjectID
+
+    static var shape: TypeDescriptor {
+        TypeDescriptor(kind: .container, size: UInt32(ContainerLayout.payloadSize(capacity: N)),
+                       alignment: 8, capacity: UInt32(N))
+    }
+
+    /// An empty deque owned by the current domain.
+    public init() throws(KernelError) {
+        let (id, payload) = try SharedHeap.allocate(Self.shape)
+        ContainerLayout(payload).initialize(capacity: N)
+        self.id = id
+    }
+
+    @inlinable public init(_adopting id: ObjectID) { self.id = id }
+
+    @inlinable public consuming func _relinquish() -> ObjectID {
+        let id = self.id
+        discard self
+        return id
+    }
+
+    deinit {
+        if Kernel.isBooted { Kernel.noteDropRefused(try? SharedHeap.drop(id)) }
+    }
+
+    public var capacity: Int { N }
+
+    func slots(write: Bool) throws(AccessError) -> ContainerLayout {
+        let e = write ? try SharedHeap.owned(id) : try SharedHeap.readable(id)
+        try SharedHeap.checkType(e, id, Self.shape)
+        return ContainerLayout(e.pointee.payload.unsafelyUnwrapped)
+    }
+
+    public func count() throws(AccessError) -> Int { try slots(write: false).count }
+
+    /// Throws why `push(_:)` would refuse, or returns when it would succeed.
+    public func checkPush() throws(AccessError) {
+        let s = try slots(write: true)
+        guard s.count < N else { throw .full(id) }
+    }
+
+    /// Appends `element` at the back. Returns nil when appended; when refused (deque full,
+    /// deque or element not the current domain's) the element comes back untouched, and
+    /// `checkPush()` says why.
+    public mutating func push(_ element: consuming RRef<T>) -> RRef<T>? {
+        do throws(AccessError) {
+            try checkPush()
+            let s = try slots(write: true)
+            try SharedHeap.put(element.id, into: id, slot: (s.head + s.count) % N)
+            s.count += 1
+        } catch {
+            return element
+        }
+        _ = element._relinquish()
+        return nil
+    }
+
+    /// Removes the front element, or returns nil when the deque is empty.
+    public mutating func pop() throws(AccessError) -> RRef<T>? {
+        let s = try slots(write: true)
+        guard s.count > 0 else { return nil }
+        let element = try SharedHeap.take(from: id, slot: s.head)
+        s.head = (s.head + 1) % N
+        s.count -= 1
+        return RRef(_adopting: element)
+    }
+}

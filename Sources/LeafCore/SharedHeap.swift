@@ -1,0 +1,230 @@
+/// The shared heap: the object table, ownership checks and the ownership changes that RRefs,
+/// containers and the call gate make. Every rule of the ownership model is enforced here.
+enum SharedHeap {
+    @inline(__always) static func entry(_ index: UInt32) -> UnsafeMutablePointer<ObjectEntry> {
+        kernelState.pointee.objects + Int(index)
+    }
+
+    /// The entry of `id` if it still names the object it was made for.
+    @inline(__always) static func live(_ id: ObjectID) throws(AccessError) -> UnsafeMutablePointer<ObjectEntry> {
+        guard Int(id.index) < kernelState.pointee.configuration.objectCapacity else { throw .stale(id) }
+        let e = entry(id.index)
+        guard e.pointee.generation == id.generation, e.pointee.state != .free else { throw .stale(id) }
+        return e
+    }
+
+    static func typeID(_ descriptor: TypeDescriptor) -> TypeID {
+        let k = kernelState
+        for i in 0..<k.pointee.typeCount where k.pointee.types[i] == descriptor { return TypeID(UInt16(i)) }
+        precondition(k.pointee.typeCount < 64, "too many shared-heap types")
+        k.pointee.types[k.pointee.typeCount] = descriptor
+        k.pointee.typeCount += 1
+        return TypeID(UInt16(k.pointee.typeCount - 1))
+    }
+
+    static func descriptor(_ type: TypeID) -> TypeDescriptor { kernelState.pointee.types[Int(type.raw)] }
+
+    /// A new object owned by the current domain, its payload uninitialised.
+    static func allocate(_ descriptor: TypeDescriptor) throws(KernelError) -> (ObjectID, UnsafeMutableRawPointer) {
+        let k = kernelState
+        let index = k.pointee.freeObjectHead
+        guard index != UInt32.max else { throw .objectTableFull }
+        guard let payload = k.pointee.sharedHeap.allocate(
+            size: Int(descriptor.size), alignment: Int(descriptor.alignment), from: kernelPageSource.unsafelyUnwrapped)
+        else { throw .outOfMemory }
+        let e = entry(index)
+        k.pointee.freeObjectHead = e.pointee.nextFree
+        e.pointee.state = .owned
+        e.pointee.owner = k.pointee.currentDomain
+        e.pointee.borrows = 0
+        e.pointee.parent = UInt32.max
+        e.pointee.type = typeID(descriptor)
+        e.pointee.payload = payload
+        k.pointee.liveObjects += 1
+        k.pointee.domains[Int(k.pointee.currentDomain.raw)].objectsOwned += 1
+        return (ObjectID(index: index, generation: e.pointee.generation), payload)
+    }
+
+    /// The entry, if the current domain owns the object outright (it may write, move or drop it).
+    @inline(__always) static func owned(_ id: ObjectID) throws(AccessError) -> UnsafeMutablePointer<ObjectEntry> {
+        let e = try live(id)
+        let current = kernelState.pointee.currentDomain
+        guard e.pointee.state == .owned, e.pointee.owner == current else {
+            throw .notOwner(id, owner: e.pointee.state == .owned ? e.pointee.owner : rootOwner(e), accessor: current)
+        }
+        return e
+    }
+
+    /// The entry, if the current domain may read the object: it owns it or the container at the
+    /// root of its chain, or a frame on this thread lends that root to it.
+    @inline(__always) static func readable(_ id: ObjectID) throws(AccessError) -> UnsafeMutablePointer<ObjectEntry> {
+        let e = try live(id)
+        let current = kernelState.pointee.currentDomain
+        if e.pointee.state == .owned && e.pointee.owner == current { return e }
+        let (rootIndex, root) = self.root(e, index: id.index)
+        if root.pointee.state == .owned && root.pointee.owner == current { return e }
+        let rootID = ObjectID(index: rootIndex, generation: root.pointee.generation)
+        if root.pointee.borrows > 0 && isLent(rootID, to: current) { return e }
+        throw .notOwner(id, owner: root.pointee.owner, accessor: current)
+    }
+
+    /// The entry, if the current domain may write the object: it owns it or its root container.
+    @inline(__always) static func writable(_ id: ObjectID) throws(AccessError) -> UnsafeMutablePointer<ObjectEntry> {
+        let e = try live(id)
+        let current = kernelState.pointee.currentDomain
+        if e.pointee.state == .owned && e.pointee.owner == current { return e }
+        let root = self.root(e, index: id.index).1
+        guard root.pointee.state == .owned && root.pointee.owner == current else {
+            throw .notOwner(id, owner: root.pointee.owner, accessor: current)
+        }
+        return e
+    }
+
+    static func root(_ e: UnsafeMutablePointer<ObjectEntry>, index: UInt32) -> (UInt32, UnsafeMutablePointer<ObjectEntry>) {
+        var e = e
+        var index = index
+        while e.pointee.state == .held { index = e.pointee.parent; e = entry(index) }
+        return (index, e)
+    }
+
+    /// Checks that `id` is an object of the given shape.
+    @inline(__always) static func checkType(_ e: UnsafeMutablePointer<ObjectEntry>, _ id: ObjectID, _ shape: TypeDescriptor) throws(AccessError) {
+        guard descriptor(e.pointee.type) == shape else { throw .typeMismatch(id) }
+    }
+
+    static func isLent(_ id: ObjectID, to domain: DomainID) -> Bool {
+        let k = kernelState
+        let thread = k.pointee.currentThread
+        var depth = k.pointee.threads[Int(thread)].depth
+        while depth > 0 {
+            depth -= 1
+            let f = k.pointee.frame(thread, depth)
+            if f.pointee.callee == domain {
+                for i in 0..<f.pointee.lentCount where f.pointee.lent[i] == id { return true }
+            }
+        }
+        return false
+    }
+
+    /// The domain at the root of a chain of containers.
+    static func rootOwner(_ e: UnsafeMutablePointer<ObjectEntry>) -> DomainID {
+        root(e, index: 0).1.pointee.owner
+    }
+
+    /// Drops an object the current domain owns, with everything it holds.
+    static func drop(_ id: ObjectID) throws(AccessError) {
+        let e = try owned(id)
+        guard e.pointee.borrows == 0 else { throw .borrowed(id) }
+        reclaim(id.index)
+    }
+
+    /// Frees an object and, recursively, the elements it holds.
+    static func reclaim(_ index: UInt32) {
+        let k = kernelState
+        let e = entry(index)
+        if descriptor(e.pointee.type).kind == .container {
+            let slots = ContainerLayout(e.pointee.payload.unsafelyUnwrapped)
+            for i in 0..<slots.capacity {
+                let element = slots[i]
+                if element != .none { reclaim(element.index) }
+            }
+        }
+        if e.pointee.state == .owned { k.pointee.domains[Int(e.pointee.owner.raw)].objectsOwned -= 1 }
+        k.pointee.sharedHeap.free(e.pointee.payload.unsafelyUnwrapped, to: kernelPageSource.unsafelyUnwrapped)
+        e.pointee.payload = nil
+        e.pointee.state = .free
+        e.pointee.borrows = 0
+        e.pointee.parent = UInt32.max
+        e.pointee.owner = .kernel
+        e.pointee.generation &+= 1
+        e.pointee.nextFree = k.pointee.freeObjectHead
+        k.pointee.freeObjectHead = index
+        k.pointee.liveObjects -= 1
+    }
+
+    /// Moves an object the current domain owns to `domain` (a `consuming` argument or result).
+    @inline(__always) static func transfer(_ id: ObjectID, from: DomainID, to: DomainID) throws(AccessError) {
+        let e = try live(id)
+        guard e.pointee.state == .owned, e.pointee.owner == from else {
+            throw .notOwner(id, owner: e.pointee.state == .owned ? e.pointee.owner : rootOwner(e), accessor: from)
+        }
+        guard e.pointee.borrows == 0 else { throw .borrowed(id) }
+        let domains = kernelState.pointee.domains
+        domains[Int(from.raw)].objectsOwned -= 1
+        domains[Int(to.raw)].objectsOwned += 1
+        e.pointee.owner = to
+    }
+
+    /// Puts an object the current domain owns into slot `slot` of a container it owns.
+    static func put(_ element: ObjectID, into container: ObjectID, slot: Int) throws(AccessError) {
+        let c = try owned(container)
+        let slots = ContainerLayout(c.pointee.payload.unsafelyUnwrapped)
+        guard slot >= 0 && slot < slots.capacity && slots[slot] == .none else { throw .badSlot(container, slot) }
+        let e = try owned(element)
+        guard e.pointee.borrows == 0 else { throw .borrowed(element) }
+        guard element != container else { throw .badSlot(container, slot) }
+        kernelState.pointee.domains[Int(e.pointee.owner.raw)].objectsOwned -= 1
+        e.pointee.state = .held
+        e.pointee.parent = container.index
+        slots[slot] = element
+    }
+
+    /// Takes the element in slot `slot` out of a container the current domain owns.
+    static func take(from container: ObjectID, slot: Int) throws(AccessError) -> ObjectID {
+        let c = try owned(container)
+        let slots = ContainerLayout(c.pointee.payload.unsafelyUnwrapped)
+        guard slot >= 0 && slot < slots.capacity && slots[slot] != .none else { throw .badSlot(container, slot) }
+        let element = slots[slot]
+        slots[slot] = .none
+        let e = entry(element.index)
+        e.pointee.state = .owned
+        e.pointee.parent = UInt32.max
+        e.pointee.owner = kernelState.pointee.currentDomain
+        kernelState.pointee.domains[Int(e.pointee.owner.raw)].objectsOwned += 1
+        return element
+    }
+}
+
+/// A container's payload: a small header and `capacity` element IDs (`.none` for empty slots).
+struct ContainerLayout {
+    static let headerSize = 16
+    let base: UnsafeMutableRawPointer
+    init(_ base: UnsafeMutableRawPointer) { self.base = base }
+
+    static func payloadSize(capacity: Int) -> Int { headerSize + capacity * MemoryLayout<ObjectID>.stride }
+
+    func initialize(capacity: Int) {
+        base.storeBytes(of: capacity, as: Int.self)
+        base.storeBytes(of: 0, toByteOffset: 8, as: UInt32.self)   // deque head
+        base.storeBytes(of: 0, toByteOffset: 12, as: UInt32.self)  // deque count
+        for i in 0..<capacity { self[i] = .none }
+    }
+
+    var capacity: Int { base.load(as: Int.self) }
+    var head: Int {
+        get { Int(base.load(fromByteOffset: 8, as: UInt32.self)) }
+        nonmutating set { base.storeBytes(of: UInt32(newValue), toByteOffset: 8, as: UInt32.self) }
+    }
+    var count: Int {
+        get { Int(base.load(fromByteOffset: 12, as: UInt32.self)) }
+        nonmutating set { base.storeBytes(of: UInt32(newValue), toByteOffset: 12, as: UInt32.self) }
+    }
+
+    subscript(slot: Int) -> ObjectID {
+        get { base.load(fromByteOffset: Self.headerSize + slot * MemoryLayout<ObjectID>.stride, as: ObjectID.self) }
+        nonmutating set {
+            base.storeBytes(of: newValue, toByteOffset: Self.headerSize + slot * MemoryLayout<ObjectID>.stride, as: ObjectID.self)
+        }
+    }
+}
+
+extension Kernel {
+    /// Reclaims every object the domain owns, with the elements of its containers.
+    static func reclaimObjects(of domain: DomainID) {
+        let k = kernelState
+        for i in 0..<k.pointee.configuration.objectCapacity {
+            let e = SharedHeap.entry(UInt32(i))
+            if e.pointee.state == .owned && e.pointee.owner == domain { SharedHeap.reclaim(UInt32(i)) }
+        }
+    }
+}

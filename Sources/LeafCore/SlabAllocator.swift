@@ -1,0 +1,142 @@
+/// A page-backed allocator: power-of-two size classes carved out of whole pages, and runs of
+/// pages for larger blocks. Every page it holds is on one list, so `releaseAll` returns exactly
+/// what it took. Domains' private heaps and the shared heap are both instances of it.
+public struct SlabAllocator: ~Copyable {
+    /// Header at the start of every page or page run this allocator holds.
+    @usableFromInline struct PageHeader {
+        var next: UnsafeMutablePointer<PageHeader>?
+        var previous: UnsafeMutablePointer<PageHeader>?
+        var pages: Int
+        /// Size class index for slab pages, -1 for a run holding one large block.
+        var sizeClass: Int
+        var blocksInUse: Int
+    }
+
+    static let headerSize = 64
+    static let minimumBlock = 16
+    static let sizeClasses = 8          // 16 ... 2048 bytes
+    static let largestSmallBlock = minimumBlock << (sizeClasses - 1)
+
+    private var pagesHead: UnsafeMutablePointer<PageHeader>? = nil
+    private var freeBlocks: InlineArray<8, UnsafeMutableRawPointer?> = .init(repeating: nil)
+    /// Pages currently held from the page source.
+    public private(set) var pageCount = 0
+    /// Blocks handed out and not yet freed.
+    public private(set) var blocksInUse = 0
+
+    public init() {}
+
+    private static func sizeClass(for size: Int) -> Int {
+        var cls = 0
+        var block = minimumBlock
+        while block < size { block <<= 1; cls += 1 }
+        return cls
+    }
+
+    /// A block of at least `size` bytes aligned to `alignment` (a power of two up to 4096).
+    public mutating func allocate(
+        size: Int, alignment: Int, from source: PageSource
+    ) -> UnsafeMutableRawPointer? {
+        let size = max(size, 1)
+        if size <= Self.largestSmallBlock && alignment <= Self.headerSize {
+            let cls = Self.sizeClass(for: max(size, alignment))
+            if freeBlocks[cls] == nil && !addSlabPage(sizeClass: cls, from: source) { return nil }
+            let block = freeBlocks[cls].unsafelyUnwrapped
+            freeBlocks[cls] = block.load(as: UnsafeMutableRawPointer?.self)
+            Self.header(of: block).pointee.blocksInUse += 1
+            blocksInUse += 1
+            return block
+        }
+        // A run: the block follows the header, or starts on the next page when it must be
+        // aligned beyond the header; `header(of:)` tells the two apart by page alignment.
+        let offset = alignment <= Self.headerSize ? Self.headerSize : pageSize
+        let pages = (offset + size + pageSize - 1) / pageSize
+        guard let header = takePages(pages, sizeClass: -1, from: source) else { return nil }
+        header.pointee.blocksInUse = 1
+        blocksInUse += 1
+        return UnsafeMutableRawPointer(header) + offset
+    }
+
+    public mutating func free(_ block: UnsafeMutableRawPointer, to source: PageSource) {
+        let header = Self.header(of: block)
+        blocksInUse -= 1
+        if header.pointee.sizeClass < 0 {
+            unlink(header)
+            pageCount -= header.pointee.pages
+            source.freePages(UnsafeMutableRawPointer(header), header.pointee.pages)
+            return
+        }
+        header.pointee.blocksInUse -= 1
+        let cls = header.pointee.sizeClass
+        block.storeBytes(of: freeBlocks[cls], as: UnsafeMutableRawPointer?.self)
+        freeBlocks[cls] = block
+    }
+
+    /// Returns every page to the source, whatever is still allocated in it.
+    public mutating func releaseAll(to source: PageSource) {
+        while let header = pagesHead {
+            pagesHead = header.pointee.next
+            let pages = header.pointee.pages
+            source.freePages(UnsafeMutableRawPointer(header), pages)
+        }
+        pageCount = 0
+        blocksInUse = 0
+        for cls in 0..<Self.sizeClasses { freeBlocks[cls] = nil }
+    }
+
+    /// Whether `block` lies in a page this allocator holds (a linear walk: for checks, not hot paths).
+    public func owns(_ block: UnsafeRawPointer) -> Bool {
+        var page = pagesHead
+        while let header = page {
+            let start = UnsafeRawPointer(header)
+            if block >= start && block < start + header.pointee.pages * pageSize { return true }
+            page = header.pointee.next
+        }
+        return false
+    }
+
+    @usableFromInline static func header(of block: UnsafeMutableRawPointer) -> UnsafeMutablePointer<PageHeader> {
+        let address = UInt(bitPattern: block)
+        let pageStart = address & ~UInt(pageSize - 1)
+        // Only page-aligned large blocks start on a page boundary; their header is the page before.
+        let headerAddress = pageStart == address ? pageStart - UInt(pageSize) : pageStart
+        return UnsafeMutablePointer(bitPattern: headerAddress).unsafelyUnwrapped
+    }
+
+    private mutating func addSlabPage(sizeClass cls: Int, from source: PageSource) -> Bool {
+        guard let header = takePages(1, sizeClass: cls, from: source) else { return false }
+        let blockSize = Self.minimumBlock << cls
+        let base = UnsafeMutableRawPointer(header)
+        var offset = pageSize - blockSize
+        // Thread the page's blocks onto the free list, lowest address first.
+        while offset >= Self.headerSize {
+            let block = base + offset
+            block.storeBytes(of: freeBlocks[cls], as: UnsafeMutableRawPointer?.self)
+            freeBlocks[cls] = block
+            offset -= blockSize
+        }
+        return true
+    }
+
+    private mutating func takePages(
+        _ pages: Int, sizeClass: Int, from source: PageSource
+    ) -> UnsafeMutablePointer<PageHeader>? {
+        guard let raw = source.allocatePages(pages) else { return nil }
+        let header = raw.bindMemory(to: PageHeader.self, capacity: 1)
+        header.initialize(to: PageHeader(
+            next: pagesHead, previous: nil, pages: pages, sizeClass: sizeClass, blocksInUse: 0))
+        pagesHead?.pointee.previous = header
+        pagesHead = header
+        pageCount += pages
+        return header
+    }
+
+    private mutating func unlink(_ header: UnsafeMutablePointer<PageHeader>) {
+        if let previous = header.pointee.previous {
+            previous.pointee.next = header.pointee.next
+        } else {
+            pagesHead = header.pointee.next
+        }
+        header.pointee.next?.pointee.previous = header.pointee.previous
+    }
+}

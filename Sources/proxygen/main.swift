@@ -1,0 +1,1 @@
+print("proxygen: not yet implemented")

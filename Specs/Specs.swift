@@ -1,0 +1,2 @@
+/// Placeholder until the specification lands.
+public enum Specs {}
