@@ -9,10 +9,16 @@ EMBEDDED_FLAGS := -enable-experimental-feature Embedded -target x86_64-unknown-n
 	-parse-as-library -Osize -Xcc -mno-red-zone -Xcc -mcmodel=kernel -Xfrontend -disable-stack-protector \
 	-I Sources/CLeafGate/include -I $(OUT)/embedded
 
+# Each component adds its checks to TEST_STEPS in its own makefile fragment.
+TEST_STEPS := build embedded unit-tests
+-include Proofs/verify.mk
+-include Sources/proxygen/proxygen.mk
+-include boot/kernel.mk
+
 .PHONY: test build unit-tests embedded bench clean
 
-test: build embedded unit-tests
-	@echo "make test: all checks passed"
+test: $(TEST_STEPS)
+	@echo "make test: all checks passed ($(TEST_STEPS))"
 
 build:
 	$(SWIFT) build

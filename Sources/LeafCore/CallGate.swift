@@ -68,7 +68,7 @@ public enum CallGate {
         frame.pointee.outerContinuation = leaf_get_innermost()
         leaf_set_innermost(continuation)
         k.pointee.currentDomain = frame.pointee.callee
-        let code = leaf_gate_run(continuation, body, &args)
+        let code = withUnsafeMutablePointer(to: &args) { leaf_gate_run(continuation, body, $0) }
         if code == 0 {
             leaf_set_innermost(frame.pointee.outerContinuation)
             k.pointee.currentDomain = frame.pointee.caller
