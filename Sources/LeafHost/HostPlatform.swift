@@ -27,3 +27,44 @@ public enum HostPlatform {
 
     @inline(__always) public static func cycles() -> UInt64 { leaf_host_rdtsc() }
 }
+
+extension HostPlatform {
+    nonisolated(unsafe) private static let kernelLock: UnsafeMutablePointer<pthread_mutex_t> = {
+        let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(lock, nil)
+        return lock
+    }()
+
+    /// What `withKernel` found when it shut the kernel down.
+    public struct ShutdownReport: Equatable, Sendable {
+        /// Pages and objects still accounted to someone after every domain was torn down.
+        public var pagesLeft: Int
+        public var objectsLeft: Int
+        /// Host pages never returned, the kernel's own tables included.
+        public var hostPagesLeaked: Int
+        public init(pagesLeft: Int, objectsLeft: Int, hostPagesLeaked: Int) {
+            self.pagesLeft = pagesLeft
+            self.objectsLeft = objectsLeft
+            self.hostPagesLeaked = hostPagesLeaked
+        }
+    }
+
+    /// Boots a kernel on fresh host pages, runs `body`, shuts the kernel down. The kernel is one
+    /// per process, so concurrent callers (Swift Testing runs tests in parallel) take turns.
+    public static func withKernel<R, E: Error>(
+        _ configuration: KernelConfiguration = KernelConfiguration(),
+        _ body: (HostPageSource) throws(E) -> R
+    ) throws(E) -> (R, ShutdownReport) {
+        pthread_mutex_lock(kernelLock)
+        defer { pthread_mutex_unlock(kernelLock) }
+        let pages = HostPageSource()
+        do { try boot(configuration: configuration, pages: pages) } catch { preconditionFailure("boot failed: \(error)") }
+        let result: R
+        do { result = try body(pages) } catch {
+            Kernel.shutdown()
+            throw error
+        }
+        let left = Kernel.shutdown()
+        return (result, ShutdownReport(pagesLeft: left.pages, objectsLeft: left.objects, hostPagesLeaked: pages.pagesOutstanding))
+    }
+}

@@ -1,0 +1,110 @@
+import LeafCore
+import LeafInterfaces
+import LeafProxies
+
+/// A Probe domain's implementation for the tests: it keeps what is moved to it, makes new
+/// objects on request, relays along routes through the other probes, and traps when told.
+final class TestProbe: Probe {
+    /// Proxies of every probe domain, by domain ID, for relaying.
+    let directory: ProbeDirectory
+    init(directory: ProbeDirectory) { self.directory = directory }
+
+    func ping() throws(RpcError) {}
+    func add(_ a: Int, _ b: Int) throws(RpcError) -> Int { a &+ b }
+
+    func keep(_ value: consuming RRef<Int>) throws(RpcError) -> Int {
+        guard let v = try? value.read() else { throw .invalidArgument }
+        _ = value._relinquish()   // stays owned by this domain until it is torn down
+        return v
+    }
+
+    func inspect(_ value: borrowing RRef<Int>) throws(RpcError) -> Int {
+        do { return try value.read() } catch { throw .invalidArgument }
+    }
+
+    func make(_ value: Int) throws(RpcError) -> RRef<Int> {
+        do { return try RRef(value) } catch { throw .invalidArgument }
+    }
+
+    func exchange(_ value: consuming RRef<Int>) throws(RpcError) -> RRef<Int> {
+        guard let v = try? value.read() else { throw .invalidArgument }
+        do { return try RRef(v &+ 1) } catch { throw .invalidArgument }
+    }
+
+    func batch(_ values: consuming RRefDeque<Int, 32>) throws(RpcError) -> RRefDeque<Int, 32> {
+        // Increment every element in place: pop, write, push back.
+        guard let n = try? values.count() else { throw .invalidArgument }
+        for _ in 0..<n {
+            guard var element = try? values.pop() else { throw .invalidArgument }
+            try? element.update { $0 &+= 1 }
+            if values.push(element) != nil { throw .invalidArgument }
+        }
+        return values
+    }
+
+    func relay(_ route: Route, _ hop: Int, _ value: borrowing RRef<Int>) throws(RpcError) -> Int {
+        if Int(route.trapAt) == hop { commit(route.trap) }
+        guard hop < Int(route.count) else { return try inspect(value) }
+        let next = DomainID(route.hops[hop])
+        guard let proxy = directory.proxies[next] else { throw .invalidArgument }
+        return try proxy.relay(route, hop + 1, value)
+    }
+
+    func trap(_ kind: TrapKind) throws(RpcError) { commit(kind) }
+}
+
+/// Commits the Swift trap `kind` (each is a `ud2` in the compiled code).
+@inline(never)
+func commit(_ kind: TrapKind) {
+    let zero = opaqueZero()
+    switch kind {
+    case .indexOutOfRange:
+        let array = [1, 2, 3]
+        _ = array[3 + zero]
+    case .nilUnwrap:
+        let missing: Int? = zero == 0 ? nil : 1
+        _ = missing!
+    case .overflow:
+        _ = Int.max + (1 + zero)
+    case .divisionByZero:
+        _ = 1 / zero
+    case .fatalError:
+        fatalError("probe asked to trap")
+    }
+}
+
+@inline(never) func opaqueZero() -> Int { ProcessInfoShim.zero }
+enum ProcessInfoShim { nonisolated(unsafe) static var zero = 0 }
+
+/// The probe domains of one test, with their proxies.
+final class ProbeDirectory {
+    var proxies: [DomainID: ProbeProxy] = [:]
+
+    /// A new live probe domain.
+    @discardableResult
+    func spawn(_ name: String = "probe") throws -> ProbeProxy {
+        let domain = try Kernel.createDomain(name: name)
+        let proxy = ProbeProxy(domain: domain, target: Placeholder.shared)
+        proxies[domain] = proxy
+        try Kernel.start(domain) { [unowned self] in
+            let impl = TestProbe(directory: self)
+            Kernel.export(impl, from: domain)
+            proxy.target = impl
+        }
+        return proxy
+    }
+}
+
+/// Stands in for a proxy's target before the domain's entry has run.
+final class Placeholder: Probe {
+    nonisolated(unsafe) static let shared = Placeholder()
+    func ping() throws(RpcError) { throw .domainUnavailable }
+    func add(_ a: Int, _ b: Int) throws(RpcError) -> Int { throw .domainUnavailable }
+    func keep(_ value: consuming RRef<Int>) throws(RpcError) -> Int { throw .domainUnavailable }
+    func inspect(_ value: borrowing RRef<Int>) throws(RpcError) -> Int { throw .domainUnavailable }
+    func make(_ value: Int) throws(RpcError) -> RRef<Int> { throw .domainUnavailable }
+    func exchange(_ value: consuming RRef<Int>) throws(RpcError) -> RRef<Int> { throw .domainUnavailable }
+    func batch(_ values: consuming RRefDeque<Int, 32>) throws(RpcError) -> RRefDeque<Int, 32> { throw .domainUnavailable }
+    func relay(_ route: Route, _ hop: Int, _ value: borrowing RRef<Int>) throws(RpcError) -> Int { throw .domainUnavailable }
+    func trap(_ kind: TrapKind) throws(RpcError) { throw .domainUnavailable }
+}
