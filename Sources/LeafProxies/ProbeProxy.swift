@@ -7,7 +7,9 @@ import LeafInterfaces
 /// arguments, so a call allocates nothing and retains nothing.
 public final class ProbeProxy: Probe {
     public let domain: DomainID
-    /// The domain's implementation; the domain's export list keeps it alive.
+    /// The domain's implementation; the domain's export list keeps it alive while the domain is
+    /// live, and only then may it be touched: every method reads it after `CallGate.enter`
+    /// succeeded, never before (after a teardown it dangles until a restart rebinds it).
     public unowned(unsafe) var target: any Probe
 
     public init(domain: DomainID, target: any Probe) {
@@ -17,8 +19,8 @@ public final class ProbeProxy: Probe {
 
     public func ping() throws(RpcError) {
         struct Args { unowned(unsafe) let target: any Probe; var error: RpcError? = nil }
-        var args = Args(target: target)
         let frame = try CallGate.enter(domain)
+        var args = Args(target: target)
         guard CallGate.invoke(frame, &args, { raw in
             let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
             do throws(RpcError) { try a.pointee.target.ping() } catch { a.pointee.error = error }
@@ -29,8 +31,8 @@ public final class ProbeProxy: Probe {
 
     public func add(_ x: Int, _ y: Int) throws(RpcError) -> Int {
         struct Args { unowned(unsafe) let target: any Probe; let x: Int; let y: Int; var result: Int = 0; var error: RpcError? = nil }
-        var args = Args(target: target, x: x, y: y)
         let frame = try CallGate.enter(domain)
+        var args = Args(target: target, x: x, y: y)
         guard CallGate.invoke(frame, &args, { raw in
             let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
             do throws(RpcError) { a.pointee.result = try a.pointee.target.add(a.pointee.x, a.pointee.y) } catch { a.pointee.error = error }
@@ -72,8 +74,8 @@ public final class ProbeProxy: Probe {
 
     public func make(_ value: Int) throws(RpcError) -> RRef<Int> {
         struct Args: ~Copyable { unowned(unsafe) let target: any Probe; let value: Int; var result: RRef<Int>? = nil; var error: RpcError? = nil }
-        var args = Args(target: target, value: value)
         let frame = try CallGate.enter(domain)
+        var args = Args(target: target, value: value)
         guard CallGate.invoke(frame, &args, { raw in
             let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
             do throws(RpcError) { a.pointee.result = try a.pointee.target.make(a.pointee.value) } catch { a.pointee.error = error }
@@ -135,8 +137,8 @@ public final class ProbeProxy: Probe {
 
     public func trap(_ kind: TrapKind) throws(RpcError) {
         struct Args { unowned(unsafe) let target: any Probe; let kind: TrapKind; var error: RpcError? = nil }
-        var args = Args(target: target, kind: kind)
         let frame = try CallGate.enter(domain)
+        var args = Args(target: target, kind: kind)
         guard CallGate.invoke(frame, &args, { raw in
             let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
             do throws(RpcError) { try a.pointee.target.trap(a.pointee.kind) } catch { a.pointee.error = error }

@@ -1,0 +1,124 @@
+import LeafCore
+import LeafHost
+import LeafInterfaces
+import LeafProxies
+import Testing
+
+@Suite struct DomainTests {
+    @Test func teardownReclaimsObjectsContainerElementsAndPages() throws {
+        let (_, report) = try HostPlatform.withKernel { _ in
+            let d = try Kernel.createDomain(name: "owner")
+            let pagesBefore = Kernel.pagesInUse
+            let objectsBefore = Kernel.liveObjects
+            try Kernel.run(in: d) {
+                for i in 0..<3 { _ = try! RRef(i)._relinquish() }
+                var deque = try! RRefDeque<Int, 4>()
+                for i in 0..<4 { _ = deque.push(try! RRef(i)) }
+                _ = deque._relinquish()
+                for size in [24, 200, 3000, 9000] { _ = Kernel.allocatePrivate(size: size, alignment: 16) }
+                _ = Kernel.allocatePrivate(size: 64, alignment: 4096)
+            }
+            #expect(Kernel.objectsOwned(by: d) == 4)       // 3 values and the deque; elements are held
+            #expect(Kernel.liveObjects == objectsBefore + 8)
+            #expect(Kernel.pages(of: d) > 0)
+            try Kernel.tearDown(d)
+            #expect(Kernel.liveObjects == objectsBefore)
+            #expect(Kernel.pages(of: d) == 0)
+            #expect(Kernel.objectsOwned(by: d) == 0)
+            // The shared heap keeps its slab pages for reuse; private pages all went back.
+            #expect(Kernel.pagesInUse == pagesBefore + Kernel.sharedHeapPages - 0 || Kernel.pagesInUse >= pagesBefore)
+            #expect(Kernel.pagesInUse == Kernel.sharedHeapPages + Kernel.pages(of: .kernel))
+        }
+        #expect(report == .init(pagesLeft: 0, objectsLeft: 0, hostPagesLeaked: 0))
+    }
+
+    @Test func containersMoveWithTheirElements() throws {
+        _ = try HostPlatform.withKernel { _ in
+            let probes = ProbeDirectory()
+            let p = try probes.spawn()
+            var batch = try RRefDeque<Int, 32>()
+            for i in 0..<32 { #expect(batch.push(try RRef(i)) == nil) }
+            var back = try p.batch(batch)
+            #expect(Kernel.objectsOwned(by: p.domain) == 0)
+            #expect(Kernel.objectsOwned(by: .kernel) == 1)
+            for i in 0..<32 { #expect(try back.pop()?.read() == i + 1) }
+        }
+    }
+
+    @Test func nestedCrashUnwindsToTheCallSiteOfTheCrashedDomainOnly() throws {
+        _ = try HostPlatform.withKernel { _ in
+            let probes = ProbeDirectory()
+            let a = try probes.spawn("a"), b = try probes.spawn("b"), c = try probes.spawn("c")
+            let value = try RRef(11)
+            // kernel → a → b → c, c traps: b's call into c fails; b turns that into its own
+            // answer (RpcError propagates as a thrown error), a and b stay live.
+            #expect(try a.relay(Route([b.domain, c.domain]), 0, value) == 11)
+            #expect(throws: RpcError.domainCrashed) {
+                try a.relay(Route([b.domain, c.domain], trapAt: 2), 0, value)
+            }
+            #expect(Kernel.state(of: a.domain) == .live)
+            #expect(Kernel.state(of: b.domain) == .live)
+            #expect(Kernel.state(of: c.domain) == .crashed)
+            #expect(Kernel.object(at: Int(value.id.index)).borrows == 0)
+            #expect(Kernel.frames(of: Kernel.currentThread).isEmpty)
+            #expect(try a.relay(Route([b.domain]), 0, value) == 11)
+        }
+    }
+
+    @Test func aReentrantCrashUnwindsToTheOutermostCallIntoTheDomain() throws {
+        _ = try HostPlatform.withKernel { _ in
+            let probes = ProbeDirectory()
+            let a = try probes.spawn("a"), b = try probes.spawn("b")
+            let value = try RRef(5)
+            // kernel → a → b → a, the inner a traps: returning into the outer a (dead) is not
+            // allowed, so the kernel's own call into a gets the crash; b survives.
+            #expect(throws: RpcError.domainCrashed) {
+                try a.relay(Route([b.domain, a.domain], trapAt: 2), 0, value)
+            }
+            #expect(Kernel.state(of: a.domain) == .crashed)
+            #expect(Kernel.state(of: b.domain) == .live)
+            #expect(Kernel.frames(of: Kernel.currentThread).isEmpty)
+            #expect(Kernel.object(at: Int(value.id.index)).borrows == 0)
+            try b.ping()
+        }
+    }
+
+    @Test func restartRebindsTheProxyToAFreshImplementation() throws {
+        _ = try HostPlatform.withKernel { _ in
+            let probes = ProbeDirectory()
+            let p = try probes.spawn()
+            let first = ObjectIdentifier(p.target)
+            #expect(throws: RpcError.domainCrashed) { try p.trap(.fatalError) }
+            try Kernel.restart(p.domain)
+            #expect(ObjectIdentifier(p.target) != first)
+            #expect(try p.add(1, 1) == 2)
+        }
+    }
+
+    @Test func aBorrowedObjectCannotBeMovedOrDroppedByTheBorrower() throws {
+        _ = try HostPlatform.withKernel { _ in
+            let d = try Kernel.createDomain(name: "borrower")
+            let value = try RRef(1)
+            let id = value.id
+            let frame = try CallGate.enter(d)
+            try CallGate.lend(id, in: frame)
+            #expect(Kernel.object(at: Int(id.index)).borrows == 1)
+            struct Args { let id: ObjectID; var readBack = 0; var moveRefused = false }
+            var args = Args(id: id)
+            #expect(CallGate.invoke(frame, &args) { raw in
+                let a = raw!.assumingMemoryBound(to: Args.self)
+                let lent = RRef<Int>(_adopting: a.pointee.id)
+                a.pointee.readBack = (try? lent.read()) ?? -1
+                var writable = RRef<Int>(_adopting: a.pointee.id)
+                a.pointee.moveRefused = (try? writable.write(2)) == nil
+                _ = writable._relinquish()
+                _ = lent._relinquish()
+            })
+            CallGate.leave(frame)
+            #expect(args.readBack == 1)
+            #expect(args.moveRefused)
+            #expect(Kernel.object(at: Int(id.index)).borrows == 0)
+            #expect(try value.read() == 1)
+        }
+    }
+}
