@@ -1,0 +1,30 @@
+/// Cell-by-cell choice between two states: `self` where `condition` fails, `other` where it holds.
+/// Used where a transition's effect depends on the state (a result that may or may not move).
+extension SpecState {
+    func choosing(_ condition: L.Truth, _ other: SpecState) -> SpecState {
+        func pick(_ a: [L.Value], _ b: [L.Value]) -> [L.Value] { a.indices.map { l.choose(condition, b[$0], a[$0]) } }
+        func pick(_ a: [L.Truth], _ b: [L.Truth]) -> [L.Truth] { a.indices.map { l.choose(condition, b[$0], a[$0]) } }
+        var s = self
+        s.objectStatus = pick(objectStatus, other.objectStatus)
+        s.owner = pick(owner, other.owner)
+        s.parent = pick(parent, other.parent)
+        s.borrows = pick(borrows, other.borrows)
+        s.isContainer = pick(isContainer, other.isContainer)
+        s.inside = pick(inside, other.inside)
+        s.domainStatus = pick(domainStatus, other.domainStatus)
+        s.objectsOwned = pick(objectsOwned, other.objectsOwned)
+        s.pagesOwned = pick(pagesOwned, other.pagesOwned)
+        s.pageOwner = pick(pageOwner, other.pageOwner)
+        s.threadStatus = pick(threadStatus, other.threadStatus)
+        s.home = pick(home, other.home)
+        s.depth = pick(depth, other.depth)
+        s.caller = pick(caller, other.caller)
+        s.callee = pick(callee, other.callee)
+        s.lent = pick(lent, other.lent)
+        s.runQueue = pick(runQueue, other.runQueue)
+        s.runQueueLength = l.choose(condition, other.runQueueLength, runQueueLength)
+        s.currentThread = l.choose(condition, other.currentThread, currentThread)
+        s.currentDomain = l.choose(condition, other.currentDomain, currentDomain)
+        return s
+    }
+}

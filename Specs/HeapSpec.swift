@@ -1,0 +1,95 @@
+/// The shared heap: alloc, drop, move, and putting objects into and taking them out of
+/// containers (nested ownership). Each transition is a guard (when it is allowed) and an update
+/// (the state after), like Hyperkernel's handlers; the caller is always the current domain.
+extension SpecState {
+    /// A new object (a container when `container` is 1), owned by the current domain.
+    func alloc(object o: L.Value, container: L.Value, mutant: Mutant) -> Step<L> {
+        let allowed = l.and(objectIs(o, .free), l.inRange(container, 2))
+        var s = self
+        let n = bounds.objects
+        s.objectStatus = store(objectStatus, o, c(ObjectStatus.owned.rawValue))
+        s.owner = store(owner, o, currentDomain)
+        s.parent = store(parent, o, c(Encoding.none))
+        s.borrows = store(borrows, o, c(0))
+        s.isContainer = store(isContainer, o, l.equal(container, 1))
+        for i in 0..<n {
+            for j in 0..<n {
+                s.inside[i * n + j] = l.choose(l.equal(o, i), l.equal(o, j), inside[i * n + j])
+            }
+        }
+        if mutant != .allocForgetsCount { s.objectsOwned = adjust(objectsOwned, currentDomain, by: 1) }
+        return Step(allowed: allowed, after: s)
+    }
+
+    /// Drops an object the current domain owns and is not lending, with everything it holds.
+    func drop(object o: L.Value, mutant: Mutant) -> Step<L> {
+        let allowed = l.and(owns(currentDomain, o), l.equal(select(borrows, o), 0))
+        let dies = (0..<bounds.objects).map { i in
+            mutant == .dropForgetsContainerElements ? l.equal(o, i) : isInside(i, o)
+        }
+        return Step(allowed: allowed, after: reclaiming(dies))
+    }
+
+    /// Hands an object the current domain owns, and is not lending, to live domain `d`.
+    func move(object o: L.Value, to d: L.Value, mutant: Mutant) -> Step<L> {
+        let allowed = l.all([owns(currentDomain, o), l.equal(select(borrows, o), 0), isLive(d)])
+        return Step(allowed: allowed, after: transferring(o, to: d, mutant: mutant))
+    }
+
+    /// The update of a move, shared with calls and returns that move objects.
+    func transferring(_ o: L.Value, to d: L.Value, mutant: Mutant = .none) -> SpecState {
+        var s = self
+        let from = select(owner, o)
+        if mutant != .moveSkipsOwnerUpdate { s.owner = store(owner, o, d) }
+        s.objectsOwned = adjust(adjust(objectsOwned, from, by: -1), d, by: 1)
+        return s
+    }
+
+    /// Puts object `e` into container `k`; both are the current domain's, and `e` is not lent.
+    /// `k` is owned outright, so it is not inside `e`: the nest stays acyclic.
+    func put(element e: L.Value, into k: L.Value, mutant: Mutant) -> Step<L> {
+        var allowed = l.all([
+            owns(currentDomain, k), select(isContainer, k),
+            owns(currentDomain, e), l.equal(select(borrows, e), 0),
+        ])
+        if mutant != .putSkipsSelfCheck { allowed = l.and(allowed, l.differ(e, k)) }
+        var s = self
+        let n = bounds.objects
+        s.objectStatus = store(objectStatus, e, c(ObjectStatus.held.rawValue))
+        s.owner = store(owner, e, c(Encoding.none))
+        s.parent = store(parent, e, k)
+        s.objectsOwned = adjust(objectsOwned, currentDomain, by: -1)
+        // Everything in e's nest is now also inside k (k is a root, so that is all it is inside).
+        for i in 0..<n {
+            let moves = isInside(i, e)
+            for j in 0..<n { s.inside[i * n + j] = l.or(inside[i * n + j], l.and(moves, l.equal(k, j))) }
+        }
+        return Step(allowed: allowed, after: s)
+    }
+
+    /// Takes element `e` out of the container holding it, which the current domain owns.
+    func take(element e: L.Value, mutant: Mutant) -> Step<L> {
+        let k = select(parent, e)
+        let allowed = l.and(objectIs(e, .held), owns(currentDomain, k))
+        var s = self
+        let n = bounds.objects
+        s.objectStatus = store(objectStatus, e, c(ObjectStatus.owned.rawValue))
+        s.owner = store(owner, e, currentDomain)
+        if mutant != .takeKeepsParent { s.parent = store(parent, e, c(Encoding.none)) }
+        s.objectsOwned = adjust(objectsOwned, currentDomain, by: 1)
+        // e's nest leaves every container outside e.
+        for i in 0..<n {
+            let moves = isInside(i, e)
+            for j in 0..<n {
+                s.inside[i * n + j] = l.and(inside[i * n + j], l.or(l.not(moves), isInside(j, e)))
+            }
+        }
+        return Step(allowed: allowed, after: s)
+    }
+}
+
+/// A transition applied to a state: whether it is allowed there, and the state after it.
+public struct Step<L: Logic> {
+    public let allowed: L.Truth
+    public let after: SpecState<L>
+}

@@ -1,0 +1,206 @@
+/// The invariants every reachable state satisfies; `verify` proves each is preserved by every
+/// transition and established at boot.
+public enum Invariant: Int, CaseIterable, Sendable {
+    case kernelAlwaysLive
+    case ownedObjectsHaveLiveOwners
+    case heldObjectsAreInContainers
+    case freeObjectsAreClean
+    case nestingFollowsParents
+    case nestingIsAcyclic
+    case everyObjectHasOneOwner
+    case deadDomainsOwnNothing
+    case objectCountsMatch
+    case pageCountsMatch
+    case borrowsCountLendingFrames
+    case framesOffStacksAreEmpty
+    case stacksNameLiveDomains
+    case stacksChainCallerToCallee
+    case currentDomainIsTopFrame
+    case runQueueHoldsReadyThreads
+    case oneRunningThread
+
+    public var name: String {
+        switch self {
+        case .kernelAlwaysLive: "kernel-always-live"
+        case .ownedObjectsHaveLiveOwners: "owned-objects-have-live-owners"
+        case .heldObjectsAreInContainers: "held-objects-are-in-containers"
+        case .freeObjectsAreClean: "free-objects-are-clean"
+        case .nestingFollowsParents: "nesting-follows-parents"
+        case .nestingIsAcyclic: "nesting-is-acyclic"
+        case .everyObjectHasOneOwner: "every-object-has-one-owner"
+        case .deadDomainsOwnNothing: "dead-domains-own-nothing"
+        case .objectCountsMatch: "object-counts-match"
+        case .pageCountsMatch: "page-counts-match"
+        case .borrowsCountLendingFrames: "borrows-count-lending-frames"
+        case .framesOffStacksAreEmpty: "frames-off-stacks-are-empty"
+        case .stacksNameLiveDomains: "stacks-name-live-domains"
+        case .stacksChainCallerToCallee: "stacks-chain-caller-to-callee"
+        case .currentDomainIsTopFrame: "current-domain-is-top-frame"
+        case .runQueueHoldsReadyThreads: "run-queue-holds-ready-threads"
+        case .oneRunningThread: "one-running-thread"
+        }
+    }
+
+    public var summary: String {
+        switch self {
+        case .kernelAlwaysLive: "domain states are valid and the kernel domain is live"
+        case .ownedObjectsHaveLiveOwners: "an owned object's owner is a live domain, and it has no parent"
+        case .heldObjectsAreInContainers: "a held object's parent is an allocated container, and it has no owner"
+        case .freeObjectsAreClean: "a free object has no owner, parent, borrows or nest"
+        case .nestingFollowsParents: "the ghost nesting relation is the closure of the parent links"
+        case .nestingIsAcyclic: "no container is (transitively) inside an element of its own"
+        case .everyObjectHasOneOwner: "every allocated object has exactly one owning domain at the root of its nest"
+        case .deadDomainsOwnNothing: "a domain that is not live owns no object and no page"
+        case .objectCountsMatch: "each domain's object count equals the objects it owns"
+        case .pageCountsMatch: "each domain's page count equals the pages it holds"
+        case .borrowsCountLendingFrames: "an object's borrow count equals the frames on stacks lending it"
+        case .framesOffStacksAreEmpty: "frames above a stack's top are empty; lent objects are allocated"
+        case .stacksNameLiveDomains: "live threads live in live domains and their frames name live domains"
+        case .stacksChainCallerToCallee: "each frame's caller is the previous frame's callee (the home for the first)"
+        case .currentDomainIsTopFrame: "the current domain is the running thread's top callee, or its home"
+        case .runQueueHoldsReadyThreads: "the run queue holds exactly the ready threads, each once"
+        case .oneRunningThread: "exactly one thread runs, the current one"
+        }
+    }
+
+    public var machine: Machine {
+        switch self {
+        case .kernelAlwaysLive, .deadDomainsOwnNothing: .domains
+        case .ownedObjectsHaveLiveOwners, .heldObjectsAreInContainers, .freeObjectsAreClean, .nestingFollowsParents,
+             .nestingIsAcyclic, .everyObjectHasOneOwner, .objectCountsMatch, .borrowsCountLendingFrames: .heap
+        case .pageCountsMatch: .pages
+        case .framesOffStacksAreEmpty, .stacksNameLiveDomains, .stacksChainCallerToCallee, .currentDomainIsTopFrame,
+             .runQueueHoldsReadyThreads, .oneRunningThread: .threads
+        }
+    }
+
+    public func holds<L: Logic>(in s: SpecState<L>) -> L.Truth { s.check(self) }
+}
+
+extension SpecState {
+    /// All the invariants together.
+    public var invariantsHold: L.Truth { l.all(Invariant.allCases.map { check($0) }) }
+
+    func check(_ invariant: Invariant) -> L.Truth {
+        let b = bounds, none = Encoding.none
+        let objects = 0..<b.objects, domains = 0..<b.domains, threads = 0..<b.threads, frames = 0..<b.frames
+        switch invariant {
+        case .kernelAlwaysLive:
+            return l.and(domainIs(0, .live), l.all(domains.map { l.inRange(domainStatus[$0], DomainStatus.allCases.count) }))
+
+        case .ownedObjectsHaveLiveOwners:
+            return l.all(objects.map { o in
+                l.implies(objectIs(o, .owned), l.and(isLive(owner[o]), l.equal(parent[o], none)))
+            })
+
+        case .heldObjectsAreInContainers:
+            return l.all(objects.map { o in
+                let p = parent[o]
+                return l.implies(objectIs(o, .held), l.all([
+                    l.inRange(p, b.objects), l.not(objectIs(p, .free)), select(isContainer, p), l.equal(owner[o], none),
+                ]))
+            })
+
+        case .freeObjectsAreClean:
+            return l.all(objects.map { o in
+                l.and(l.inRange(objectStatus[o], ObjectStatus.allCases.count),
+                      l.implies(objectIs(o, .free), l.all([
+                          l.equal(owner[o], none), l.equal(parent[o], none), l.equal(borrows[o], 0), l.not(isContainer[o]),
+                      ])))
+            })
+
+        case .nestingFollowsParents:
+            // i is inside j iff i is j (and allocated), or i is held and its parent is inside j.
+            return l.all(objects.flatMap { i in
+                objects.map { j in
+                    let viaParent = l.and(objectIs(i, .held), isInside(parent[i], j))
+                    let itself = i == j ? isAllocated(i) : l.truth(false)
+                    return l.same(isInside(i, j), l.or(itself, viaParent))
+                }
+            })
+
+        case .nestingIsAcyclic:
+            return l.all(objects.map { i in l.implies(objectIs(i, .held), l.not(isInside(parent[i], i))) })
+
+        case .everyObjectHasOneOwner:
+            return l.all(objects.map { i in
+                let roots = objects.map { j in l.and(isInside(i, j), objectIs(j, .owned)) }
+                var atMostOne: [L.Truth] = []
+                for j in objects { for k in objects where j < k { atMostOne.append(l.not(l.and(roots[j], roots[k]))) } }
+                return l.implies(isAllocated(i), l.and(l.any(roots), l.all(atMostOne)))
+            })
+
+        case .deadDomainsOwnNothing:
+            return l.all(domains.map { d in
+                l.implies(l.not(domainIs(d, .live)), l.all(
+                    objects.map { l.not(owns(c(d), $0)) } + pageOwner.map { l.differ($0, d) }
+                    + [l.equal(objectsOwned[d], 0), l.equal(pagesOwned[d], 0)]))
+            })
+
+        case .objectCountsMatch:
+            return l.all(domains.map { d in l.equal(objectsOwned[d], l.count(objects.map { owns(c(d), $0) })) })
+
+        case .pageCountsMatch:
+            let valid = pageOwner.map { p in l.or(l.equal(p, none), l.inRange(p, b.domains)) }
+            return l.all(valid + domains.map { d in l.equal(pagesOwned[d], l.count(pageOwner.map { l.equal($0, d) })) })
+
+        case .borrowsCountLendingFrames:
+            return l.all(objects.map { o in
+                let lenders = threads.flatMap { t in frames.map { f in l.and(isOnStack(t, f), l.equal(lent[frame(t, f)], o)) } }
+                return l.equal(borrows[o], l.count(lenders))
+            })
+
+        case .framesOffStacksAreEmpty:
+            return l.all(threads.flatMap { t in
+                frames.map { f in
+                    let k = frame(t, f)
+                    let lentAllocated = l.or(l.equal(lent[k], none), l.and(l.inRange(lent[k], b.objects), l.not(objectIs(lent[k], .free))))
+                    return l.choose(isOnStack(t, f), lentAllocated,
+                                    l.all([l.equal(caller[k], none), l.equal(callee[k], none), l.equal(lent[k], none)]))
+                }
+            })
+
+        case .stacksNameLiveDomains:
+            return l.all(threads.map { t in
+                l.choose(isActive(t),
+                         l.all([isLive(home[t])] + frames.map { f in
+                             l.implies(isOnStack(t, f), l.and(isLive(caller[frame(t, f)]), isLive(callee[frame(t, f)])))
+                         }),
+                         l.equal(depth[t], 0))
+            })
+
+        case .stacksChainCallerToCallee:
+            return l.all(threads.map { t in
+                var links = [l.atMost(c(0), depth[t]), l.atMost(depth[t], c(b.frames)),
+                             l.implies(isOnStack(t, 0), l.equal(caller[frame(t, 0)], home[t]))]
+                for f in frames.dropFirst() {
+                    links.append(l.implies(isOnStack(t, f), l.equal(caller[frame(t, f)], callee[frame(t, f - 1)])))
+                }
+                return l.all(links)
+            })
+
+        case .currentDomainIsTopFrame:
+            return l.all(threads.map { t in l.implies(isCurrent(t), l.equal(currentDomain, runningDomain(of: t))) })
+
+        case .runQueueHoldsReadyThreads:
+            let n = b.threads
+            var facts = [l.atMost(c(0), runQueueLength), l.atMost(runQueueLength, c(n))]
+            for i in 0..<n {
+                let queued = l.less(c(i), runQueueLength)
+                facts.append(l.choose(queued, threadIs(runQueue[i], .ready), l.equal(runQueue[i], none)))
+                for j in 0..<i { facts.append(l.implies(queued, l.differ(runQueue[i], runQueue[j]))) }
+            }
+            for t in threads {
+                facts.append(l.implies(threadIs(t, .ready),
+                                       l.any((0..<n).map { i in l.and(l.less(c(i), runQueueLength), l.equal(runQueue[i], t)) })))
+            }
+            return l.all(facts)
+
+        case .oneRunningThread:
+            return l.and(threadIs(currentThread, .running), l.all(threads.map { t in
+                l.and(l.inRange(threadStatus[t], ThreadStatus.allCases.count),
+                      l.implies(threadIs(t, .running), isCurrent(t)))
+            }))
+        }
+    }
+}

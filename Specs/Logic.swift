@@ -1,0 +1,71 @@
+/// The operations a specification is written in. Every spec is generic over it, so the same
+/// Swift code runs as the reference model (`Concrete`: Int and Bool) and, in `verify`, builds
+/// Z3 terms (integers and booleans) from which the proof obligations are made. There is no
+/// second copy of any transition for the prover.
+public protocol Logic {
+    /// An integer: an index into a table, a count, a state code, or `Encoding.none`.
+    associatedtype Value
+    /// A proposition.
+    associatedtype Truth
+
+    func constant(_ n: Int) -> Value
+    func truth(_ b: Bool) -> Truth
+    func equal(_ a: Value, _ b: Value) -> Truth
+    func less(_ a: Value, _ b: Value) -> Truth
+    func plus(_ a: Value, _ b: Value) -> Value
+    func minus(_ a: Value, _ b: Value) -> Value
+    func all(_ terms: [Truth]) -> Truth
+    func any(_ terms: [Truth]) -> Truth
+    func not(_ a: Truth) -> Truth
+    /// Both propositions are true or both are false.
+    func same(_ a: Truth, _ b: Truth) -> Truth
+    func choose(_ condition: Truth, _ then: Value, _ otherwise: Value) -> Value
+    func choose(_ condition: Truth, _ then: Truth, _ otherwise: Truth) -> Truth
+}
+
+extension Logic {
+    @inline(__always) public func and(_ a: Truth, _ b: Truth) -> Truth { all([a, b]) }
+    @inline(__always) public func or(_ a: Truth, _ b: Truth) -> Truth { any([a, b]) }
+    @inline(__always) public func implies(_ a: Truth, _ b: Truth) -> Truth { any([not(a), b]) }
+    @inline(__always) public func differ(_ a: Value, _ b: Value) -> Truth { not(equal(a, b)) }
+    @inline(__always) public func atMost(_ a: Value, _ b: Value) -> Truth { not(less(b, a)) }
+    @inline(__always) public func equal(_ a: Value, _ n: Int) -> Truth { equal(a, constant(n)) }
+    @inline(__always) public func differ(_ a: Value, _ n: Int) -> Truth { not(equal(a, constant(n))) }
+    @inline(__always) public func plus(_ a: Value, _ n: Int) -> Value { plus(a, constant(n)) }
+    @inline(__always) public func minus(_ a: Value, _ n: Int) -> Value { minus(a, constant(n)) }
+
+    /// 0 <= v < n: `v` names a row of a table with `n` rows.
+    public func inRange(_ v: Value, _ n: Int) -> Truth {
+        and(atMost(constant(0), v), less(v, constant(n)))
+    }
+
+    /// How many of the propositions hold (a sum over a fixed, small universe).
+    public func count(_ terms: [Truth]) -> Value {
+        var total = constant(0)
+        for t in terms { total = plus(total, choose(t, constant(1), constant(0))) }
+        return total
+    }
+}
+
+/// The logic in which a spec simply runs: integers and booleans.
+public struct Concrete: Logic {
+    public init() {}
+    public func constant(_ n: Int) -> Int { n }
+    public func truth(_ b: Bool) -> Bool { b }
+    public func equal(_ a: Int, _ b: Int) -> Bool { a == b }
+    public func less(_ a: Int, _ b: Int) -> Bool { a < b }
+    public func plus(_ a: Int, _ b: Int) -> Int { a + b }
+    public func minus(_ a: Int, _ b: Int) -> Int { a - b }
+    public func all(_ terms: [Bool]) -> Bool {
+        for t in terms where !t { return false }
+        return true
+    }
+    public func any(_ terms: [Bool]) -> Bool {
+        for t in terms where t { return true }
+        return false
+    }
+    public func not(_ a: Bool) -> Bool { !a }
+    public func same(_ a: Bool, _ b: Bool) -> Bool { a == b }
+    public func choose(_ condition: Bool, _ then: Int, _ otherwise: Int) -> Int { condition ? then : otherwise }
+    public func choose(_ condition: Bool, _ then: Bool, _ otherwise: Bool) -> Bool { condition ? then : otherwise }
+}

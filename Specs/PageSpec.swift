@@ -1,0 +1,20 @@
+/// Pages of the domains' private heaps: the current domain takes a free page or gives back one
+/// of its own; teardown reclaims them all (in `reclaimingDomain`).
+extension SpecState {
+    func allocPage(_ p: L.Value, mutant: Mutant) -> Step<L> {
+        let allowed = l.and(l.inRange(p, bounds.pages), l.equal(select(pageOwner, p), Encoding.none))
+        var s = self
+        s.pageOwner = store(pageOwner, p, currentDomain)
+        s.pagesOwned = adjust(pagesOwned, currentDomain, by: 1)
+        return Step(allowed: allowed, after: s)
+    }
+
+    func freePage(_ p: L.Value, mutant: Mutant) -> Step<L> {
+        let allowed = mutant == .freePageTwice ? l.inRange(p, bounds.pages)
+            : l.and(l.inRange(p, bounds.pages), l.equal(select(pageOwner, p), currentDomain))
+        var s = self
+        s.pageOwner = store(pageOwner, p, c(Encoding.none))
+        s.pagesOwned = adjust(pagesOwned, currentDomain, by: -1)
+        return Step(allowed: allowed, after: s)
+    }
+}

@@ -1,2 +1,0 @@
-/// Placeholder until the specification lands.
-public enum Specs {}

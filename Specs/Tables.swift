@@ -1,0 +1,126 @@
+/// Reading and writing table cells at a symbolic index, and the predicates every transition
+/// and invariant is phrased in. With a concrete logic these are plain lookups; with Z3 they
+/// unfold into if-then-else chains over the (small) universe.
+extension SpecState {
+    @inline(__always) var l: L { logic }
+    @inline(__always) func c(_ n: Int) -> L.Value { logic.constant(n) }
+
+    /// `table[i]`, or `none` when `i` is out of range.
+    public func select(_ table: [L.Value], _ i: L.Value) -> L.Value {
+        var result = c(Encoding.none)
+        for k in table.indices.reversed() { result = l.choose(l.equal(i, k), table[k], result) }
+        return result
+    }
+
+    /// `table[i]`, or false when `i` is out of range.
+    public func select(_ table: [L.Truth], _ i: L.Value) -> L.Truth {
+        var result = l.truth(false)
+        for k in table.indices.reversed() { result = l.choose(l.equal(i, k), table[k], result) }
+        return result
+    }
+
+    /// `table` with `table[i] = v`.
+    public func store(_ table: [L.Value], _ i: L.Value, _ v: L.Value) -> [L.Value] {
+        table.indices.map { l.choose(l.equal(i, $0), v, table[$0]) }
+    }
+
+    public func store(_ table: [L.Truth], _ i: L.Value, _ v: L.Truth) -> [L.Truth] {
+        table.indices.map { l.choose(l.equal(i, $0), v, table[$0]) }
+    }
+
+    /// `table[i] += delta` (negative to subtract).
+    func adjust(_ table: [L.Value], _ i: L.Value, by delta: Int) -> [L.Value] {
+        table.indices.map { l.choose(l.equal(i, $0), l.plus(table[$0], delta), table[$0]) }
+    }
+
+    // MARK: Objects
+
+    func objectIs(_ o: Int, _ s: ObjectStatus) -> L.Truth { l.equal(objectStatus[o], s.rawValue) }
+    func objectIs(_ o: L.Value, _ s: ObjectStatus) -> L.Truth {
+        l.and(l.inRange(o, bounds.objects), l.equal(select(objectStatus, o), s.rawValue))
+    }
+    func isAllocated(_ o: Int) -> L.Truth { l.not(objectIs(o, .free)) }
+
+    /// Object i is j or lies (transitively) in container j.
+    func isInside(_ i: Int, _ j: Int) -> L.Truth { inside[i * bounds.objects + j] }
+    func isInside(_ i: Int, _ j: L.Value) -> L.Truth {
+        l.any((0..<bounds.objects).map { l.and(l.equal(j, $0), isInside(i, $0)) })
+    }
+    func isInside(_ i: L.Value, _ j: Int) -> L.Truth {
+        l.any((0..<bounds.objects).map { l.and(l.equal(i, $0), isInside($0, j)) })
+    }
+
+    /// Domain `d` owns object `o` outright.
+    func owns(_ d: L.Value, _ o: Int) -> L.Truth { l.and(objectIs(o, .owned), l.equal(owner[o], d)) }
+    func owns(_ d: L.Value, _ o: L.Value) -> L.Truth {
+        l.any((0..<bounds.objects).map { l.and(l.equal(o, $0), owns(d, $0)) })
+    }
+
+    /// Domain `d` owns object i, or the container at the root of i's nest.
+    func ownsRootOf(_ d: L.Value, _ i: Int) -> L.Truth {
+        l.any((0..<bounds.objects).map { j in l.and(isInside(i, j), owns(d, j)) })
+    }
+
+    // MARK: Domains
+
+    func domainIs(_ d: Int, _ s: DomainStatus) -> L.Truth { l.equal(domainStatus[d], s.rawValue) }
+    func isLive(_ d: L.Value) -> L.Truth {
+        l.and(l.inRange(d, bounds.domains), l.equal(select(domainStatus, d), DomainStatus.live.rawValue))
+    }
+
+    // MARK: Threads and frames
+
+    @inline(__always) func frame(_ t: Int, _ f: Int) -> Int { t * bounds.frames + f }
+    func threadIs(_ t: Int, _ s: ThreadStatus) -> L.Truth { l.equal(threadStatus[t], s.rawValue) }
+    func threadIs(_ t: L.Value, _ s: ThreadStatus) -> L.Truth {
+        l.and(l.inRange(t, bounds.threads), l.equal(select(threadStatus, t), s.rawValue))
+    }
+    /// The thread exists and has not exited: ready, running or blocked.
+    func isActive(_ t: Int) -> L.Truth {
+        l.any([threadIs(t, .ready), threadIs(t, .running), threadIs(t, .blocked)])
+    }
+    /// Frame f of thread t is on its stack.
+    func isOnStack(_ t: Int, _ f: Int) -> L.Truth { l.less(c(f), depth[t]) }
+    func isCurrent(_ t: Int) -> L.Truth { l.equal(currentThread, t) }
+
+    /// The domain thread t runs in: the callee of its top frame, or its home.
+    func runningDomain(of t: Int) -> L.Value {
+        var d = home[t]
+        for f in 0..<bounds.frames { d = l.choose(l.equal(depth[t], f + 1), callee[frame(t, f)], d) }
+        return d
+    }
+
+    /// Some frame on the current thread lends object j to domain d.
+    func isLent(_ j: Int, to d: L.Value) -> L.Truth {
+        l.any((0..<bounds.threads).flatMap { t in
+            (0..<bounds.frames).map { f in
+                l.all([isCurrent(t), isOnStack(t, f), l.equal(callee[frame(t, f)], d), l.equal(lent[frame(t, f)], j)])
+            }
+        })
+    }
+
+    /// The current domain may read object `o`: it owns the root of o's nest, or that root is
+    /// lent to it by a frame of this thread (LeafCore's `SharedHeap.readable`).
+    func isReadable(_ o: L.Value) -> L.Truth {
+        let d = currentDomain
+        return l.any((0..<bounds.objects).map { i in
+            l.and(l.equal(o, i), l.any((0..<bounds.objects).map { j in
+                l.all([isInside(i, j), objectIs(j, .owned), l.or(l.equal(owner[j], d), isLent(j, to: d))])
+            }))
+        })
+    }
+
+    /// Some frame on some thread's stack calls into or out of domain `d`.
+    func hasFrames(_ d: L.Value) -> L.Truth {
+        l.any((0..<bounds.threads).flatMap { t in
+            (0..<bounds.frames).map { f in
+                l.and(isOnStack(t, f), l.or(l.equal(caller[frame(t, f)], d), l.equal(callee[frame(t, f)], d)))
+            }
+        })
+    }
+
+    /// Some thread that has not exited lives in domain `d`.
+    func hasThreadsLivingIn(_ d: L.Value) -> L.Truth {
+        l.any((0..<bounds.threads).map { t in l.and(isActive(t), l.equal(home[t], d)) })
+    }
+}
