@@ -1,0 +1,58 @@
+/// One violation of the interface rules, printed the way compilers print errors so editors and
+/// CI logs can jump to it: `file:line:column: error: message [rule]`.
+public struct Diagnostic: Equatable, Comparable, CustomStringConvertible, Sendable {
+    public let file: String
+    public let line: Int
+    public let column: Int
+    public let rule: Rule
+    public let message: String
+
+    public init(file: String, line: Int, column: Int, rule: Rule, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.rule = rule
+        self.message = message
+    }
+
+    public var description: String { "\(file):\(line):\(column): error: \(message) [\(rule.rawValue)]" }
+
+    /// Source order, so output is deterministic however the checks are ordered.
+    public static func < (a: Diagnostic, b: Diagnostic) -> Bool {
+        (a.file, a.line, a.column, a.rule.rawValue, a.message) < (b.file, b.line, b.column, b.rule.rawValue, b.message)
+    }
+}
+
+/// The rules an interface file is audited against. The raw value is the name printed in brackets.
+public enum Rule: String, CaseIterable, Sendable {
+    /// The file does not parse.
+    case syntaxError = "syntax-error"
+    /// A parameter or result type that cannot cross a domain boundary.
+    case nonExchangeable = "non-exchangeable"
+    /// An `inout` parameter: the callee would write into the caller's memory.
+    case inoutParameter = "inout-parameter"
+    /// An RRef parameter without `consuming` or `borrowing`.
+    case unmarkedOwnership = "unmarked-ownership"
+    /// A method that does not throw exactly `RpcError`.
+    case missingTypedThrows = "missing-typed-throws"
+    /// An `async` method.
+    case asyncMethod = "async-method"
+    /// A property requirement.
+    case property = "property"
+    /// A `static` or `class` requirement.
+    case staticMember = "static-member"
+    /// Two methods with the same name and argument labels.
+    case ambiguousOverload = "ambiguous-overload"
+    /// A name the generated proxy uses itself.
+    case reservedName = "reserved-name"
+    /// A generic method (the call body is a C function and cannot carry type parameters).
+    case genericMethod = "generic-method"
+    /// An initializer, subscript, associated type or other member that is not a method.
+    case unsupportedMember = "unsupported-member"
+    /// A protocol that is not class-bound, inherits another protocol, or is generic.
+    case notAnInterface = "not-an-interface"
+    /// An interface or exchanged type that LeafProxies (another module) cannot see.
+    case notPublic = "not-public"
+    /// Two declarations of the same interface or type name.
+    case duplicateName = "duplicate-name"
+}

@@ -1,0 +1,69 @@
+/// `proxygen --help`.
+enum HelpText {
+    static let text = """
+        USAGE: proxygen [--interfaces PATH]... [--output DIR]
+               proxygen --check [--interfaces PATH]... [--output DIR]
+               proxygen --audit FILE... [--interfaces PATH]...
+               proxygen --explain [FILE...] [--interfaces PATH]...
+               proxygen --help
+
+        Generates the cross-domain proxies of SwiftLeaf from its interfaces, and audits interfaces.
+
+        An interface is a public class-bound protocol in LeafInterfaces whose methods are all
+        declared `throws(RpcError)`. For each one, proxygen writes <Interface>Proxy.swift into
+        LeafProxies: a final class whose every method is the core's call gate (enter, lend and move
+        the RRef arguments, invoke under a continuation, leave, move results back, domainCrashed if
+        the callee traps), and a static `spawn(name:_:)` that creates a domain exporting the
+        interface and rebinds the proxy when the domain restarts. Output is deterministic and
+        committed; never edit it by hand.
+
+        MODES
+          (none)      Audit the interfaces and write their proxies. Nothing is written if any
+                      interface breaks a rule: the diagnostics are printed instead.
+          --check     Write nothing; exit 1 naming every stale, missing or extra file in the output
+                      folder when it differs from what the interfaces generate. `make test` runs it.
+          --audit     Check FILE... against the rules; print each violation as
+                      `file:line:column: error: message [rule]` and exit 1 if there is any. Types
+                      declared in the interface folder may be used by FILE...
+          --explain   Print, per method, which arguments are copied, moved, lent or passed through,
+                      and what comes back. Explains FILE... if given, else the interface folder.
+
+        OPTIONS
+          --interfaces PATH  An interface file or a folder of them (repeatable).
+                             Default: \(Options.defaultInterfaces)
+          --output DIR       Where the proxies go. Default: \(Options.defaultOutput)
+
+        RULES (the name in brackets of each diagnostic)
+          syntax-error        the file does not parse
+          non-exchangeable    a parameter or result that cannot cross: a class other than an
+                              interface, a closure, an existential of a non-interface protocol, a
+                              pointer, String, Array, Set or Dictionary, a tuple, an unconstrained
+                              generic, a type not declared `: BitwiseCopyable`, a variadic
+          inout-parameter     an inout parameter
+          unmarked-ownership  an RRef, RRefArray or RRefDeque parameter without consuming/borrowing
+          missing-typed-throws  a method not declared exactly `throws(RpcError)`
+          async-method        an async method
+          property            a property requirement
+          static-member       a static or class member
+          ambiguous-overload  two methods with the same name and argument labels
+          reserved-name       a method, parameter or type name the generated proxy uses itself
+          generic-method      a generic method
+          unsupported-member  an initializer, subscript, associated type or other non-method member
+          not-an-interface    a protocol that is not class-bound, inherits another protocol, or is generic
+          not-public          an interface or exchanged type that is not public
+          duplicate-name      a type declared twice
+
+        EXCHANGEABLE
+          copied      Int, Int8...Int64, UInt, UInt8...UInt64, Float, Double, Bool, optionals and
+                      InlineArrays of them, public structs and enums of LeafInterfaces declared
+                      `: BitwiseCopyable`
+          moved/lent  `consuming` / `borrowing` RRef<T>, RRefArray<T, N>, RRefDeque<T, N> of such T;
+                      returned ones move back to the caller
+          passed through  `any I` (or `I`) for an interface I of the set: the reference must be a
+                      generated proxy (else ownershipViolation), so calls on it cross its own gate
+
+        EXIT STATUS
+          0 success, 1 rule violations or out-of-date proxies, 2 bad command line
+
+        """
+}
