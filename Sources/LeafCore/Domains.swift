@@ -99,10 +99,12 @@ extension Kernel {
         }
     }
 
-    /// Whether any thread has a frame calling into or out of the domain.
+    /// Whether any thread has a frame calling into or out of the domain, or runs in it.
     static func hasFrames(_ domain: DomainID) -> Bool {
         let k = kernelState
         for t in 0..<k.pointee.configuration.threadCapacity {
+            let state = k.pointee.threads[t].state
+            if state != .unused && state != .exited && k.pointee.threads[t].home == domain { return true }
             for d in 0..<k.pointee.threads[t].depth {
                 let f = k.pointee.frame(UInt16(t), d)
                 if f.pointee.callee == domain || f.pointee.caller == domain { return true }
