@@ -36,8 +36,13 @@ embedded:
 			-c $$(find Sources/$$m -name '*.swift' | sort) -o $(OUT)/embedded/$$m.o; \
 	done
 
+# Cycles per call against a direct call (rdtsc), heap allocations per call (malloc
+# interposed), then the machine code of the proxies checked for retain/release/allocation calls.
 bench:
-	$(SWIFT) run -c release leafbench
+	$(SWIFT) build -c release --product leafbench
+	.build/release/leafbench
+	python3 scripts/check-call-path.py .build/release/leafbench \
+		'$$s11LeafProxies10ProbeProxyC' '$$s9leafbench21HandWrittenProbeProxyC'
 
 clean:
 	rm -rf $(OUT) .build
