@@ -1,0 +1,178 @@
+import CLeafKernel
+import LeafCore
+import LeafInterfaces
+import LeafProxies
+
+/// A CPU exception a probe can be armed to commit on its next `ping` (the Probe interface's
+/// `trap` covers Swift traps; these are the hardware faults only bare metal has).
+enum CPUFault: UInt8 {
+    case none
+    case divideError        // #DE: a real `div` by zero
+    case nonCanonical       // #GP: a load from a non-canonical address
+    case unmapped           // #PF: a load from an unmapped canonical address
+    case nullPage           // #PF: a load from page 0, unmapped as a guard
+    case invalidOpcode      // #UD: a bare ud2
+
+    var expectedVector: UInt64 {
+        switch self {
+        case .none: 0
+        case .divideError: 0
+        case .nonCanonical: 13
+        case .unmapped, .nullPage: 14
+        case .invalidOpcode: 6
+        }
+    }
+}
+
+/// Values the optimizer cannot see through, so that deliberate traps happen at run time.
+nonisolated(unsafe) var opaqueZero = 0
+nonisolated(unsafe) var opaqueNil: Int? = nil
+
+/// The self-test's domain: implements Probe the way the host tests' probes do, and faults on
+/// request. One instance per domain incarnation, allocated in the domain's private heap.
+final class KernelProbe: Probe {
+    let domain: DomainID
+    /// The object `keep` was given (dropped when the next one arrives or when the domain dies).
+    var kept: RRef<Int>? = nil
+    var armed: CPUFault = .none
+    /// Private-heap churn, to show that a domain's allocations land in its own pages.
+    var scratch: [Int] = []
+
+    init(domain: DomainID) { self.domain = domain }
+
+    func ping() throws(RpcError) {
+        if armed != .none { commit(armed) }
+    }
+
+    func commit(_ fault: CPUFault) {
+        switch fault {
+        case .none: break
+        case .divideError: leaf_fault_divide_error()
+        case .nonCanonical: leaf_fault_non_canonical()
+        case .unmapped: leaf_fault_unmapped()
+        case .nullPage: leaf_fault_null()
+        case .invalidOpcode: leaf_fault_invalid_opcode()
+        }
+    }
+
+    func add(_ a: Int, _ b: Int) throws(RpcError) -> Int { a + b }
+
+    func keep(_ value: consuming RRef<Int>) throws(RpcError) -> Int {
+        let v: Int
+        do { v = try value.read() } catch { throw .invalidArgument }
+        kept = consume value
+        return v
+    }
+
+    func inspect(_ value: borrowing RRef<Int>) throws(RpcError) -> Int {
+        do { return try value.read() } catch { throw .invalidArgument }
+    }
+
+    func make(_ value: Int) throws(RpcError) -> RRef<Int> {
+        do { return try RRef(value) } catch { throw .invalidArgument }
+    }
+
+    func exchange(_ value: consuming RRef<Int>) throws(RpcError) -> RRef<Int> {
+        let v: Int
+        do { v = try value.read() } catch { throw .invalidArgument }
+        kept = consume value
+        do { return try RRef(v + 1) } catch { throw .invalidArgument }
+    }
+
+    func batch(_ values: consuming RRefDeque<Int, 32>) throws(RpcError) -> RRefDeque<Int, 32> {
+        var deque = values
+        do throws(AccessError) {
+            let n = try deque.count()
+            for _ in 0..<n {
+                guard var element = try deque.pop() else { break }
+                try element.update { $0 += 1 }
+                if let refused = deque.push(element) { _ = refused; throw AccessError.full(deque.id) }
+            }
+        } catch { throw .invalidArgument }
+        return deque
+    }
+
+    func relay(_ route: Route, _ hop: Int, _ value: borrowing RRef<Int>) throws(RpcError) -> Int {
+        if Int(route.trapAt) == hop { try trap(route.trap) }
+        if hop + 1 < Int(route.count) {
+            guard let next = ProbeDomains.proxy(DomainID(route.hops[hop + 1])) else { throw .domainUnavailable }
+            return try next.relay(route, hop + 1, value) + 1
+        }
+        do { return try value.read() } catch { throw .invalidArgument }
+    }
+
+    func trap(_ kind: TrapKind) throws(RpcError) {
+        switch kind {
+        case .indexOutOfRange:
+            scratch = [1, 2, 3]
+            scratch[scratch.count + opaqueZero] = 4
+        case .nilUnwrap:
+            scratch.append(opaqueNil!)
+        case .overflow:
+            scratch.append(Int.max + (1 + opaqueZero))
+        case .divisionByZero:
+            scratch.append(1 / opaqueZero)
+        case .fatalError:
+            fatalError("probe domain asked to trap")
+        }
+    }
+}
+
+/// The probe domains of the self-test: their implementations (owned by each domain's exports,
+/// referenced here without a count) and the proxies the kernel and other domains call them by.
+enum ProbeDomains {
+    /// Uncounted: a domain's exports own its probe, and a teardown frees it with the heap.
+    nonisolated(unsafe) static var probes: [Unmanaged<KernelProbe>?] = []
+    nonisolated(unsafe) static var proxies: [ProbeProxy?] = []
+
+    static func proxy(_ d: DomainID) -> ProbeProxy? {
+        Int(d.raw) < proxies.count ? proxies[Int(d.raw)] : nil
+    }
+
+    /// The probe of the domain's current incarnation (registered by its entry).
+    static func probe(_ d: DomainID) -> KernelProbe? {
+        guard Int(d.raw) < probes.count, Kernel.state(of: d) == .live else { return nil }
+        return probes[Int(d.raw)]?.takeUnretainedValue()
+    }
+
+    /// Each domain's entry: run once at creation and again at every restart.
+    nonisolated(unsafe) static var entries: [(() -> Void)?] = []
+
+    /// Creates a domain whose entry builds a KernelProbe inside it (in its private heap) and
+    /// exports it; the kernel makes the proxy.
+    static func create(_ name: String) throws(KernelError) -> DomainID {
+        let d = try Kernel.createDomain(name: name)
+        let entry = {
+            let p = KernelProbe(domain: d)
+            p.scratch = [Int](repeating: 0, count: 64)
+            Kernel.export(p, from: d)
+            registered = Unmanaged.passUnretained(p)
+        }
+        while entries.count <= Int(d.raw) { entries.append(nil) }
+        entries[Int(d.raw)] = entry
+        do throws(RpcError) { try DomainEntry.run(in: d, entry) } catch { throw .domainNotLive(d, Kernel.state(of: d)) }
+        adoptRegistered(d)
+        return d
+    }
+
+    /// Restarts a crashed domain (its entry runs again) and points its proxy at the new probe.
+    static func restart(_ d: DomainID) throws(KernelError) {
+        try DomainEntry.restart(d)
+        if let entry = entries[Int(d.raw)] {
+            do throws(RpcError) { try DomainEntry.run(in: d, entry) } catch { throw .domainNotLive(d, Kernel.state(of: d)) }
+        }
+        adoptRegistered(d)
+    }
+
+    /// The entry cannot touch kernel tables (they live in the kernel's heap: growing them from
+    /// the domain would allocate in the domain's). It leaves its probe here; the kernel adopts it.
+    nonisolated(unsafe) static var registered: Unmanaged<KernelProbe>? = nil
+
+    static func adoptRegistered(_ d: DomainID) {
+        guard let r = registered else { return }
+        registered = nil
+        while proxies.count <= Int(d.raw) { proxies.append(nil); probes.append(nil) }
+        probes[Int(d.raw)] = r
+        proxies[Int(d.raw)] = ProbeProxy(domain: d, target: r.takeUnretainedValue())
+    }
+}

@@ -1,0 +1,94 @@
+import CLeafKernel
+import LeafCore
+
+/// The PVH start_info (Xen's hvm_start_info, version 1), as the boot code hands it over.
+struct StartInfo {
+    static let magic: UInt32 = 0x336e_c578
+
+    /// RAM ranges from the PVH memory map (type 1), or nil when there is none.
+    static func ramRanges(at address: UInt64) -> [(base: UInt64, length: UInt64)]? {
+        guard address != 0, let p = UnsafeRawPointer(bitPattern: UInt(address)) else { return nil }
+        guard p.load(as: UInt32.self) == magic, p.load(fromByteOffset: 4, as: UInt32.self) >= 1 else { return nil }
+        let mapAddress = p.load(fromByteOffset: 0x28, as: UInt64.self)
+        let entries = Int(p.load(fromByteOffset: 0x30, as: UInt32.self))
+        guard mapAddress != 0, entries > 0, let map = UnsafeRawPointer(bitPattern: UInt(mapAddress)) else { return nil }
+        var ranges: [(base: UInt64, length: UInt64)] = []
+        for i in 0..<entries {
+            let e = map + i * 24
+            let base = e.load(as: UInt64.self)
+            let length = e.load(fromByteOffset: 8, as: UInt64.self)
+            let type = e.load(fromByteOffset: 16, as: UInt32.self)
+            print("  memory \(Console.hex(base, digits: 9))-\(Console.hex(base + length, digits: 9)) \(type == 1 ? "RAM" : "reserved (type \(type))")")
+            if type == 1 { ranges.append((base, length)) }
+        }
+        return ranges
+    }
+}
+
+/// The kernel's Swift entry, called by boot/pvh.S in long mode on the boot stack.
+@_cdecl("leaf_kernel_main")
+func kernelMain(startInfo: UInt64) {
+    let entryTSC = leaf_rdtsc()
+    leaf_serial_init()
+    print("SwiftLeaf: long mode; serial console on COM1")
+    leaf_descriptors_init()
+    leaf_pic_disable()
+    print("cpu: GDT with TSS, IDT with 256 vectors (32 exceptions), PIC masked")
+
+    var ranges = StartInfo.ramRanges(at: startInfo) ?? []
+    if ranges.isEmpty {
+        print("memory: the PVH start_info has no memory map; assuming 64 MiB of RAM")
+        ranges = [(0x10_0000, 63 << 20)]
+    }
+    leaf_paging_guard_null_page()
+    print("paging: low 4 GiB identity-mapped; page 0 unmapped as a null guard")
+    guard let frames = FrameAllocator(ranges: ranges) else {
+        print("memory: no usable RAM above the kernel image")
+        leaf_qemu_exit(UInt8(LEAF_EXIT_FAILURE))
+    }
+    Runtime.frames = frames
+    print("frames: \(frames.usableFrames) free frames of 4 KiB (\(frames.usableFrames / 256) MiB); image \(Console.hex(leaf_image_start()))-\(Console.hex(leaf_image_end()))")
+
+    let usedBeforeBoot = frames.usedFrames
+    frames.currentTag = FrameAllocator.Tag.tables
+    do throws(KernelError) { try Kernel.boot(pageSource: frames) } catch {
+        print("leafcore: boot failed: \(error)")
+        leaf_qemu_exit(UInt8(LEAF_EXIT_FAILURE))
+    }
+    frames.currentTag = FrameAllocator.Tag.shared
+    Monitor.baselineFrames = frames.usedFrames - Kernel.pagesInUse
+    print("leafcore: booted; tables take \(frames.frames(tagged: FrameAllocator.Tag.tables)) frames")
+    Threads.setUp()
+
+    leaf_lapic_init()
+    var apicPerMs: UInt64 = 0
+    var tscPerMs: UInt64 = 0
+    leaf_lapic_calibrate(10, &apicPerMs, &tscPerMs)
+    SelfTest.tscPerMs = max(tscPerMs, 1)
+    let period = UInt32(clamping: max(apicPerMs, 1))     // 1 ms
+    leaf_lapic_timer_start(period)
+    leaf_sti()
+    print("apic: id \(leaf_lapic_id()); timer \(apicPerMs) ticks/ms (divide 16), period 1 ms; TSC \(tscPerMs / 1000) MHz")
+
+    let devices = PCI.enumerate()
+    print("pci: \(devices.count) functions")
+    for d in devices { print("  pci \(PCI.describe(d))") }
+
+    SelfTest.frames = frames
+    SelfTest.run(pciDevices: devices)
+
+    leaf_lapic_timer_stop()
+    finish(frames: frames, usedBeforeBoot: usedBeforeBoot, entryTSC: entryTSC)
+}
+
+/// Shuts LeafCore down (every page back to the frame allocator), prints the result, exits QEMU.
+func finish(frames: FrameAllocator, usedBeforeBoot: Int, entryTSC: UInt64) -> Never {
+    print("runtime: \(Runtime.staleFrees) frees after teardown, \(Runtime.foreignFrees) frees of other heaps' blocks, \(Runtime.refusedFrees) refused, \(Runtime.failedAllocations) failed allocations; \(Kernel.refusedDrops) refused RRef drops; early arena \(Runtime.earlyUsed / 1024) KiB")
+    let leftover = Kernel.shutdown()
+    // From here on the kernel heap is gone: the runtime allocates from the early arena.
+    SelfTest.check(leftover.pages == 0 && leftover.objects == 0, "shutdown: no page or object left accounted to anyone")
+    SelfTest.check(frames.usedFrames == usedBeforeBoot, "shutdown: every frame back in the allocator (\(frames.usedFrames) used, \(usedBeforeBoot) before boot)")
+    let ms = (leaf_rdtsc() - entryTSC) / SelfTest.tscPerMs
+    print("selftest: \(SelfTest.passed) passed, \(SelfTest.failed) failed (\(Monitor.checks) monitor checks, \(Monitor.violations) violations; \(ms) ms since kernel entry)")
+    leaf_qemu_exit(UInt8(SelfTest.failed == 0 ? LEAF_EXIT_SUCCESS : LEAF_EXIT_FAILURE))
+}

@@ -1,0 +1,256 @@
+import CLeafKernel
+import LeafCore
+import LeafInterfaces
+import LeafProxies
+
+/// The kernel self-test, run at boot. Every step is followed by the invariant monitor.
+/// It ends with `selftest: N passed, F failed`; the kernel then exits QEMU with the result.
+enum SelfTest {
+    nonisolated(unsafe) static var passed = 0
+    nonisolated(unsafe) static var failed = 0
+    nonisolated(unsafe) static var frames: FrameAllocator! = nil
+    nonisolated(unsafe) static var tscPerMs: UInt64 = 0
+
+    static func check(_ ok: Bool, _ what: String) {
+        if ok { passed += 1; print("  ok    \(what)") } else { failed += 1; print("  FAIL  \(what)") }
+    }
+
+    static func monitor(_ step: String) {
+        let violations = Monitor.check(step, frames: frames)
+        check(violations == 0, "invariant monitor after \(step)")
+    }
+
+    static func expectError(_ expected: RpcError, _ what: String, _ body: () throws(RpcError) -> Void) {
+        do throws(RpcError) {
+            try body()
+            check(false, "\(what): returned normally, expected \(expected)")
+        } catch {
+            check(error == expected, "\(what): \(error == expected ? "\(expected)" : "got \(error), expected \(expected)")")
+        }
+    }
+
+    static func makeRef(_ v: Int) throws(RpcError) -> RRef<Int> {
+        do { return try RRef(v) } catch { throw .invalidArgument }
+    }
+
+    static func makeDeque(_ values: [Int]) throws(RpcError) -> RRefDeque<Int, 32> {
+        var deque: RRefDeque<Int, 32>
+        do { deque = try RRefDeque<Int, 32>() } catch { throw .invalidArgument }
+        for v in values { if let refused = deque.push(try makeRef(v)) { _ = refused; throw .invalidArgument } }
+        return deque
+    }
+
+    static func proxy(_ d: DomainID) -> ProbeProxy { ProbeDomains.proxy(d).unsafelyUnwrapped }
+
+    static func run(pciDevices: [PCI.Device]) {
+        print("selftest: start")
+        do throws(KernelError) { try body(pciDevices: pciDevices) } catch {
+            check(false, "kernel operation refused: \(error)")
+        }
+    }
+
+    static func body(pciDevices: [PCI.Device]) throws(KernelError) {
+        monitor("boot")
+
+        // ---- Domains, each with a probe built inside it, in its private heap.
+        print("step: domains")
+        let a = try ProbeDomains.create("probe-a")
+        let b = try ProbeDomains.create("probe-b")
+        let c = try ProbeDomains.create("probe-c")
+        for d in [a, b, c] {
+            check(Kernel.state(of: d) == .live && Kernel.incarnation(of: d) == 1, "\(d) (\(Kernel.name(of: d))) created and live")
+            check(Kernel.pages(of: d) > 0 && frames.frames(tagged: FrameAllocator.Tag.privateHeap(d)) == Kernel.pages(of: d),
+                  "\(d)'s objects live in its own heap: \(Kernel.pages(of: d)) pages, all tagged as its frames")
+        }
+        let before = Kernel.pages(of: a)
+        do throws(RpcError) {
+            try DomainEntry.run(in: a) { ProbeDomains.probe(a)?.scratch = [Int](repeating: 7, count: 4096) }
+        } catch { check(false, "allocation inside \(a): \(error)") }
+        check(Kernel.pages(of: a) >= before + 8, "posix_memalign inside \(a) takes pages for its heap (\(before) -> \(Kernel.pages(of: a)))")
+        check(Kernel.pages(of: .kernel) > 0 && Kernel.pages(of: b) == before, "other heaps unchanged by \(a)'s allocation")
+        monitor("domains")
+
+        // ---- Calls and RRef moves through ProbeProxy.
+        print("step: calls and RRef moves")
+        do throws(RpcError) {
+            try proxy(a).ping()
+            check(true, "ping through ProbeProxy")
+            check(try proxy(a).add(2, 40) == 42, "add(2, 40) == 42 across the boundary")
+            let kernelOwned = Kernel.objectsOwned(by: .kernel)
+            let r = try makeRef(41)
+            let id = r.id
+            check(try proxy(a).keep(r) == 41, "keep(RRef(41)) moves the object into \(a)")
+            check(Kernel.object(at: Int(id.index)).owner == a && Kernel.objectsOwned(by: a) == 1
+                  && Kernel.objectsOwned(by: .kernel) == kernelOwned, "the object table now says \(a) owns it")
+            let m = try proxy(a).make(7)
+            check(Kernel.object(at: Int(m.id.index)).owner == .kernel && (try? m.read()) == 7, "make(7) moves a new object out to the kernel")
+            let x = try proxy(a).exchange(m)
+            check((try? x.read()) == 8 && Kernel.objectsOwned(by: a) == 1, "exchange moves one in and one out")
+            check(try proxy(b).inspect(x) == 8 && Kernel.object(at: Int(x.id.index)).borrows == 0,
+                  "inspect lends for the call only (borrows back to 0)")
+            var out = try proxy(b).batch(try makeDeque([1, 2, 3]))
+            var values: [Int] = []
+            do throws(AccessError) { while let e = try out.pop() { values.append(try e.read()) } } catch { throw RpcError.invalidArgument }
+            check(values == [2, 3, 4], "batch moves a deque of 3 in and back out (\(values))")
+            do throws(RpcError) {
+                _ = try proxy(b).keep(RRef<Int>(_adopting: id))
+                check(false, "moving an object \(a) owns, from the kernel: accepted")
+            } catch {
+                check(error == .ownershipViolation, "moving an object \(a) owns, from the kernel: \(error)")
+            }
+        } catch { check(false, "calls: \(error)") }
+        monitor("calls and moves")
+
+        // ---- Nested calls: kernel -> a -> b -> c, lending one object all the way.
+        print("step: nested calls")
+        do throws(RpcError) {
+            let v = try makeRef(5)
+            check(try proxy(a).relay(Route([a, b, c]), 0, v) == 7, "relay kernel -> \(a) -> \(b) -> \(c) reads the lent object (5 + 2 hops)")
+            do throws(RpcError) {
+                _ = try proxy(a).relay(Route([a, b, c], trapAt: 2, trap: .indexOutOfRange), 0, v)
+                check(false, "relay with \(c) trapping at depth 3: returned normally")
+            } catch {
+                check(error == .domainCrashed, "relay with \(c) trapping at depth 3: the kernel gets \(error)")
+            }
+            check(Kernel.state(of: c) == .crashed && Kernel.state(of: a) == .live && Kernel.state(of: b) == .live,
+                  "only \(c) crashed; \(a) and \(b) went on")
+            check(Kernel.object(at: Int(v.id.index)).borrows == 0, "the lent object's borrows were released by the unwind")
+            do throws(KernelError) { try ProbeDomains.restart(c) } catch { check(false, "restart \(c): \(error)") }
+            check(try proxy(a).relay(Route([a, b, c]), 0, v) == 7, "\(c) restarted; the nested call works again")
+        } catch { check(false, "nested calls: \(error)") }
+        monitor("nested calls")
+
+        // ---- A domain crashed by each kind of exception, then restarted.
+        print("step: exceptions inside a domain")
+        struct Case { let name: String; let swiftTrap: TrapKind?; let fault: CPUFault; let vector: UInt64 }
+        let cases = [
+            Case(name: "#UD: Swift array index out of range", swiftTrap: .indexOutOfRange, fault: .none, vector: 6),
+            Case(name: "#UD: Swift nil unwrap", swiftTrap: .nilUnwrap, fault: .none, vector: 6),
+            Case(name: "#UD: Swift arithmetic overflow", swiftTrap: .overflow, fault: .none, vector: 6),
+            Case(name: "#UD: Swift division by zero check", swiftTrap: .divisionByZero, fault: .none, vector: 6),
+            Case(name: "#UD: Swift fatalError", swiftTrap: .fatalError, fault: .none, vector: 6),
+            Case(name: "#DE: div by zero", swiftTrap: nil, fault: .divideError, vector: 0),
+            Case(name: "#GP: non-canonical address", swiftTrap: nil, fault: .nonCanonical, vector: 13),
+            Case(name: "#PF: unmapped address", swiftTrap: nil, fault: .unmapped, vector: 14),
+            Case(name: "#PF: null page", swiftTrap: nil, fault: .nullPage, vector: 14),
+        ]
+        for t in cases {
+            let d = a
+            let incarnation = Kernel.incarnation(of: d)
+            do throws(RpcError) {
+                _ = try proxy(d).keep(try makeRef(99))
+            } catch { check(false, "\(t.name): setup: \(error)") }
+            let faultsBefore = Traps.count
+            expectError(.domainCrashed, "\(t.name) in \(d): the caller gets") { () throws(RpcError) in
+                if let kind = t.swiftTrap {
+                    try proxy(d).trap(kind)
+                } else {
+                    ProbeDomains.probe(d)?.armed = t.fault
+                    try proxy(d).ping()
+                }
+            }
+            check(Traps.count == faultsBefore + 1 && Traps.last.vector == t.vector && Traps.last.domain == d,
+                  "\(t.name): the CPU raised \(Traps.name(Traps.last.vector)) at rip 0x\(Console.hex(Traps.last.rip))"
+                  + (Traps.last.vector == 14 ? " (cr2 0x\(Console.hex(Traps.last.address)))" : ""))
+            check(Kernel.state(of: d) == .crashed && Kernel.objectsOwned(by: d) == 0 && Kernel.pages(of: d) == 0
+                  && frames.frames(tagged: FrameAllocator.Tag.privateHeap(d)) == 0,
+                  "\(t.name): \(d) torn down: objects and every private page returned")
+            expectError(.domainUnavailable, "\(t.name): a call to the crashed \(d)") { () throws(RpcError) in try proxy(d).ping() }
+            try ProbeDomains.restart(d)
+            var pinged = true
+            do throws(RpcError) { try proxy(d).ping() } catch { pinged = false }
+            check(Kernel.state(of: d) == .live && Kernel.incarnation(of: d) == incarnation + 1 && pinged,
+                  "\(t.name): \(d) restarted (incarnation \(Kernel.incarnation(of: d))) and answers")
+            monitor(t.name)
+        }
+
+        // ---- Two threads preempted by the local APIC timer.
+        print("step: preemption")
+        preemption(a, b, c)
+        monitor("preemption")
+
+        // ---- PCI.
+        print("step: PCI")
+        check(!pciDevices.isEmpty, "PCI enumeration found \(pciDevices.count) functions")
+        check(pciDevices.contains { $0.bus == 0 && $0.device == 0 && $0.classCode == 0x06 && $0.subclass == 0x00 },
+              "a host bridge at 00:00.0")
+
+        // ---- The cost of a cross-domain call.
+        print("step: call cost")
+        callCost(a)
+        monitor("call cost")
+
+        // ---- Teardown on request.
+        print("step: teardown")
+        for d in [a, b, c] {
+            try Kernel.tearDown(d)
+            check(Kernel.state(of: d) == .stopped && Kernel.pages(of: d) == 0 && Kernel.objectsOwned(by: d) == 0,
+                  "\(d) stopped: every object and page returned")
+        }
+        monitor("teardown")
+    }
+
+    static func preemption(_ a: DomainID, _ b: DomainID, _ c: DomainID) {
+        let deadline = leaf_rdtsc() + tscPerMs * 10_000
+        func worker() {
+            let me = Kernel.runningThread
+            var spins = 0
+            while Threads.timesPreempted(me) < 3 && leaf_rdtsc() < deadline {
+                Threads.withPreemption {
+                    for _ in 0..<20_000 { spins &+= 1; leaf_pause() }
+                }
+                // A cross-domain call between preemptible sections, from the thread's home domain.
+                do throws(RpcError) { _ = try proxy(c).add(spins, 1) } catch {}
+            }
+        }
+        let t1: ThreadID, t2: ThreadID
+        do {
+            t1 = try Threads.spawn(home: a, frames: frames, worker)
+            t2 = try Threads.spawn(home: b, frames: frames, worker)
+        } catch { check(false, "spawn threads: \(error)"); return }
+        check(Kernel.runQueue == [t1, t2], "\(t1) (home \(a)) and \(t2) (home \(b)) are ready")
+        while !(Threads.finished(t1) && Threads.finished(t2)) && leaf_rdtsc() < deadline + tscPerMs * 1000 {
+            Threads.yield()
+        }
+        var log: [UInt16] = []
+        for i in 0..<Threads.switchLogCount { log.append(Threads.switchLog[i]) }
+        check(Threads.finished(t1) && Threads.finished(t2), "both threads ran to the end")
+        check(Threads.timesPreempted(t1) >= 3 && Threads.timesPreempted(t2) >= 3,
+              "the timer preempted \(t1) \(Threads.timesPreempted(t1)) times and \(t2) \(Threads.timesPreempted(t2)) times (\(Threads.ticks) ticks)")
+        var shown = ""
+        for t in log { shown += shown.isEmpty ? "\(t)" : " \(t)" }
+        check(log.contains { $0 == t1.raw || $0 == t2.raw } && log.count >= 6,
+              "the timer switched between threads \(log.count) times (to threads: \(shown))")
+        do {
+            try Threads.reap(t1, frames: frames)
+            try Threads.reap(t2, frames: frames)
+            check(Kernel.state(of: t1) == .exited && Kernel.state(of: t2) == .exited && Threads.stackFramesInUse == 0,
+                  "both threads exited and their stacks were returned")
+        } catch { check(false, "reap threads: \(error)") }
+    }
+
+    static func median(_ samples: [UInt64]) -> UInt64 { samples.sorted()[samples.count / 2] }
+
+    static func callCost(_ d: DomainID) {
+        let p = proxy(d)
+        let direct = p.target
+        let perSample: UInt64 = 100
+        var viaProxy: [UInt64] = []
+        var viaDirect: [UInt64] = []
+        var failures = 0
+        for _ in 0..<301 {
+            var t0 = leaf_rdtsc()
+            for _ in 0..<perSample { do throws(RpcError) { try p.ping() } catch { failures += 1 } }
+            var t1 = leaf_rdtsc()
+            viaProxy.append(t1 - t0)
+            t0 = leaf_rdtsc()
+            for _ in 0..<perSample { do throws(RpcError) { try direct.ping() } catch { failures += 1 } }
+            t1 = leaf_rdtsc()
+            viaDirect.append(t1 - t0)
+        }
+        let proxyCost = median(viaProxy)
+        let directCost = median(viaDirect)
+        check(failures == 0, "\(301 * perSample) pings through the proxy and directly, no failure")
+        print("call cost: ProbeProxy.ping \(Console.fixed(proxyCost, perSample, decimals: 1)) cycles, direct ping \(Console.fixed(directCost, perSample, decimals: 1)) cycles, ratio \(Console.fixed(proxyCost, max(directCost, 1), decimals: 1)) (rdtsc median of 301 samples of \(perSample) calls; RedLeaf bare metal: 124 cycles)")
+    }
+}

@@ -1,0 +1,150 @@
+import CLeafKernel
+import LeafCore
+
+/// Real threads on top of LeafCore's scheduler bookkeeping: LeafCore decides who runs
+/// (Kernel.yield / preempt / block, with their run queue and per-thread continuations); this file
+/// gives each thread a stack and switches to it.
+///
+/// Preemption: LeafCore's state is not reentrant (a call gate half-way through `enter`, a heap
+/// half-way through an allocation), so the timer only takes the CPU from a thread that is inside
+/// a preemptible section (`Threads.withPreemption { ... }`), as a kernel that is not itself
+/// preemptible takes it from user code. Elsewhere a tick is only counted.
+enum Threads {
+    struct Context {
+        var rsp: UInt64 = 0
+        var stack: UnsafeMutableRawPointer? = nil
+        var stackPages = 0
+        var body: (() -> Void)? = nil
+        var finished = false
+        var preemptible = false
+        var timesPreempted = 0
+    }
+
+    static let stackPages = 16
+    nonisolated(unsafe) static var contexts: UnsafeMutablePointer<Context>? = nil
+    nonisolated(unsafe) static var capacity = 0
+    /// Whether the running thread may be preempted now (saved per thread across switches).
+    nonisolated(unsafe) static var preemptible = false
+    nonisolated(unsafe) static var ticks = 0
+    nonisolated(unsafe) static var preemptions = 0
+    /// The threads the timer switched to, in order (a short log for the self-test).
+    nonisolated(unsafe) static var switchLog: InlineArray<64, UInt16> = .init(repeating: 0)
+    nonisolated(unsafe) static var switchLogCount = 0
+
+    static func setUp() {
+        capacity = Kernel.configuration.threadCapacity
+        let p = UnsafeMutablePointer<Context>.allocate(capacity: capacity)
+        p.initialize(repeating: Context(), count: capacity)
+        contexts = p
+    }
+
+    /// A new thread running `body` in `home`, with its own stack; it runs when LeafCore
+    /// dispatches it.
+    static func spawn(home: DomainID, frames: FrameAllocator, _ body: @escaping () -> Void) throws(KernelError) -> ThreadID {
+        let saved = frames.currentTag
+        frames.currentTag = FrameAllocator.Tag.stack
+        let stack = frames.allocatePages(stackPages)
+        frames.currentTag = saved
+        guard let stack else { throw .outOfMemory }
+        let enabled = leaf_irq_save()
+        defer { leaf_irq_restore(enabled) }
+        let t: ThreadID
+        do { t = try Kernel.spawnThread(home: home) } catch {
+            frames.freePages(stack, stackPages)
+            throw error
+        }
+        let c = contexts.unsafelyUnwrapped + Int(t.raw)
+        if let old = c.pointee.stack { frames.freePages(old, c.pointee.stackPages) }
+        c.pointee = Context()
+        c.pointee.stack = stack
+        c.pointee.stackPages = stackPages
+        c.pointee.body = body
+        c.pointee.rsp = leaf_thread_initial_rsp(UInt64(UInt(bitPattern: stack)) + UInt64(stackPages * 4096))
+        return t
+    }
+
+    /// Switches stacks after LeafCore moved the CPU from `old` to `new`. Interrupts are off.
+    static func switchStacks(from old: ThreadID, to new: ThreadID) {
+        guard old != new else { return }
+        let c = contexts.unsafelyUnwrapped
+        c[Int(old.raw)].preemptible = preemptible
+        preemptible = c[Int(new.raw)].preemptible
+        leaf_switch_context(&c[Int(old.raw)].rsp, c[Int(new.raw)].rsp)
+    }
+
+    /// Gives the CPU to the next ready thread, if any.
+    static func yield() {
+        let enabled = leaf_irq_save()
+        let old = Kernel.runningThread
+        let new = Kernel.yield()
+        switchStacks(from: old, to: new)
+        leaf_irq_restore(enabled)
+    }
+
+    /// Runs `body` with preemption allowed. `body` must not enter LeafCore (no calls, no
+    /// allocation): it is the kind of code a timer may interrupt at any instruction.
+    static func withPreemption(_ body: () -> Void) {
+        preemptible = true
+        body()
+        preemptible = false
+    }
+
+    /// The timer (interrupts off, EOI sent).
+    static func tick() {
+        ticks += 1
+        guard preemptible, Kernel.isBooted, contexts != nil else { return }
+        let old = Kernel.runningThread
+        let new = Kernel.preempt()
+        guard new != old else { return }
+        preemptions += 1
+        contexts.unsafelyUnwrapped[Int(old.raw)].timesPreempted += 1
+        if switchLogCount < 64 { switchLog[switchLogCount] = new.raw; switchLogCount += 1 }
+        switchStacks(from: old, to: new)
+    }
+
+    /// A thread's first instructions (from leaf_thread_trampoline): run the body, then block for
+    /// good; the thread that waits for it ends it with Kernel.exit.
+    static func start() -> Never {
+        let t = Kernel.runningThread
+        leaf_sti()
+        if let body = contexts.unsafelyUnwrapped[Int(t.raw)].body { body() }
+        let _ = leaf_irq_save()
+        contexts.unsafelyUnwrapped[Int(t.raw)].finished = true
+        contexts.unsafelyUnwrapped[Int(t.raw)].body = nil
+        while true {
+            do {
+                let next = try Kernel.block()
+                switchStacks(from: t, to: next)
+            } catch {
+                // No other thread is ready: wait for an interrupt to change that.
+                leaf_sti(); leaf_hlt(); leaf_cli()
+            }
+        }
+    }
+
+    static func finished(_ t: ThreadID) -> Bool { contexts.unsafelyUnwrapped[Int(t.raw)].finished }
+    static func timesPreempted(_ t: ThreadID) -> Int { contexts.unsafelyUnwrapped[Int(t.raw)].timesPreempted }
+
+    /// Ends a finished (blocked) thread and returns its stack.
+    static func reap(_ t: ThreadID, frames: FrameAllocator) throws(KernelError) {
+        let enabled = leaf_irq_save()
+        defer { leaf_irq_restore(enabled) }
+        try Kernel.exit(t)
+        let c = contexts.unsafelyUnwrapped + Int(t.raw)
+        if let stack = c.pointee.stack { frames.freePages(stack, c.pointee.stackPages) }
+        c.pointee.stack = nil
+    }
+
+    /// Stack frames in use, for the monitor's page accounting.
+    static var stackFramesInUse: Int {
+        var n = 0
+        for i in 0..<capacity where contexts.unsafelyUnwrapped[i].stack != nil { n += contexts.unsafelyUnwrapped[i].stackPages }
+        return n
+    }
+}
+
+@_cdecl("leaf_kernel_timer_tick")
+func timerTick() { Threads.tick() }
+
+@_cdecl("leaf_kernel_thread_start")
+func threadStart() { Threads.start() }

@@ -1,0 +1,51 @@
+# The bare-metal kernel: the portable modules exactly as `make embedded` compiles them
+# (same sources, $(EMBEDDED_FLAGS)), plus Sources/LeafKernel (Embedded Swift, C, assembly) and
+# boot/ (PVH entry, linker script), linked with ld.lld into $(OUT)/kernel.elf.
+#   make kernel      build the image
+#   make qemu        build and boot it, console on this terminal (KVM if usable, else TCG)
+#   make qemu-test   build and run the self-test headless; fails on a failed check, a kernel
+#                    exception, a hang (timeout) or a missing QEMU
+KERNEL_OUT := $(OUT)/kernel
+KERNEL_ELF := $(OUT)/kernel.elf
+KERNEL_CC ?= clang
+KERNEL_LD ?= ld.lld
+KERNEL_CFLAGS := -target x86_64-unknown-none-elf -ffreestanding -fno-builtin -nostdlib -fno-pic \
+	-mno-red-zone -mcmodel=kernel -mgeneral-regs-only -fno-stack-protector -fno-omit-frame-pointer \
+	-O2 -g -Wall -Wextra -Werror -I Sources/LeafKernel/include -I Sources/CLeafGate/include
+KERNEL_SWIFT := $(sort $(wildcard Sources/LeafKernel/*.swift))
+KERNEL_C := $(sort $(wildcard Sources/LeafKernel/arch/*.c))
+KERNEL_ASM := $(sort $(wildcard Sources/LeafKernel/arch/*.S)) boot/pvh.S Sources/CLeafGate/gate.S
+KERNEL_NATIVE_OBJS := $(patsubst %,$(KERNEL_OUT)/%.o,$(subst /,_,$(KERNEL_C) $(KERNEL_ASM)))
+# String's grapheme breaking needs the Embedded stdlib's Unicode tables.
+KERNEL_SWIFT_LIB := $(dir $(shell command -v swiftc 2>/dev/null))../lib/swift/embedded/x86_64-unknown-none-elf
+KERNEL_PORTABLE_OBJS := $(patsubst %,$(OUT)/embedded/%.o,$(PORTABLE_MODULES))
+
+TEST_STEPS += qemu-test
+
+.PHONY: kernel qemu qemu-test
+
+kernel: embedded
+	@mkdir -p $(KERNEL_OUT)
+	@command -v $(KERNEL_CC) >/dev/null || { echo "kernel: $(KERNEL_CC) not found (the Swift toolchain's clang, /opt/swift/usr/bin)"; exit 1; }
+	@command -v $(KERNEL_LD) >/dev/null || { echo "kernel: $(KERNEL_LD) not found (the Swift toolchain's ld.lld, /opt/swift/usr/bin)"; exit 1; }
+	@set -e; for src in $(KERNEL_C) $(KERNEL_ASM); do \
+		obj=$(KERNEL_OUT)/$$(echo $$src | tr / _).o; \
+		$(KERNEL_CC) $(KERNEL_CFLAGS) -c $$src -o $$obj; \
+	done
+	@echo "kernel: LeafKernel"
+	@swiftc $(EMBEDDED_FLAGS) -module-name LeafKernel -I Sources/LeafKernel/include \
+		-c $(KERNEL_SWIFT) -o $(KERNEL_OUT)/LeafKernel.o
+	@$(KERNEL_LD) -T boot/kernel.ld -nostdlib -static -z max-page-size=4096 -z noexecstack \
+		--defsym='leaf_core_restart=$$e8LeafCore6KernelO7restartyyAA8DomainIDVAA0C5ErrorOYKFZ' \
+		-o $(KERNEL_ELF) $(KERNEL_NATIVE_OBJS) $(KERNEL_PORTABLE_OBJS) $(KERNEL_OUT)/LeafKernel.o \
+		$(KERNEL_SWIFT_LIB)/libswiftUnicodeDataTables.a
+	@echo "kernel: $(KERNEL_ELF) ($$(stat -c %s $(KERNEL_ELF)) bytes)"
+	@$(KERNEL_CC) $(KERNEL_CFLAGS) -c boot/kvm-probe.S -o $(KERNEL_OUT)/kvm-probe.o
+	@$(KERNEL_LD) -T boot/kernel.ld -nostdlib -static -z noexecstack -o $(KERNEL_OUT)/kvm-probe.elf \
+		$(KERNEL_OUT)/boot_pvh.S.o $(KERNEL_OUT)/kvm-probe.o
+
+qemu: kernel
+	boot/qemu.sh run $(KERNEL_ELF)
+
+qemu-test: kernel
+	boot/qemu.sh test $(KERNEL_ELF)

@@ -1,0 +1,72 @@
+#!/bin/sh
+# Boots a SwiftLeaf kernel image under QEMU.
+#   boot/qemu.sh run  [KERNEL]   console on this terminal (Ctrl-A X quits QEMU)
+#   boot/qemu.sh test [KERNEL]   headless self-test; exits 0 only if the kernel reports success
+# Acceleration: KVM when /dev/kvm is usable, TCG otherwise; QEMU itself falls back to TCG when
+# KVM fails to start (`-accel kvm -accel tcg`). LEAF_ACCEL=tcg or LEAF_ACCEL=kvm forces one.
+# LEAF_QEMU_TIMEOUT (seconds, default 120) bounds a test run.
+set -u
+mode=${1:-}
+kernel=${2:-out/kernel.elf}
+qemu=${QEMU:-qemu-system-x86_64}
+timeout_s=${LEAF_QEMU_TIMEOUT:-120}
+
+case "$mode" in
+    run|test) ;;
+    *) echo "usage: $0 run|test [KERNEL]" >&2; exit 2 ;;
+esac
+if ! command -v "$qemu" >/dev/null 2>&1; then
+    echo "qemu: '$qemu' was not found, so the kernel cannot boot. Install QEMU (Debian: apt-get install qemu-system-x86, or run scripts/install-deps.sh), or set QEMU=/path/to/qemu-system-x86_64." >&2
+    exit 2
+fi
+if [ ! -f "$kernel" ]; then
+    echo "qemu: kernel image '$kernel' not found; run 'make kernel' first." >&2
+    exit 2
+fi
+
+# Whether KVM can run the kernel: boots the probe image (boot/kvm-probe.S, built next to the
+# kernel) and expects success within a few seconds.
+kvm_runs_kernel() {
+    probe="$(dirname "$kernel")/kernel/kvm-probe.elf"
+    [ -r /dev/kvm ] && [ -w /dev/kvm ] && [ -f "$probe" ] || return 1
+    timeout -k 1 4 "$qemu" -accel kvm -machine q35 -m 64M -no-reboot -display none -serial none \
+        -monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$probe" \
+        </dev/null >/dev/null 2>&1
+    [ $? -eq 33 ]
+}
+
+case "${LEAF_ACCEL:-}" in
+    tcg) accel="-accel tcg"; accel_name=TCG ;;
+    kvm) accel="-accel kvm"; accel_name=KVM ;;
+    "") if kvm_runs_kernel; then
+            accel="-accel kvm"; accel_name=KVM
+        else
+            if [ -e /dev/kvm ]; then
+                echo "qemu: /dev/kvm is present but its KVM cannot run the kernel (the x87/SSE probe, boot/kvm-probe.S, failed); using TCG" >&2
+            fi
+            accel="-accel tcg"; accel_name=TCG
+        fi ;;
+    *) echo "qemu: LEAF_ACCEL must be tcg or kvm, not '$LEAF_ACCEL'" >&2; exit 2 ;;
+esac
+echo "qemu: booting $kernel with $accel_name" >&2
+
+# isa-debug-exit: the kernel writes v to port 0xf4 and QEMU exits with (v << 1) | 1.
+# Success is v = 0x10 (status 33), failure v = 0x11 (status 35); see leaf_kernel.h.
+common="-machine q35 -m 256M -no-reboot -display none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel $kernel"
+
+if [ "$mode" = run ]; then
+    # shellcheck disable=SC2086
+    exec "$qemu" $accel $common -serial mon:stdio
+fi
+
+start=$(date +%s%N)
+# shellcheck disable=SC2086
+timeout --foreground -k 5 "$timeout_s" "$qemu" $accel $common -serial stdio -monitor none </dev/null
+status=$?
+elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+case $status in
+    33) echo "qemu-test: passed ($accel_name; QEMU ran ${elapsed_ms} ms from start to exit)"; exit 0 ;;
+    35) echo "qemu-test: FAILED: the kernel reported a failed check or a kernel exception (see above)" >&2; exit 1 ;;
+    124|137) echo "qemu-test: FAILED: no result after ${timeout_s} s (hang); QEMU was killed" >&2; exit 1 ;;
+    *) echo "qemu-test: FAILED: QEMU exited with status $status without a result from the kernel" >&2; exit 1 ;;
+esac
