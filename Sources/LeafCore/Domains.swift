@@ -118,7 +118,7 @@ extension Kernel {
         let k = kernelState
         k.pointee.domains[Int(domain.raw)].state = state
         reclaimObjects(of: domain)
-        k.pointee.domains[Int(domain.raw)].heap.releaseAll(to: kernelPageSource.unsafelyUnwrapped)
+        Kernel.withPages { k.pointee.domains[Int(domain.raw)].heap.releaseAll(to: $0) }
         // Dropped last: deinitializers that still hold references find them stale.
         domainRecords[Int(domain.raw)].exports = []
     }
@@ -126,8 +126,8 @@ extension Kernel {
     /// Allocates from the current domain's private heap.
     public static func allocatePrivate(size: Int, alignment: Int) -> UnsafeMutableRawPointer? {
         let k = kernelState
-        return k.pointee.domains[Int(k.pointee.currentDomain.raw)].heap.allocate(
-            size: size, alignment: alignment, from: kernelPageSource.unsafelyUnwrapped)
+        return Kernel.withPages { k.pointee.domains[Int(k.pointee.currentDomain.raw)].heap.allocate(
+            size: size, alignment: alignment, from: $0) }
     }
 
     /// Frees a block of the current domain's private heap. A block of another domain's heap is
@@ -137,7 +137,7 @@ extension Kernel {
         let k = kernelState
         let d = Int(k.pointee.currentDomain.raw)
         guard k.pointee.domains[d].heap.owns(block) else { return false }
-        k.pointee.domains[d].heap.free(block, to: kernelPageSource.unsafelyUnwrapped)
+        Kernel.withPages { k.pointee.domains[d].heap.free(block, to: $0) }
         return true
     }
 }

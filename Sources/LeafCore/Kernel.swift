@@ -61,8 +61,8 @@ public enum Kernel {
             tearDown(DomainID(UInt16(raw)), becoming: .stopped)
         }
         reclaimObjects(of: .kernel)
-        k.pointee.domains[0].heap.releaseAll(to: kernelPageSource.unsafelyUnwrapped)
-        k.pointee.sharedHeap.releaseAll(to: kernelPageSource.unsafelyUnwrapped)
+        Kernel.withPages { k.pointee.domains[0].heap.releaseAll(to: $0) }
+        Kernel.withPages { k.pointee.sharedHeap.releaseAll(to: $0) }
         let leftover = (pages: k.pointee.pagesInUse, objects: k.pointee.liveObjects)
         domainRecords = []
         let source = kernelPageSource.unsafelyUnwrapped.underlying

@@ -70,7 +70,18 @@ final class CountingPageSource: PageSource {
 }
 
 nonisolated(unsafe) var kernelStatePointer: UnsafeMutablePointer<KernelState>? = nil
-nonisolated(unsafe) var kernelPageSource: CountingPageSource? = nil
+nonisolated(unsafe) var kernelPageSource: CountingPageSource? = nil {
+    didSet { kernelPages = kernelPageSource.map { Unmanaged.passUnretained($0) } }
+}
+/// The same page source, unretained: loading a class reference from a global costs a retain and
+/// a release, which dropping an object (a hot path in drivers) must not pay.
+nonisolated(unsafe) private var kernelPages: Unmanaged<CountingPageSource>? = nil
+
+extension Kernel {
+    @inline(__always) static func withPages<R>(_ body: (PageSource) -> R) -> R {
+        kernelPages.unsafelyUnwrapped._withUnsafeGuaranteedRef { body($0) }
+    }
+}
 
 var kernelState: UnsafeMutablePointer<KernelState> {
     @inline(__always) get { kernelStatePointer.unsafelyUnwrapped }

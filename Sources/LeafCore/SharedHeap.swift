@@ -29,8 +29,9 @@ enum SharedHeap {
         let k = kernelState
         let index = k.pointee.freeObjectHead
         guard index != UInt32.max else { throw .objectTableFull }
-        guard let payload = k.pointee.sharedHeap.allocate(
-            size: Int(descriptor.size), alignment: Int(descriptor.alignment), from: kernelPageSource.unsafelyUnwrapped)
+        let size = Int(descriptor.size), alignment = Int(descriptor.alignment)
+        guard let payload = k.pointee.sharedHeap.allocateCached(size: size, alignment: alignment)
+            ?? Kernel.withPages({ k.pointee.sharedHeap.allocate(size: size, alignment: alignment, from: $0) })
         else { throw .outOfMemory }
         let e = entry(index)
         k.pointee.freeObjectHead = e.pointee.nextFree
@@ -130,7 +131,9 @@ enum SharedHeap {
             }
         }
         if e.pointee.state == .owned { k.pointee.domains[Int(e.pointee.owner.raw)].objectsOwned -= 1 }
-        k.pointee.sharedHeap.free(e.pointee.payload.unsafelyUnwrapped, to: kernelPageSource.unsafelyUnwrapped)
+        if let run = k.pointee.sharedHeap.free(e.pointee.payload.unsafelyUnwrapped) {
+            Kernel.withPages { $0.freePages(run.base, run.pages) }
+        }
         e.pointee.payload = nil
         e.pointee.state = .free
         e.pointee.borrows = 0

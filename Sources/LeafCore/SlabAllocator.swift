@@ -33,19 +33,29 @@ public struct SlabAllocator: ~Copyable {
         return cls
     }
 
+    /// A block from the free lists, or nil when getting one needs a new page. The page source is
+    /// only touched on that slow path, so the common case costs no reference counting.
+    @inline(__always)
+    public mutating func allocateCached(size: Int, alignment: Int) -> UnsafeMutableRawPointer? {
+        guard size <= Self.largestSmallBlock && alignment <= Self.headerSize else { return nil }
+        let cls = Self.sizeClass(for: max(size, alignment, 1))
+        guard let block = freeBlocks[cls] else { return nil }
+        freeBlocks[cls] = block.load(as: UnsafeMutableRawPointer?.self)
+        Self.header(of: block).pointee.blocksInUse += 1
+        blocksInUse += 1
+        return block
+    }
+
     /// A block of at least `size` bytes aligned to `alignment` (a power of two up to 4096).
     public mutating func allocate(
         size: Int, alignment: Int, from source: PageSource
     ) -> UnsafeMutableRawPointer? {
+        if let block = allocateCached(size: size, alignment: alignment) { return block }
         let size = max(size, 1)
         if size <= Self.largestSmallBlock && alignment <= Self.headerSize {
             let cls = Self.sizeClass(for: max(size, alignment))
-            if freeBlocks[cls] == nil && !addSlabPage(sizeClass: cls, from: source) { return nil }
-            let block = freeBlocks[cls].unsafelyUnwrapped
-            freeBlocks[cls] = block.load(as: UnsafeMutableRawPointer?.self)
-            Self.header(of: block).pointee.blocksInUse += 1
-            blocksInUse += 1
-            return block
+            guard addSlabPage(sizeClass: cls, from: source) else { return nil }
+            return allocateCached(size: size, alignment: alignment)
         }
         // A run: the block follows the header, or starts on the next page when it must be
         // aligned beyond the header; `header(of:)` tells the two apart by page alignment.
@@ -57,19 +67,27 @@ public struct SlabAllocator: ~Copyable {
         return UnsafeMutableRawPointer(header) + offset
     }
 
-    public mutating func free(_ block: UnsafeMutableRawPointer, to source: PageSource) {
+    /// Frees a block. Returns the pages to give back to the page source when the block was a
+    /// run of its own (the caller does that, so that freeing a small block never touches the
+    /// source), or nil.
+    @inline(__always)
+    public mutating func free(_ block: UnsafeMutableRawPointer) -> (base: UnsafeMutableRawPointer, pages: Int)? {
         let header = Self.header(of: block)
         blocksInUse -= 1
         if header.pointee.sizeClass < 0 {
             unlink(header)
             pageCount -= header.pointee.pages
-            source.freePages(UnsafeMutableRawPointer(header), header.pointee.pages)
-            return
+            return (UnsafeMutableRawPointer(header), header.pointee.pages)
         }
         header.pointee.blocksInUse -= 1
         let cls = header.pointee.sizeClass
         block.storeBytes(of: freeBlocks[cls], as: UnsafeMutableRawPointer?.self)
         freeBlocks[cls] = block
+        return nil
+    }
+
+    public mutating func free(_ block: UnsafeMutableRawPointer, to source: PageSource) {
+        if let run = free(block) { source.freePages(run.base, run.pages) }
     }
 
     /// Returns every page to the source, whatever is still allocated in it.

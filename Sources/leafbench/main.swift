@@ -15,7 +15,7 @@ let probe = BenchProbe()
 let domain = try Kernel.createDomain(name: "bench")
 Kernel.export(probe, from: domain)
 let generated = ProbeProxy(domain: domain, target: probe)
-let handWritten = HandWrittenProbeProxy(domain: domain, target: probe)
+let handWritten = HandWrittenProbeProxy(domain: domain, target: Kernel.export(interface: probe as any Probe, from: domain))
 let direct: any Probe = probe
 
 var value: RRef<Int>? = try RRef(1)
