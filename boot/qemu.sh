@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # Boots a SwiftLeaf kernel image under QEMU.
 #   boot/qemu.sh run  [KERNEL]   console on this terminal (Ctrl-A X quits QEMU)
 #   boot/qemu.sh test [KERNEL]   headless self-test; exits 0 only if the kernel reports success
@@ -59,14 +59,40 @@ if [ "$mode" = run ]; then
     exec "$qemu" $accel $common -serial mon:stdio
 fi
 
-start=$(date +%s%N)
-# shellcheck disable=SC2086
-timeout --foreground -k 5 "$timeout_s" "$qemu" $accel $common -serial stdio -monitor none </dev/null
-status=$?
-elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+log=$(mktemp "${TMPDIR:-/tmp}/leaf-qemu.XXXXXX")
+trap 'rm -f "$log"' EXIT
+
+# boot [KERNEL-ARGS]: one headless boot, console on stdout and in $log; sets status, elapsed_ms.
+boot() {
+    local start
+    start=$(date +%s%N)
+    # shellcheck disable=SC2086
+    timeout --foreground -k 5 "$timeout_s" "$qemu" $accel $common -serial stdio -monitor none \
+        ${1:+-append "$1"} </dev/null | tee "$log"
+    status=${PIPESTATUS[0]}
+    elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+}
+
+# 1. The self-test: success is QEMU status 33 and the kernel's summary line with 0 failed.
+boot
 case $status in
-    33) echo "qemu-test: passed ($accel_name; QEMU ran ${elapsed_ms} ms from start to exit)"; exit 0 ;;
+    33) if ! grep -q '^selftest: [0-9]* passed, 0 failed' "$log"; then
+            echo "qemu-test: FAILED: the kernel exited with success but printed no 'selftest: N passed, 0 failed' line" >&2
+            exit 1
+        fi ;;
     35) echo "qemu-test: FAILED: the kernel reported a failed check or a kernel exception (see above)" >&2; exit 1 ;;
     124|137) echo "qemu-test: FAILED: no result after ${timeout_s} s (hang); QEMU was killed" >&2; exit 1 ;;
     *) echo "qemu-test: FAILED: QEMU exited with status $status without a result from the kernel" >&2; exit 1 ;;
 esac
+selftest_ms=$elapsed_ms
+
+# 2. The kernel's own exception path: with leaf.fault=kernel the kernel faults outside any
+#    domain; it must print the registers and a backtrace and exit with the failure status.
+echo "qemu-test: checking that an exception in the kernel itself stops QEMU with a failure"
+boot leaf.fault=kernel
+if [ "$status" -ne 35 ] || ! grep -q 'KERNEL EXCEPTION' "$log" || ! grep -q '^backtrace' "$log"; then
+    echo "qemu-test: FAILED: a kernel exception did not print registers and a backtrace and exit with status 35 (status $status)" >&2
+    exit 1
+fi
+
+echo "qemu-test: passed ($accel_name; self-test boot ${selftest_ms} ms from QEMU start to exit; kernel-exception boot ${elapsed_ms} ms)"

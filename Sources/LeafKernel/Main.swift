@@ -5,6 +5,17 @@ import LeafCore
 struct StartInfo {
     static let magic: UInt32 = 0x336e_c578
 
+    /// The kernel command line (QEMU's -append), or "".
+    static func commandLine(at address: UInt64) -> String {
+        guard address != 0, let p = UnsafeRawPointer(bitPattern: UInt(address)),
+              p.load(as: UInt32.self) == magic else { return "" }
+        let line = p.load(fromByteOffset: 0x18, as: UInt64.self)
+        guard line != 0, let c = UnsafePointer<UInt8>(bitPattern: UInt(line)) else { return "" }
+        var bytes: [UInt8] = []
+        while bytes.count < 256 && c[bytes.count] != 0 { bytes.append(c[bytes.count]) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// RAM ranges from the PVH memory map (type 1), or nil when there is none.
     static func ramRanges(at address: UInt64) -> [(base: UInt64, length: UInt64)]? {
         guard address != 0, let p = UnsafeRawPointer(bitPattern: UInt(address)) else { return nil }
@@ -59,6 +70,14 @@ func kernelMain(startInfo: UInt64) {
     Monitor.baselineFrames = frames.usedFrames - Kernel.pagesInUse
     print("leafcore: booted; tables take \(frames.frames(tagged: FrameAllocator.Tag.tables)) frames")
     Threads.setUp()
+
+    let commandLine = StartInfo.commandLine(at: startInfo)
+    if !commandLine.isEmpty { print("boot: command line \"\(commandLine)\"") }
+    if commandLine.split(separator: " ").contains(where: { $0 == "leaf.fault=kernel" }) {
+        // The check of the panic path (boot/qemu.sh test): a #PF with no domain to blame.
+        print("boot: leaf.fault=kernel: faulting in the kernel itself on purpose")
+        leaf_fault_unmapped()
+    }
 
     leaf_lapic_init()
     var apicPerMs: UInt64 = 0
