@@ -1,3 +1,4 @@
+import CLeafGate
 import LeafCore
 
 /// Running a domain's entry, without LeafCore's Kernel.run / start / restart.
@@ -16,6 +17,10 @@ enum DomainEntry {
         var args = Args(body: body)
         let frame = try CallGate.enter(domain)
         let returned = CallGate.invoke(frame, &args) { raw in
+            // The kernel's first call (thread 0, depth 0) runs on LeafCore's first continuation.
+            if Threads.continuationBase == nil && Kernel.runningThread.raw == 0 && Kernel.frames(of: Kernel.runningThread).count == 1 {
+                Threads.continuationBase = leaf_get_innermost()
+            }
             raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self).pointee.body()
         }
         guard returned else { throw .domainCrashed }

@@ -40,8 +40,16 @@ final class KernelProbe: Probe {
 
     init(domain: DomainID) { self.domain = domain }
 
+    /// When set, `ping` spins (preemptible) until the domain is torn down under it or 5 s pass.
+    var spinInPing = false
+
     func ping() throws(RpcError) {
         if armed != .none { commit(armed) }
+        if spinInPing {
+            ProbeDomains.spinnerInside = true
+            let deadline = leaf_rdtsc() + SelfTest.tscPerMs * 5000
+            Threads.withPreemption { while leaf_rdtsc() < deadline { leaf_pause() } }
+        }
     }
 
     func commit(_ fault: CPUFault) {
@@ -124,6 +132,8 @@ enum ProbeDomains {
     /// Uncounted: a domain's exports own its probe, and a teardown frees it with the heap.
     nonisolated(unsafe) static var probes: [Unmanaged<KernelProbe>?] = []
     nonisolated(unsafe) static var proxies: [ProbeProxy?] = []
+    /// Set by a probe spinning in `ping` (the cross-thread crash test).
+    nonisolated(unsafe) static var spinnerInside = false
 
     static func proxy(_ d: DomainID) -> ProbeProxy? {
         Int(d.raw) < proxies.count ? proxies[Int(d.raw)] : nil

@@ -63,11 +63,13 @@ enum SelfTest {
                   "\(d)'s objects live in its own heap: \(Kernel.pages(of: d)) pages, all tagged as its frames")
         }
         let before = Kernel.pages(of: a)
+        let othersBefore = [Kernel.pages(of: .kernel), Kernel.pages(of: b), Kernel.pages(of: c)]
         do throws(RpcError) {
             try DomainEntry.run(in: a) { ProbeDomains.probe(a)?.scratch = [Int](repeating: 7, count: 4096) }
         } catch { check(false, "allocation inside \(a): \(error)") }
         check(Kernel.pages(of: a) >= before + 8, "posix_memalign inside \(a) takes pages for its heap (\(before) -> \(Kernel.pages(of: a)))")
-        check(Kernel.pages(of: .kernel) > 0 && Kernel.pages(of: b) == before, "other heaps unchanged by \(a)'s allocation")
+        check([Kernel.pages(of: .kernel), Kernel.pages(of: b), Kernel.pages(of: c)] == othersBefore,
+              "the other heaps (kernel, \(b), \(c)) are unchanged by \(a)'s allocation")
         monitor("domains")
 
         // ---- Calls and RRef moves through ProbeProxy.
@@ -168,6 +170,9 @@ enum SelfTest {
         print("step: preemption")
         preemption(a, b, c)
         monitor("preemption")
+        print("step: a domain crashes while another thread is inside it")
+        crossThreadCrash(a, b)
+        monitor("cross-thread crash")
 
         // ---- PCI.
         print("step: PCI")
@@ -227,6 +232,38 @@ enum SelfTest {
             check(Kernel.state(of: t1) == .exited && Kernel.state(of: t2) == .exited && Threads.stackFramesInUse == 0,
                   "both threads exited and their stacks were returned")
         } catch { check(false, "reap threads: \(error)") }
+    }
+
+    /// Thread t (home b) calls into a, whose ping spins preemptibly; meanwhile the kernel's
+    /// thread crashes a. LeafCore unwinds t's frames; when t next runs, the platform resumes
+    /// its call's continuation and t's proxy returns domainCrashed.
+    static func crossThreadCrash(_ a: DomainID, _ b: DomainID) {
+        let deadline = leaf_rdtsc() + tscPerMs * 10_000
+        ProbeDomains.probe(a)?.spinInPing = true
+        ProbeDomains.spinnerInside = false
+        nonisolated(unsafe) var outcome: RpcError? = nil
+        nonisolated(unsafe) var returned = false
+        let t: ThreadID
+        do {
+            t = try Threads.spawn(home: b, frames: frames) {
+                do throws(RpcError) { try proxy(a).ping(); returned = true } catch { outcome = error }
+            }
+        } catch { check(false, "spawn thread: \(error)"); return }
+        while !ProbeDomains.spinnerInside && leaf_rdtsc() < deadline { Threads.yield() }
+        check(ProbeDomains.spinnerInside && Kernel.frames(of: t).count == 1 && Kernel.frames(of: t)[0].callee == a,
+              "\(t) (home \(b)) is inside a call to \(a), preempted there")
+        do throws(RpcError) { try proxy(a).trap(.fatalError); check(false, "trap returned") } catch {
+            check(error == .domainCrashed, "the kernel's thread crashes \(a): \(error)")
+        }
+        check(Kernel.frames(of: t).isEmpty, "LeafCore unwound \(t)'s call into the crashed \(a)")
+        while !Threads.finished(t) && leaf_rdtsc() < deadline { Threads.yield() }
+        check(Threads.finished(t) && !returned && outcome == .domainCrashed && Threads.unwoundOnResume(t) == 1,
+              "\(t) resumed at its call, which returned \(outcome.map { "\($0)" } ?? "nothing"), and went on to finish")
+        do throws(KernelError) {
+            try Threads.reap(t, frames: frames)
+            try ProbeDomains.restart(a)
+            check(Kernel.state(of: a) == .live, "\(a) restarted")
+        } catch { check(false, "reap/restart: \(error)") }
     }
 
     static func median(_ samples: [UInt64]) -> UInt64 { samples.sorted()[samples.count / 2] }
