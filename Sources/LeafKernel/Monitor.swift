@@ -1,133 +1,251 @@
 import CLeafKernel
 import LeafCore
+import Specs
 
-/// The runtime invariant monitor: after each self-test step it checks the live kernel state.
+/// The runtime invariant monitor: after each self-test step it checks, on the live kernel
+/// state, every invariant that Specs states and Proofs proves (`Specs.Invariant`).
 ///
-/// Until Sources/LeafAbstraction (the abstraction function the host refinement tests use) and
-/// Specs compile for the Embedded target, the invariants are checked here directly through
-/// LeafCore's public API, one named check per invariant, so that each failure says which one.
-/// The platform adds what only bare metal can see: the frame allocator's per-frame tags must
-/// agree with LeafCore's page accounting, domain by domain.
+/// The host refinement tests reach those invariants through the abstraction function of
+/// Sources/LeafAbstraction, which has not landed yet. Until it does, each invariant is checked
+/// here directly through LeafCore's public API, under the same name, and the `switch` over
+/// `Invariant` is exhaustive: an invariant added to Specs does not compile here until the
+/// monitor checks it. (To switch: build LeafAbstraction in boot/kernel.mk, and replace the body
+/// of `holds(_:)` by `invariant.holds(in: abstraction(of the live kernel))` on the concrete
+/// logic; see the issue-4 report.) The platform adds one thing only bare metal can see: the frame
+/// allocator's per-frame tags must match LeafCore's page accounting, domain by domain.
 enum Monitor {
     nonisolated(unsafe) static var checks = 0
     nonisolated(unsafe) static var violations = 0
-    /// Frames in use right after Kernel.boot (image metadata, LeafCore's tables).
+    /// Frames in use right after Kernel.boot (LeafCore's tables).
     nonisolated(unsafe) static var baselineFrames = 0
 
-    /// Checks every invariant; returns the violations found (printed).
+    /// What the invariants are evaluated on: one snapshot of the public kernel state.
+    struct Snapshot {
+        let config: KernelConfiguration
+        let domainCount: Int
+        var objects: [ObjectEntry] = []
+        var ids: [ObjectID] = []
+        var frames: [[Frame]] = []
+        var threadStates: [ThreadState] = []
+        var homes: [DomainID] = []
+        let runQueue: [ThreadID]
+        let running: ThreadID
+        let currentDomain: DomainID
+
+        init() {
+            config = Kernel.configuration
+            domainCount = Kernel.domainSlotsInUse
+            runQueue = Kernel.runQueue
+            running = Kernel.runningThread
+            currentDomain = Kernel.currentDomain
+            for i in 0..<config.objectCapacity { objects.append(Kernel.object(at: i)); ids.append(Kernel.objectID(at: i)) }
+            for t in 0..<config.threadCapacity {
+                let id = ThreadID(UInt16(t))
+                threadStates.append(Kernel.state(of: id))
+                homes.append(Kernel.home(of: id))
+                frames.append(Kernel.frames(of: id))
+            }
+        }
+
+        func isLive(_ d: DomainID) -> Bool { Int(d.raw) < domainCount && Kernel.state(of: d) == .live }
+        func isActive(_ t: Int) -> Bool { threadStates[t] != .unused && threadStates[t] != .exited }
+        func isContainer(_ i: Int) -> Bool { Kernel.descriptor(of: objects[i].type).kind == .container }
+        /// Follows parent links to the root; nil on a cycle or a bad link.
+        func root(_ i: Int) -> Int? {
+            var cursor = i
+            for _ in 0...config.objectCapacity {
+                guard objects[cursor].state == .held else { return cursor }
+                let p = Int(objects[cursor].parent)
+                guard p < config.objectCapacity, p != i else { return nil }
+                cursor = p
+            }
+            return nil
+        }
+    }
+
+    /// Checks every invariant; returns the number of violations (each printed with its name).
     @discardableResult
     static func check(_ step: String, frames: FrameAllocator) -> Int {
+        let s = Snapshot()
         var problems: [String] = []
-        func expect(_ ok: Bool, _ what: @autoclosure () -> String) { if !ok { problems.append(what()) } }
-
-        let c = Kernel.configuration
-        let domainCount = Kernel.domainSlotsInUse
-        var owned = [Int](repeating: 0, count: domainCount)
-        var liveRows = 0
-        var borrowsExpected = [UInt32](repeating: 0, count: c.objectCapacity)
-
-        // Borrows: every lent object is counted once per frame lending it, on every thread.
-        for t in 0..<c.threadCapacity {
-            let s = Kernel.state(of: ThreadID(UInt16(t)))
-            guard s != .unused && s != .exited else { continue }
-            let fs = Kernel.frames(of: ThreadID(UInt16(t)))
-            for (i, f) in fs.enumerated() {
-                // Frames chain: each call starts where the previous one entered.
-                if i == 0 { expect(f.caller == Kernel.home(of: ThreadID(UInt16(t))), "frame 0 of thread \(t) starts outside its home") }
-                else { expect(f.caller == fs[i - 1].callee, "frames of thread \(t) do not chain at depth \(i)") }
-                expect(Kernel.state(of: f.callee) == .live, "thread \(t) is inside \(f.callee), which is not live")
-                for j in 0..<f.lentCount {
-                    let id = f.lentObject(j)
-                    if Int(id.index) < c.objectCapacity { borrowsExpected[Int(id.index)] += 1 }
-                }
-            }
+        for invariant in Invariant.allCases {
+            for p in holds(invariant, s) { problems.append("\(invariant.name): \(p)") }
         }
-
-        for i in 0..<c.objectCapacity {
-            let e = Kernel.object(at: i)
-            if e.state == .free {
-                expect(e.borrows == 0, "free object row \(i) has borrows")
-                continue
-            }
-            liveRows += 1
-            expect(e.payload != nil, "object row \(i) has no payload")
-            expect(e.borrows == borrowsExpected[i], "object row \(i) has \(e.borrows) borrows, frames lend it \(borrowsExpected[i]) times")
-            switch e.state {
-            case .owned:
-                let d = Int(e.owner.raw)
-                expect(d < domainCount, "object row \(i) is owned by a domain that never existed")
-                if d < domainCount {
-                    owned[d] += 1
-                    expect(Kernel.state(of: e.owner) == .live, "object row \(i) is owned by \(e.owner), which is \(Kernel.state(of: e.owner))")
-                }
-            case .held:
-                let p = Int(e.parent)
-                expect(p < c.objectCapacity && Kernel.object(at: p).state != .free, "object row \(i) is held by a free or missing container")
-                if p < c.objectCapacity {
-                    let slots = Kernel.elements(ofContainerAt: p)
-                    let me = Kernel.objectID(at: i)
-                    expect(slots.filter { $0 == me }.count == 1, "object row \(i) is not in exactly one slot of its container \(p)")
-                }
-                // No cycles: the chain of containers ends at an owned object.
-                var cursor = i
-                var steps = 0
-                while Kernel.object(at: cursor).state == .held && steps <= c.objectCapacity {
-                    cursor = Int(Kernel.object(at: cursor).parent)
-                    steps += 1
-                    if cursor >= c.objectCapacity { break }
-                }
-                expect(steps <= c.objectCapacity && cursor < c.objectCapacity, "object row \(i) is in a cycle of containers")
-            case .free:
-                break
-            }
-            if Kernel.descriptor(of: e.type).kind == .container {
-                for element in Kernel.elements(ofContainerAt: i) where element != .none {
-                    let x = Kernel.object(at: Int(element.index))
-                    expect(x.state == .held && Int(x.parent) == i && x.generation == element.generation,
-                           "container row \(i) names \(element), which it does not hold")
-                }
-            }
-        }
-        expect(liveRows == Kernel.liveObjects, "object table has \(liveRows) live rows, liveObjects says \(Kernel.liveObjects)")
-
-        var privatePages = 0
-        let tagged = frames.privateFrames(domains: domainCount)
-        for raw in 0..<domainCount {
-            let d = DomainID(UInt16(raw))
-            let s = Kernel.state(of: d)
-            expect(owned[raw] == Kernel.objectsOwned(by: d), "\(d) owns \(owned[raw]) objects, objectsOwned says \(Kernel.objectsOwned(by: d))")
-            if s != .live {
-                expect(Kernel.objectsOwned(by: d) == 0, "\(d) is \(s) but owns objects")
-                expect(Kernel.pages(of: d) == 0, "\(d) is \(s) but holds \(Kernel.pages(of: d)) private pages")
-            }
-            privatePages += Kernel.pages(of: d)
-            expect(tagged[raw] == Kernel.pages(of: d), "\(d): \(tagged[raw]) frames tagged as its heap, LeafCore accounts \(Kernel.pages(of: d))")
-        }
-        expect(Kernel.state(of: .kernel) == .live, "the kernel domain is not live")
-        expect(Kernel.pagesInUse == privatePages + Kernel.sharedHeapPages,
-               "pagesInUse \(Kernel.pagesInUse) != private \(privatePages) + shared \(Kernel.sharedHeapPages)")
-        expect(frames.frames(tagged: FrameAllocator.Tag.shared) == Kernel.sharedHeapPages,
-               "\(frames.frames(tagged: FrameAllocator.Tag.shared)) frames tagged shared, shared heap has \(Kernel.sharedHeapPages)")
-        expect(frames.usedFrames == baselineFrames + Kernel.pagesInUse + Threads.stackFramesInUse,
-               "frames in use \(frames.usedFrames) != baseline \(baselineFrames) + pages \(Kernel.pagesInUse) + stacks \(Threads.stackFramesInUse)")
-        expect(frames.doubleFrees == 0, "\(frames.doubleFrees) frames freed twice or never allocated")
-
-        // Threads: one running (the one LeafCore says), the run queue holds each ready thread once.
-        let queue = Kernel.runQueue
-        var running = 0
-        for t in 0..<c.threadCapacity {
-            let id = ThreadID(UInt16(t))
-            let s = Kernel.state(of: id)
-            if s == .running { running += 1; expect(id == Kernel.runningThread, "\(id) is running but is not the running thread") }
-            let inQueue = queue.filter { $0 == id }.count
-            expect(inQueue == (s == .ready ? 1 : 0), "\(id) is \(s) and appears \(inQueue) times in the run queue")
-        }
-        expect(running == 1, "\(running) threads are running")
-        expect(Kernel.currentDomain == .kernel, "a checkpoint runs in \(Kernel.currentDomain), not the kernel")
-
+        for p in platformAccounting(s, frames) { problems.append("frames-match-page-accounting: \(p)") }
         checks += 1
         violations += problems.count
         for p in problems { print("  monitor VIOLATION after \(step): \(p)") }
         return problems.count
+    }
+
+    /// The violations of one invariant in the snapshot (empty when it holds).
+    static func holds(_ invariant: Invariant, _ s: Snapshot) -> [String] {
+        var bad: [String] = []
+        func expect(_ ok: Bool, _ what: @autoclosure () -> String) { if !ok { bad.append(what()) } }
+        let objects = 0..<s.config.objectCapacity
+        let domains = 0..<s.domainCount
+        let threads = 0..<s.config.threadCapacity
+        let none = UInt32.max
+
+        switch invariant {
+        case .kernelAlwaysLive:
+            expect(Kernel.state(of: .kernel) == .live, "the kernel domain is \(Kernel.state(of: .kernel))")
+
+        case .ownedObjectsHaveLiveOwners:
+            for i in objects where s.objects[i].state == .owned {
+                expect(s.isLive(s.objects[i].owner) && s.objects[i].parent == none,
+                       "object \(i) is owned by \(s.objects[i].owner) (\(Kernel.state(of: s.objects[i].owner))) with parent \(s.objects[i].parent)")
+            }
+
+        case .heldObjectsAreInContainers:
+            for i in objects where s.objects[i].state == .held {
+                let p = Int(s.objects[i].parent)
+                expect(p < s.config.objectCapacity && s.objects[p].state != .free && s.isContainer(p),
+                       "object \(i) is held by \(p), which is not an allocated container")
+            }
+
+        case .freeObjectsAreClean:
+            for i in objects where s.objects[i].state == .free {
+                let e = s.objects[i]
+                expect(e.owner == .kernel && e.parent == none && e.borrows == 0 && e.payload == nil,
+                       "free object \(i) keeps an owner, parent, borrows or payload")
+            }
+
+        case .nestingFollowsParents:
+            // LeafCore keeps no nesting relation besides the parent links and the slots: they
+            // must agree, each way.
+            for i in objects where s.objects[i].state == .held {
+                let p = Int(s.objects[i].parent)
+                guard p < s.config.objectCapacity else { continue }
+                let slots = Kernel.elements(ofContainerAt: p)
+                expect(slots.filter { $0 == s.ids[i] }.count == 1, "object \(i) is not in exactly one slot of its container \(p)")
+            }
+            for i in objects where s.objects[i].state != .free && s.isContainer(i) {
+                for element in Kernel.elements(ofContainerAt: i) where element != .none {
+                    let x = Int(element.index)
+                    expect(x < s.config.objectCapacity && s.objects[x].state == .held && Int(s.objects[x].parent) == i
+                           && s.objects[x].generation == element.generation, "container \(i) names \(element), which it does not hold")
+                }
+            }
+
+        case .nestingIsAcyclic:
+            for i in objects where s.objects[i].state == .held {
+                expect(s.root(i) != nil, "object \(i) is in a cycle of containers (or a broken chain)")
+            }
+
+        case .everyObjectHasOneOwner:
+            for i in objects where s.objects[i].state != .free {
+                if let r = s.root(i) { expect(s.objects[r].state == .owned, "object \(i)'s outermost container \(r) is not owned") }
+            }
+
+        case .deadDomainsOwnNothing:
+            for raw in domains {
+                let d = DomainID(UInt16(raw))
+                let state = Kernel.state(of: d)
+                guard state != .live else { continue }
+                expect(Kernel.objectsOwned(by: d) == 0 && Kernel.pages(of: d) == 0
+                       && !objects.contains { s.objects[$0].state == .owned && s.objects[$0].owner == d },
+                       "\(d) is \(state) but owns \(Kernel.objectsOwned(by: d)) objects and \(Kernel.pages(of: d)) pages")
+            }
+
+        case .objectCountsMatch:
+            var owned = [Int](repeating: 0, count: s.domainCount)
+            for i in objects where s.objects[i].state == .owned && Int(s.objects[i].owner.raw) < s.domainCount {
+                owned[Int(s.objects[i].owner.raw)] += 1
+            }
+            for raw in domains {
+                let d = DomainID(UInt16(raw))
+                expect(owned[raw] == Kernel.objectsOwned(by: d), "\(d) owns \(owned[raw]) objects, objectsOwned says \(Kernel.objectsOwned(by: d))")
+            }
+            var live = 0
+            for i in objects where s.objects[i].state != .free { live += 1 }
+            expect(live == Kernel.liveObjects, "\(live) allocated rows, liveObjects says \(Kernel.liveObjects)")
+
+        case .pageCountsMatch:
+            var privatePages = 0
+            for raw in domains { privatePages += Kernel.pages(of: DomainID(UInt16(raw))) }
+            expect(Kernel.pagesInUse == privatePages + Kernel.sharedHeapPages,
+                   "pagesInUse \(Kernel.pagesInUse) != private \(privatePages) + shared \(Kernel.sharedHeapPages)")
+
+        case .borrowsCountLendingFrames:
+            var lending = [UInt32](repeating: 0, count: s.config.objectCapacity)
+            for t in threads where s.isActive(t) {
+                for f in s.frames[t] {
+                    for j in 0..<f.lentCount where Int(f.lentObject(j).index) < s.config.objectCapacity { lending[Int(f.lentObject(j).index)] += 1 }
+                }
+            }
+            for i in objects {
+                expect(s.objects[i].borrows == lending[i], "object \(i) has \(s.objects[i].borrows) borrows, frames lend it \(lending[i]) times")
+            }
+
+        case .framesOffStacksAreEmpty:
+            // Frames above a stack's top are not visible through the API; the frames on it must
+            // lend only allocated objects.
+            for t in threads where s.isActive(t) {
+                for f in s.frames[t] {
+                    for j in 0..<f.lentCount {
+                        let id = f.lentObject(j)
+                        expect(Int(id.index) < s.config.objectCapacity && s.objects[Int(id.index)].state != .free
+                               && s.objects[Int(id.index)].generation == id.generation, "thread \(t) lends \(id), which is not allocated")
+                    }
+                }
+            }
+
+        case .stacksNameLiveDomains:
+            for t in threads {
+                if s.isActive(t) {
+                    expect(s.homes[t] == .kernel || s.isLive(s.homes[t]), "thread \(t)'s home \(s.homes[t]) is not live")
+                    for (i, f) in s.frames[t].enumerated() {
+                        expect(s.isLive(f.caller) && s.isLive(f.callee), "thread \(t)'s frame \(i) names a domain that is not live")
+                    }
+                } else {
+                    expect(s.frames[t].isEmpty, "thread \(t) is \(s.threadStates[t]) but has frames")
+                }
+            }
+
+        case .stacksChainCallerToCallee:
+            for t in threads where s.isActive(t) {
+                expect(s.frames[t].count <= s.config.frameDepth, "thread \(t) is deeper than frameDepth")
+                for (i, f) in s.frames[t].enumerated() {
+                    expect(f.caller == (i == 0 ? s.homes[t] : s.frames[t][i - 1].callee), "thread \(t)'s frames do not chain at depth \(i)")
+                }
+            }
+
+        case .currentDomainIsTopFrame:
+            let t = Int(s.running.raw)
+            let expected = s.frames[t].last?.callee ?? s.homes[t]
+            expect(s.currentDomain == expected, "current domain \(s.currentDomain), running thread's top is \(expected)")
+
+        case .runQueueHoldsReadyThreads:
+            for t in threads {
+                let id = ThreadID(UInt16(t))
+                let n = s.runQueue.filter { $0 == id }.count
+                expect(n == (s.threadStates[t] == .ready ? 1 : 0), "thread \(t) is \(s.threadStates[t]) and queued \(n) times")
+            }
+
+        case .oneRunningThread:
+            for t in threads where s.threadStates[t] == .running {
+                expect(ThreadID(UInt16(t)) == s.running, "thread \(t) is running but is not the current thread")
+            }
+            expect(s.threadStates[Int(s.running.raw)] == .running, "the current thread is not running")
+        }
+        return bad
+    }
+
+    /// Bare-metal accounting: frames tagged as domain d's heap are exactly LeafCore's pages of
+    /// d, shared-heap frames are the shared heap's pages, and nothing else is in use.
+    static func platformAccounting(_ s: Snapshot, _ frames: FrameAllocator) -> [String] {
+        var bad: [String] = []
+        let tagged = frames.privateFrames(domains: s.domainCount)
+        for raw in 0..<s.domainCount where tagged[raw] != Kernel.pages(of: DomainID(UInt16(raw))) {
+            bad.append("domain \(raw): \(tagged[raw]) frames tagged as its heap, LeafCore accounts \(Kernel.pages(of: DomainID(UInt16(raw))))")
+        }
+        let shared = frames.frames(tagged: FrameAllocator.Tag.shared)
+        if shared != Kernel.sharedHeapPages { bad.append("\(shared) frames tagged shared, the shared heap has \(Kernel.sharedHeapPages) pages") }
+        if frames.usedFrames != baselineFrames + Kernel.pagesInUse + Threads.stackFramesInUse {
+            bad.append("frames in use \(frames.usedFrames) != tables \(baselineFrames) + pages \(Kernel.pagesInUse) + stacks \(Threads.stackFramesInUse)")
+        }
+        if frames.doubleFrees != 0 { bad.append("\(frames.doubleFrees) frames freed twice or never allocated") }
+        return bad
     }
 }
