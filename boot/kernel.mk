@@ -5,6 +5,7 @@
 #   make qemu        build and boot it, console on this terminal (KVM if usable, else TCG)
 #   make qemu-test   build and run the self-test headless; fails on a failed check, a kernel
 #                    exception, a hang (timeout) or a missing QEMU
+#   make qemu-bench  the self-test under TCG -icount: call cost as a path length in instructions
 KERNEL_OUT := $(OUT)/kernel
 KERNEL_ELF := $(OUT)/kernel.elf
 KERNEL_CC ?= clang
@@ -22,7 +23,7 @@ KERNEL_PORTABLE_OBJS := $(patsubst %,$(OUT)/embedded/%.o,$(PORTABLE_MODULES))
 
 TEST_STEPS += qemu-test
 
-.PHONY: kernel qemu qemu-test
+.PHONY: kernel qemu qemu-test qemu-bench
 
 kernel: embedded
 	@mkdir -p $(KERNEL_OUT)
@@ -52,3 +53,6 @@ qemu: kernel
 
 qemu-test: kernel
 	boot/qemu.sh test $(KERNEL_ELF)
+
+qemu-bench: kernel
+	boot/qemu.sh bench $(KERNEL_ELF)

@@ -2,6 +2,8 @@
 # Boots a SwiftLeaf kernel image under QEMU.
 #   boot/qemu.sh run  [KERNEL]   console on this terminal (Ctrl-A X quits QEMU)
 #   boot/qemu.sh test [KERNEL]   headless self-test; exits 0 only if the kernel reports success
+#   boot/qemu.sh bench [KERNEL]  the self-test under TCG with -icount shift=0: the call cost it
+#                                prints is then a path length in guest instructions
 # Acceleration: KVM when /dev/kvm is usable, TCG otherwise; QEMU itself falls back to TCG when
 # KVM fails to start (`-accel kvm -accel tcg`). LEAF_ACCEL=tcg or LEAF_ACCEL=kvm forces one.
 # LEAF_QEMU_TIMEOUT (seconds, default 120) bounds a test run.
@@ -12,8 +14,8 @@ qemu=${QEMU:-qemu-system-x86_64}
 timeout_s=${LEAF_QEMU_TIMEOUT:-120}
 
 case "$mode" in
-    run|test) ;;
-    *) echo "usage: $0 run|test [KERNEL]" >&2; exit 2 ;;
+    run|test|bench) ;;
+    *) echo "usage: $0 run|test|bench [KERNEL]" >&2; exit 2 ;;
 esac
 if ! command -v "$qemu" >/dev/null 2>&1; then
     echo "qemu: '$qemu' was not found, so the kernel cannot boot. Install QEMU (Debian: apt-get install qemu-system-x86, or run scripts/install-deps.sh), or set QEMU=/path/to/qemu-system-x86_64." >&2
@@ -35,7 +37,9 @@ kvm_runs_kernel() {
     [ $? -eq 33 ]
 }
 
+[ "$mode" = bench ] && LEAF_ACCEL=icount
 case "${LEAF_ACCEL:-}" in
+    icount) accel="-accel tcg -icount shift=0"; accel_name="TCG with -icount shift=0" ;;
     tcg) accel="-accel tcg"; accel_name=TCG ;;
     kvm) accel="-accel kvm"; accel_name=KVM ;;
     "") if kvm_runs_kernel; then
@@ -72,6 +76,13 @@ boot() {
     status=${PIPESTATUS[0]}
     elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 }
+
+if [ "$mode" = bench ]; then
+    boot leaf.icount
+    [ "$status" -eq 33 ] || { echo "qemu-bench: FAILED (QEMU status $status)" >&2; exit 1; }
+    echo "qemu-bench: $(grep '^call cost' "$log")"
+    exit 0
+fi
 
 # 1. The self-test: success is QEMU status 33 and the kernel's summary line with 0 failed.
 boot

@@ -73,7 +73,9 @@ func kernelMain(startInfo: UInt64) {
 
     let commandLine = StartInfo.commandLine(at: startInfo)
     if !commandLine.isEmpty { print("boot: command line \"\(commandLine)\"") }
-    if commandLine.split(separator: " ").contains(where: { $0 == "leaf.fault=kernel" }) {
+    let options = commandLine.split(separator: " ")
+    SelfTest.icount = options.contains { $0 == "leaf.icount" }
+    if options.contains(where: { $0 == "leaf.fault=kernel" }) {
         // The check of the panic path (boot/qemu.sh test): a #PF with no domain to blame.
         print("boot: leaf.fault=kernel: faulting in the kernel itself on purpose")
         leaf_fault_unmapped()

@@ -10,6 +10,9 @@ enum SelfTest {
     nonisolated(unsafe) static var failed = 0
     nonisolated(unsafe) static var frames: FrameAllocator! = nil
     nonisolated(unsafe) static var tscPerMs: UInt64 = 0
+    /// Booted with leaf.icount (boot/qemu.sh bench: TCG, -icount shift=0): the TSC then counts
+    /// one tick per guest instruction, so the call cost is a path length in instructions.
+    nonisolated(unsafe) static var icount = false
 
     static func check(_ ok: Bool, _ what: String) {
         if ok { passed += 1; print("  ok    \(what)") } else { failed += 1; print("  FAIL  \(what)") }
@@ -288,6 +291,7 @@ enum SelfTest {
         let proxyCost = median(viaProxy)
         let directCost = median(viaDirect)
         check(failures == 0, "\(301 * perSample) pings through the proxy and directly, no failure")
-        print("call cost: ProbeProxy.ping \(Console.fixed(proxyCost, perSample, decimals: 1)) cycles, direct ping \(Console.fixed(directCost, perSample, decimals: 1)) cycles, ratio \(Console.fixed(proxyCost, max(directCost, 1), decimals: 1)) (rdtsc median of 301 samples of \(perSample) calls; RedLeaf bare metal: 124 cycles)")
+        let unit = icount ? "instructions" : "cycles"
+        print("call cost: ProbeProxy.ping \(Console.fixed(proxyCost, perSample, decimals: 1)) \(unit), direct ping \(Console.fixed(directCost, perSample, decimals: 1)) \(unit), ratio \(Console.fixed(proxyCost, max(directCost, 1), decimals: 1)) (rdtsc median of 301 samples of \(perSample) calls; RedLeaf bare metal: 124 cycles)")
     }
 }
