@@ -12,10 +12,19 @@ let sequencesPerProperty = 5_000
 
 @Suite struct OwnershipPropertyTests {
     @Test(.shrinking(true)) func randomSequencesKeepOwnershipExact() async {
-        print("ownership property: \(sequencesPerProperty) sequences of 50-120 steps (seed printed on failure)")
+        await checkSequences("ownership", lengths: 50...120, bias: .uniform)
+    }
+
+    /// Biased towards deep relays with traps injected at random hops.
+    @Test(.shrinking(true)) func nestedCallsWithTrapsKeepOwnershipExact() async {
+        await checkSequences("nested-call", lengths: 50...100, bias: .nested)
+    }
+
+    func checkSequences(_ name: String, lengths: ClosedRange<Int>, bias: Op.Bias) async {
+        print("\(name) property: \(sequencesPerProperty) sequences of \(lengths) steps (seed printed on failure)")
         let trapsBefore = HostPlatform.trapsCaught
-        await propertyCheck(count: sequencesPerProperty, input: Gen.uint32().array(of: 50...120)) { raw in
-            let ops = raw.map { Op($0) }
+        await propertyCheck(count: sequencesPerProperty, input: Gen.uint32().array(of: lengths)) { raw in
+            let ops = raw.map { Op($0, bias: bias) }
             let failures = Harness.run(ops)
             if !failures.isEmpty {
                 Issue.record("""
@@ -27,27 +36,7 @@ let sequencesPerProperty = 5_000
         }
         // Not vacuous: the sequences really crossed into domains and really crashed some.
         let traps = HostPlatform.trapsCaught - trapsBefore
-        print("ownership property: \(traps) traps caught and unwound")
-        #expect(traps > UInt64(sequencesPerProperty))
-    }
-
-    @Test(.shrinking(true)) func nestedCallsWithTrapsKeepOwnershipExact() async {
-        print("nested-call property: \(sequencesPerProperty) sequences of 50-100 steps (seed printed on failure)")
-        let trapsBefore = HostPlatform.trapsCaught
-        // Biased towards deep relays and traps.
-        await propertyCheck(count: sequencesPerProperty, input: Gen.uint32().array(of: 50...100)) { raw in
-            let ops = raw.map { Op($0, bias: .nested) }
-            let failures = Harness.run(ops)
-            if !failures.isEmpty {
-                Issue.record("""
-                    \(failures.joined(separator: "\n"))
-                    sequence (\(ops.count) steps):
-                    \(ops.enumerated().map { "  \($0): \($1)" }.joined(separator: "\n"))
-                    """)
-            }
-        }
-        let traps = HostPlatform.trapsCaught - trapsBefore
-        print("nested-call property: \(traps) traps caught and unwound")
+        print("\(name) property: \(traps) traps caught and unwound")
         #expect(traps > UInt64(sequencesPerProperty))
     }
 }
