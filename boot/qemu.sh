@@ -60,7 +60,14 @@ common="-machine q35 -m 256M -no-reboot -display none -device isa-debug-exit,iob
 
 if [ "$mode" = run ]; then
     # shellcheck disable=SC2086
-    exec "$qemu" $accel $common -serial mon:stdio
+    "$qemu" $accel $common -serial mon:stdio
+    status=$?
+    case $status in
+        33) exit 0 ;;
+        35) echo "qemu: the kernel reported a failure (see above)" >&2; exit 1 ;;
+        0) exit 0 ;;  # quit from the QEMU monitor (Ctrl-A X)
+        *) echo "qemu: QEMU exited with status $status" >&2; exit 1 ;;
+    esac
 fi
 
 log=$(mktemp "${TMPDIR:-/tmp}/leaf-qemu.XXXXXX")

@@ -28,9 +28,10 @@ enum Monitor {
         var frames: [[Frame]] = []
         var threadStates: [ThreadState] = []
         var homes: [DomainID] = []
-        let runQueue: [ThreadID]
-        let running: ThreadID
-        let currentDomain: DomainID
+        var domainStates: [DomainState] = []
+        var runQueue: [ThreadID]
+        var running: ThreadID
+        var currentDomain: DomainID
 
         init() {
             config = Kernel.configuration
@@ -38,6 +39,7 @@ enum Monitor {
             runQueue = Kernel.runQueue
             running = Kernel.runningThread
             currentDomain = Kernel.currentDomain
+            for d in 0..<domainCount { domainStates.append(Kernel.state(of: DomainID(UInt16(d)))) }
             for i in 0..<config.objectCapacity { objects.append(Kernel.object(at: i)); ids.append(Kernel.objectID(at: i)) }
             for t in 0..<config.threadCapacity {
                 let id = ThreadID(UInt16(t))
@@ -47,7 +49,7 @@ enum Monitor {
             }
         }
 
-        func isLive(_ d: DomainID) -> Bool { Int(d.raw) < domainCount && Kernel.state(of: d) == .live }
+        func isLive(_ d: DomainID) -> Bool { Int(d.raw) < domainCount && domainStates[Int(d.raw)] == .live }
         func isActive(_ t: Int) -> Bool { threadStates[t] != .unused && threadStates[t] != .exited }
         func isContainer(_ i: Int) -> Bool { Kernel.descriptor(of: objects[i].type).kind == .container }
         /// Follows parent links to the root; nil on a cycle or a bad link.
@@ -89,12 +91,12 @@ enum Monitor {
 
         switch invariant {
         case .kernelAlwaysLive:
-            expect(Kernel.state(of: .kernel) == .live, "the kernel domain is \(Kernel.state(of: .kernel))")
+            expect(s.domainStates[0] == .live, "the kernel domain is \(s.domainStates[0])")
 
         case .ownedObjectsHaveLiveOwners:
             for i in objects where s.objects[i].state == .owned {
                 expect(s.isLive(s.objects[i].owner) && s.objects[i].parent == none,
-                       "object \(i) is owned by \(s.objects[i].owner) (\(Kernel.state(of: s.objects[i].owner))) with parent \(s.objects[i].parent)")
+                       "object \(i) is owned by \(s.objects[i].owner), not live or with parent \(s.objects[i].parent)")
             }
 
         case .heldObjectsAreInContainers:
@@ -141,7 +143,7 @@ enum Monitor {
         case .deadDomainsOwnNothing:
             for raw in domains {
                 let d = DomainID(UInt16(raw))
-                let state = Kernel.state(of: d)
+                let state = s.domainStates[raw]
                 guard state != .live else { continue }
                 expect(Kernel.objectsOwned(by: d) == 0 && Kernel.pages(of: d) == 0
                        && !objects.contains { s.objects[$0].state == .owned && s.objects[$0].owner == d },
@@ -230,6 +232,40 @@ enum Monitor {
             expect(s.threadStates[Int(s.running.raw)] == .running, "the current thread is not running")
         }
         return bad
+    }
+
+    /// The monitor is not vacuous: each mutant breaks one invariant in a copy of the live
+    /// snapshot, and the monitor must name that invariant. Returns the mutants it missed.
+    static func selfCheck() -> [String] {
+        let live = Snapshot()
+        var missed: [String] = []
+        func expectCaught(_ name: String, _ invariant: Invariant, _ mutate: (inout Snapshot) -> Bool) {
+            var s = live
+            guard mutate(&s) else { missed.append("\(name): no state to mutate"); return }
+            if holds(invariant, s).isEmpty { missed.append("\(name) (\(invariant.name))") }
+        }
+        expectCaught("a second running thread", .oneRunningThread) { s in
+            guard let t = (1..<s.threadStates.count).first(where: { s.threadStates[$0] != .running }) else { return false }
+            s.threadStates[t] = .running
+            return true
+        }
+        expectCaught("the running thread queued", .runQueueHoldsReadyThreads) { s in s.runQueue.append(s.running); return true }
+        expectCaught("the current domain not the running thread's", .currentDomainIsTopFrame) { s in
+            s.currentDomain = DomainID(UInt16(s.domainCount - 1)); return s.domainCount > 1
+        }
+        expectCaught("an owned object's row lost", .objectCountsMatch) { s in
+            guard let i = s.objects.indices.first(where: { s.objects[$0].state == .owned }),
+                  let f = s.objects.indices.first(where: { s.objects[$0].state == .free }) else { return false }
+            s.objects[i] = s.objects[f]
+            return true
+        }
+        expectCaught("a domain owning objects marked crashed", .deadDomainsOwnNothing) { s in
+            guard let i = s.objects.indices.first(where: { s.objects[$0].state == .owned && s.objects[$0].owner != .kernel }) else { return false }
+            s.domainStates[Int(s.objects[i].owner.raw)] = .crashed
+            return true
+        }
+        expectCaught("the kernel domain not live", .kernelAlwaysLive) { s in s.domainStates[0] = .stopped; return true }
+        return missed
     }
 
     /// Bare-metal accounting: frames tagged as domain d's heap are exactly LeafCore's pages of
