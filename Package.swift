@@ -68,10 +68,13 @@ let package = Package(
         .testTarget(
             name: "ProxygenTests",
             dependencies: [
-                "proxygen",
+                "proxygen", "LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies",
                 .product(name: "SwiftSyntax", package: "swift-syntax"),
                 .product(name: "SwiftParser", package: "swift-syntax"),
-            ]),
+            ],
+            // Interface files and golden outputs the tests read by path; not compiled.
+            exclude: ["Fixtures"],
+            swiftSettings: domainCode),
         .testTarget(
             name: "LeafCoreTests",
             dependencies: [

@@ -9,7 +9,10 @@ enum CallPlan {
         }
         let copied = names(.copied), passed = names(.passedThrough), lent = names(.lent), moved = names(.moved)
         if !copied.isEmpty { parts.append("copies \(copied) in") }
-        if !passed.isEmpty { parts.append("passes the proxies \(passed) through") }
+        if !passed.isEmpty {
+            let several = method.parameters.filter { $0.passing == .passedThrough }.count > 1
+            parts.append("passes the prox\(several ? "ies" : "y") \(passed) through")
+        }
         if !lent.isEmpty { parts.append("lends \(lent) for the call") }
         if !moved.isEmpty { parts.append("moves \(moved) in") }
         switch method.result {

@@ -10,11 +10,11 @@ public struct AuditResult {
 /// Checks interface files against the rules of the IDL and reads their interfaces.
 public enum InterfaceAudit {
     /// Names the generated proxy declares in every method, or uses from LeafCore.
-    static let reservedMethodNames: Set<String> = ["domain", "target", "spawn"]
-    static let reservedParameterNames: Set<String> = ["args", "frame", "target", "domain", "result", "error"]
+    static let reservedMethodNames: Set<String> = ["domain", "target", "export", "spawn"]
+    static let reservedParameterNames: Set<String> = ["args", "frame", "target", "export", "domain", "result", "error"]
     static let reservedTypeNames: Set<String> = [
         "Args", "CallGate", "Kernel", "RpcError", "KernelError", "DomainID", "ObjectID",
-        "RRef", "RRefArray", "RRefDeque", "LeafCore", "LeafInterfaces", "LeafProxies",
+        "RRef", "RRefArray", "RRefDeque", "Export", "Unmanaged", "LeafCore", "LeafInterfaces", "LeafProxies",
     ]
 
     /// Audits `files`. Declarations in `context` (the rest of LeafInterfaces) may be used by

@@ -32,7 +32,7 @@ struct ProtocolReader {
             }
             if let staticModifier = function.modifiers.first(where: Self.isStatic) {
                 report(.staticMember, staticModifier,
-                       "static method '\(function.name.text)': a static member has no domain to run in; interfaces have instance methods only")
+                       "static method '\(Self.fullName(of: function))': a static member has no domain to run in; interfaces have instance methods only")
                 continue
             }
             guard let method = readMethod(function) else { continue }
@@ -85,7 +85,7 @@ struct ProtocolReader {
 
     private mutating func readMethod(_ function: FunctionDeclSyntax) -> Method? {
         let name = function.name.text
-        let methodName = name + "(" + function.signature.parameterClause.parameters.map { $0.firstName.text + ":" }.joined() + ")"
+        let methodName = Self.fullName(of: function)
         if InterfaceAudit.reservedMethodNames.contains(name) {
             report(.reservedName, function.name, "method name '\(name)' is reserved: the generated proxy declares '\(name)' itself")
         }
@@ -202,6 +202,11 @@ struct ProtocolReader {
                    ? "parameter '\(name)' has non-exchangeable type '\(type.trimmedDescription)': \(why)" : why)
         }
         return nil
+    }
+
+    /// `relay(_:_:_:)`, as written, before the method is read.
+    private static func fullName(of function: FunctionDeclSyntax) -> String {
+        function.name.text + "(" + function.signature.parameterClause.parameters.map { $0.firstName.text + ":" }.joined() + ")"
     }
 
     private static func isStatic(_ modifier: DeclModifierSyntax) -> Bool {

@@ -3,8 +3,9 @@
 ///
 /// Every method has the shape the core's `CallGate` documents: enter (refused unless the callee
 /// is live), lend and move the RRef arguments, invoke a capture-free `@convention(c)` body that
-/// reads a nested `Args` struct, leave, move returned RRefs back. `Args` holds the target as
-/// `unowned(unsafe)`, so a call allocates nothing and retains nothing.
+/// reads a nested `Args` struct, leave, move returned RRefs back. `Args` holds the domain's
+/// export box `Unmanaged` and the body calls through `_withUnsafeGuaranteedRef`, so a call
+/// allocates nothing and retains nothing.
 ///
 /// Interface references are passed through: the reference handed over is itself a proxy (the
 /// generated code refuses anything else with `ownershipViolation`), so every call the receiver
@@ -28,17 +29,31 @@ public enum ProxyWriter {
             "/// it is live), lends and moves its RRef arguments, runs the callee under a continuation,",
             "/// leaves, and moves returned RRefs back; if the callee traps it is torn down and the call",
             "/// throws `RpcError.domainCrashed`. The callee runs in a capture-free C function reading a",
-            "/// struct of arguments, so a call allocates nothing and retains nothing.",
+            "/// struct of arguments and reaches the implementation through an unretained export box, so",
+            "/// a call allocates nothing and retains nothing.",
             "public final class \(proxy): \(name) {",
             "    public let domain: DomainID",
-            "    /// The domain's implementation; the domain's export list keeps it alive while the domain is",
-            "    /// live, and only then may it be touched: every method reads it after `CallGate.enter`",
-            "    /// succeeded, never before (after a teardown it dangles until a restart rebinds it).",
-            "    public unowned(unsafe) var target: any \(name)",
+            "    /// The domain's implementation, boxed in its export list, which keeps it alive while the",
+            "    /// domain is live; only then may it be touched: every method reads it after",
+            "    /// `CallGate.enter` succeeded, never before (after a teardown it dangles until a restart",
+            "    /// rebinds it).",
+            "    public var export: Unmanaged<Export<any \(name)>>",
             "",
-            "    public init(domain: DomainID, target: any \(name)) {",
+            "    public init(domain: DomainID, export: Unmanaged<Export<any \(name)>>) {",
             "        self.domain = domain",
-            "        self.target = target",
+            "        self.export = export",
+            "    }",
+            "",
+            "    /// A proxy for `target`, which is exported (boxed) from `domain` for it.",
+            "    public convenience init(domain: DomainID, target: any \(name)) {",
+            "        self.init(domain: domain, export: Kernel.export(interface: target, from: domain))",
+            "    }",
+            "",
+            "    /// The implementation behind the proxy (valid while the domain is live); setting it",
+            "    /// exports the new one from the domain, as a restart's entry does.",
+            "    public var target: any \(name) {",
+            "        get { export.takeUnretainedValue().implementation }",
+            "        set { export = Kernel.export(interface: newValue, from: domain) }",
             "    }",
             "",
         ]
@@ -67,6 +82,9 @@ public enum ProxyWriter {
         let name = interface.name
         let proxy = interface.proxyName
         return [
+            // Embedded Swift cannot yet compile a call to `Kernel.start` from another module (the
+            // core's `Kernel.run(in:)` declares a local class); until it can, spawn is host-only.
+            "    #if !hasFeature(Embedded)",
             "    /// Creates a domain named `name` whose entry runs `make` inside it and exports the result,",
             "    /// and returns the proxy in front of it. A restart of the domain runs the entry again and",
             "    /// rebinds the proxy to the new implementation; the entry keeps the proxy alive. The proxy",
@@ -75,27 +93,26 @@ public enum ProxyWriter {
             "    public static func spawn(name: String, _ make: @escaping () -> any \(name)) throws(KernelError) -> \(proxy) {",
             "        let domain = try Kernel.createDomain(name: name)",
             "        var proxy: \(proxy)? = nil",
-            "        var first: (any \(name))? = nil",
+            "        var first: Unmanaged<Export<any \(name)>>? = nil",
             "        do throws(RpcError) {",
             "            try Kernel.start(domain) {",
-            "                let implementation = make()",
-            "                Kernel.export(implementation, from: domain)",
-            "                if let proxy { proxy.target = implementation } else { first = implementation }",
+            "                let exported = Kernel.export(interface: make(), from: domain)",
+            "                if let proxy { proxy.export = exported } else { first = exported }",
             "            }",
             "        } catch {",
             "            throw .domainNotLive(domain, Kernel.state(of: domain))",
             "        }",
-            "        let created = \(proxy)(domain: domain, target: first.unsafelyUnwrapped)",
-            "        first = nil",
+            "        let created = \(proxy)(domain: domain, export: first.unsafelyUnwrapped)",
             "        proxy = created",
             "        return created",
             "    }",
+            "    #endif",
         ]
     }
 
     private static func method(_ method: Method, of interface: Interface) -> [String] {
-        var fields = ["unowned(unsafe) let target: any \(interface.name)"]
-        var initializer = ["target: target"]
+        var fields = ["let target: Unmanaged<Export<any \(interface.name)>>"]
+        var initializer = ["target: export"]
         var callArguments: [String] = []
         var before: [String] = []   // inside the body, before the call
         var after: [String] = []    // inside the body, after the call
@@ -167,7 +184,7 @@ public enum ProxyWriter {
         }
         fields.append("var error: RpcError? = nil")
         let noncopyable = !moved.isEmpty || { if case .owned? = method.result { true } else { false } }()
-        let call = "try a.pointee.target.\(method.name)(\(callArguments.joined(separator: ", ")))"
+        let call = "try e.implementation.\(method.name)(\(callArguments.joined(separator: ", ")))"
         let assignment = method.result == nil ? call : "a.pointee.result = \(call)"
 
         var lines = ["    // \(method.fullName): \(CallPlan.summary(of: method))."]
@@ -180,7 +197,9 @@ public enum ProxyWriter {
         lines.append("        guard CallGate.invoke(frame, &args, { raw in")
         lines.append("            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)")
         lines += before.map { "            " + $0 }
-        lines.append("            do throws(RpcError) { \(assignment) } catch { a.pointee.error = error }")
+        lines.append("            a.pointee.target._withUnsafeGuaranteedRef { e in")
+        lines.append("                do throws(RpcError) { \(assignment) } catch { a.pointee.error = error }")
+        lines.append("            }")
         lines += after.map { "            " + $0 }
         lines.append("        }) else { throw .domainCrashed }")
         lines.append("        CallGate.leave(frame)")

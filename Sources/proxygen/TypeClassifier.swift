@@ -122,7 +122,7 @@ struct TypeClassifier {
             guard entry.isPublic else { return .rejected(node, .notPublic, "type '\(name)' must be public: LeafProxies, another module, copies it") }
             return .exchangeable(.value(spelling: name, zero: nil))
         case .otherValue:
-            return .rejected(node, .nonExchangeable, "'\(name)' is not marked BitwiseCopyable, so it may hold references; declare it `: BitwiseCopyable`")
+            return .rejected(node, .nonExchangeable, "'\(name)' is not marked BitwiseCopyable, so it may hold references; declare it ': BitwiseCopyable'")
         case .reference:
             return .rejected(node, .nonExchangeable, "'\(name)' is a class: its instances live in one domain's heap; only interface references (proxies) cross")
         }

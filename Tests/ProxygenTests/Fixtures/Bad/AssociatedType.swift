@@ -1,0 +1,7 @@
+// The audit must report exactly these diagnostics for this file (line:column as below).
+// expect: 6:5: error: associated type 'Element': the proxy would be generic [unsupported-member]
+import LeafCore
+
+public protocol Container: AnyObject {
+    associatedtype Element
+}

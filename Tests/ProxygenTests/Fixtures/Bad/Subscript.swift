@@ -1,0 +1,7 @@
+// The audit must report exactly these diagnostics for this file (line:column as below).
+// expect: 6:5: error: subscript: an interface has methods only [unsupported-member]
+import LeafCore
+
+public protocol Table: AnyObject {
+    subscript(index: Int) -> Int { get }
+}

@@ -1,0 +1,7 @@
+// The audit must report exactly these diagnostics for this file (line:column as below).
+// expect: 6:21: error: syntax error: expected ')' [syntax-error]
+import LeafCore
+
+public protocol Broken: AnyObject {
+    func f(_ x: Int throws(RpcError)
+}
