@@ -30,6 +30,8 @@ final class FrameAllocator: PageSource {
     private(set) var usableFrames = 0
     private(set) var doubleFrees = 0
     private var hint = 0
+    /// Fill freed frames with 0xAB (leaf.poison): makes a use of freed memory visible.
+    var poisonFreed = false
     /// The tag the next allocation gets; `Runtime` sets it around private-heap allocations.
     var currentTag: UInt16 = Tag.shared
 
@@ -104,6 +106,7 @@ final class FrameAllocator: PageSource {
     }
 
     func freePages(_ base: UnsafeMutableRawPointer, _ count: Int) {
+        if poisonFreed { leaf_fill(base, 0xab, count * 4096) }
         let first = Int(UInt(bitPattern: base) / 4096)
         for f in first..<(first + count) {
             guard f < frameCount, isUsed(f), tags[f] != Tag.metadata else { doubleFrees += 1; continue }

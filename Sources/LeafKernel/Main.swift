@@ -75,6 +75,8 @@ func kernelMain(startInfo: UInt64) {
     if !commandLine.isEmpty { print("boot: command line \"\(commandLine)\"") }
     let options = commandLine.split(separator: " ")
     SelfTest.icount = options.contains { $0 == "leaf.icount" }
+    // leaf.poison: freed frames are filled with 0xAB, so that a use of freed memory shows.
+    frames.poisonFreed = options.contains { $0 == "leaf.poison" }
     if options.contains(where: { $0 == "leaf.fault=kernel" }) {
         // The check of the panic path (boot/qemu.sh test): a #PF with no domain to blame.
         print("boot: leaf.fault=kernel: faulting in the kernel itself on purpose")

@@ -117,6 +117,7 @@ static inline void *leaf_early_arena_address(void) { return leaf_early_arena; }
 static inline uint64_t leaf_image_start(void) { return (uint64_t)(uintptr_t)__kernel_start; }
 static inline uint64_t leaf_image_end(void) { return (uint64_t)(uintptr_t)__kernel_end; }
 static inline void leaf_zero(void *p, size_t n) { __asm__ volatile("rep stosb" : "+D"(p), "+c"(n) : "a"(0) : "memory"); }
+static inline void leaf_fill(void *p, uint8_t v, size_t n) { __asm__ volatile("rep stosb" : "+D"(p), "+c"(n) : "a"(v) : "memory"); }
 
 // ---- The Embedded runtime's allocator entry points (arch/libc.c) forward to Swift (Runtime.swift).
 void *leaf_kernel_allocate(size_t size, size_t alignment);
