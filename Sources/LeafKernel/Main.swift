@@ -87,7 +87,13 @@ func kernelMain(startInfo: UInt64) {
     var apicPerMs: UInt64 = 0
     var tscPerMs: UInt64 = 0
     leaf_lapic_calibrate(10, &apicPerMs, &tscPerMs)
-    SelfTest.tscPerMs = max(tscPerMs, 1)
+    if apicPerMs < 1000 || tscPerMs < 1000 {
+        // PIT channel 2 did not count (no PIT?): assume QEMU's 1 GHz APIC clock and a 2 GHz TSC.
+        print("apic: calibration against the PIT failed (\(apicPerMs) APIC ticks/ms, \(tscPerMs) TSC/ms); assuming defaults")
+        apicPerMs = 62_500
+        tscPerMs = 2_000_000
+    }
+    SelfTest.tscPerMs = tscPerMs
     let period = UInt32(clamping: max(apicPerMs, 1))     // 1 ms
     leaf_lapic_timer_start(period)
     leaf_sti()

@@ -151,8 +151,8 @@ enum Threads {
         leaf_sti()
         if let body = contexts.unsafelyUnwrapped[Int(t.raw)].body { body() }
         let _ = leaf_irq_save()
+        // The body (allocated by the spawning domain) is released by `reap`, in that domain.
         contexts.unsafelyUnwrapped[Int(t.raw)].finished = true
-        contexts.unsafelyUnwrapped[Int(t.raw)].body = nil
         while true {
             do {
                 let innermost = leaf_get_innermost()
@@ -178,6 +178,7 @@ enum Threads {
         let c = contexts.unsafelyUnwrapped + Int(t.raw)
         if let stack = c.pointee.stack { frames.freePages(stack, c.pointee.stackPages) }
         c.pointee.stack = nil
+        c.pointee.body = nil
     }
 
     /// Stack frames in use, for the monitor's page accounting.
