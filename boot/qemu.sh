@@ -73,6 +73,18 @@ fi
 log=$(mktemp "${TMPDIR:-/tmp}/leaf-qemu.XXXXXX")
 trap 'rm -f "$log"' EXIT
 
+# Names the addresses of a kernel exception's backtrace in $log (when llvm-symbolizer exists).
+symbolize() {
+    command -v llvm-symbolizer >/dev/null 2>&1 || return 0
+    grep -q 'KERNEL EXCEPTION' "$log" || return 0
+    echo "backtrace, symbolized:"
+    grep -oE '#[0-9]+ 0x[0-9a-f]+' "$log" | while read -r n address; do
+        name=$(llvm-symbolizer --obj="$kernel" "$address" | head -1)
+        if command -v swift-demangle >/dev/null 2>&1; then name=$(echo "$name" | swift-demangle --simplified); fi
+        echo "  $n $address $name"
+    done
+}
+
 # boot [KERNEL-ARGS]: one headless boot, console on stdout and in $log; sets status, elapsed_ms.
 boot() {
     local start
@@ -98,7 +110,7 @@ case $status in
             echo "qemu-test: FAILED: the kernel exited with success but printed no 'selftest: N passed, 0 failed' line" >&2
             exit 1
         fi ;;
-    35) echo "qemu-test: FAILED: the kernel reported a failed check or a kernel exception (see above)" >&2; exit 1 ;;
+    35) symbolize; echo "qemu-test: FAILED: the kernel reported a failed check or a kernel exception (see above)" >&2; exit 1 ;;
     124|137) echo "qemu-test: FAILED: no result after ${timeout_s} s (hang); QEMU was killed" >&2; exit 1 ;;
     *) echo "qemu-test: FAILED: QEMU exited with status $status without a result from the kernel" >&2; exit 1 ;;
 esac
@@ -108,6 +120,7 @@ selftest_ms=$elapsed_ms
 #    domain; it must print the registers and a backtrace and exit with the failure status.
 echo "qemu-test: checking that an exception in the kernel itself stops QEMU with a failure"
 boot leaf.fault=kernel
+symbolize
 if [ "$status" -ne 35 ] || ! grep -q 'KERNEL EXCEPTION' "$log" || ! grep -q '^backtrace' "$log"; then
     echo "qemu-test: FAILED: a kernel exception did not print registers and a backtrace and exit with status 35 (status $status)" >&2
     exit 1

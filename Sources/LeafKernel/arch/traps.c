@@ -31,7 +31,7 @@ void leaf_print_backtrace(uint64_t rbp) {
         uint64_t *frame = (uint64_t *)(uintptr_t)rbp;
         uint64_t ret = frame[1];
         if (ret == 0) break;
-        leaf_serial_write("  #"); leaf_serial_dec((uint64_t)depth); leaf_serial_write(" ");
+        leaf_serial_write("  #"); leaf_serial_dec((uint64_t)depth + 1); leaf_serial_write(" ");
         leaf_serial_hex(ret); leaf_serial_write("\n");
         if (frame[0] <= rbp) break;  // stacks grow down: the chain must go up
         rbp = frame[0];
