@@ -149,14 +149,16 @@ public final class MailboxProxy: Mailbox {
 
     // connect(to:): passes the proxy peer through.
     public func connect(to peer: any Mailbox) throws(RpcError) {
-        struct Args { let target: Unmanaged<Export<any Mailbox>>; unowned(unsafe) let peer: any Mailbox; var error: RpcError? = nil }
+        struct Args { let target: Unmanaged<Export<any Mailbox>>; let peer: Unmanaged<MailboxProxy>; var error: RpcError? = nil }
         guard peer is MailboxProxy else { throw .ownershipViolation }
         let frame = try CallGate.enter(domain)
-        var args = Args(target: export, peer: peer)
+        var args = Args(target: export, peer: Unmanaged.passUnretained(unsafeDowncast(peer, to: MailboxProxy.self)))
         guard CallGate.invoke(frame, &args, { raw in
             let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
             a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { try e.implementation.connect(to: a.pointee.peer) } catch { a.pointee.error = error }
+                a.pointee.peer._withUnsafeGuaranteedRef { proxy_peer in
+                    do throws(RpcError) { try e.implementation.connect(to: proxy_peer) } catch { a.pointee.error = error }
+                }
             }
         }) else { throw .domainCrashed }
         CallGate.leave(frame)
@@ -183,14 +185,16 @@ public final class MailboxProxy: Mailbox {
 
     // askProbe(_:_:_:): copies a, b in; passes the proxy probe through; copies the result back.
     public func askProbe(_ probe: any Probe, _ a: Int, _ b: Int) throws(RpcError) -> Int {
-        struct Args { let target: Unmanaged<Export<any Mailbox>>; unowned(unsafe) let probe: any Probe; let a: Int; let b: Int; var result: Int = 0; var error: RpcError? = nil }
+        struct Args { let target: Unmanaged<Export<any Mailbox>>; let probe: Unmanaged<ProbeProxy>; let a: Int; let b: Int; var result: Int = 0; var error: RpcError? = nil }
         guard probe is ProbeProxy else { throw .ownershipViolation }
         let frame = try CallGate.enter(domain)
-        var args = Args(target: export, probe: probe, a: a, b: b)
+        var args = Args(target: export, probe: Unmanaged.passUnretained(unsafeDowncast(probe, to: ProbeProxy.self)), a: a, b: b)
         guard CallGate.invoke(frame, &args, { raw in
             let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
             a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.askProbe(a.pointee.probe, a.pointee.a, a.pointee.b) } catch { a.pointee.error = error }
+                a.pointee.probe._withUnsafeGuaranteedRef { proxy_probe in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.askProbe(proxy_probe, a.pointee.a, a.pointee.b) } catch { a.pointee.error = error }
+                }
             }
         }) else { throw .domainCrashed }
         CallGate.leave(frame)

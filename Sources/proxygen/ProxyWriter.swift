@@ -119,6 +119,7 @@ public enum ProxyWriter {
         var checks: [String] = []   // before entering: nothing that touches the target
         var ownershipSteps: [String] = []
         var moved: [String] = []
+        var guaranteed: [(field: String, local: String)] = []   // unretained references to open around the call
         let lent = method.parameters.filter { $0.passing == .lent }
         for p in method.parameters {
             let field = "a.pointee.\(p.name)"
@@ -129,10 +130,16 @@ public enum ProxyWriter {
                 initializer.append("\(p.name): \(p.name)")
                 argument = field
             case .passedThrough:
-                fields.append("unowned(unsafe) let \(p.name): \(p.type.spelling)")
-                initializer.append("\(p.name): \(p.name)")
-                checks.append("guard \(p.name) is \(CallPlan.proxyName(p.type)) else { throw .ownershipViolation }")
-                argument = field
+                // Only a proxy may cross; it travels unretained like the target (the caller's
+                // argument keeps it alive for the call) and is used through a guaranteed reference.
+                let proxyType = CallPlan.proxyName(p.type)
+                let local = "proxy_" + p.name.filter { $0 != "`" }
+                fields.append("let \(p.name): Unmanaged<\(proxyType)>")
+                // Checking with `is` and then downcasting unchecked costs no retain, unlike `as?`.
+                checks.append("guard \(p.name) is \(proxyType) else { throw .ownershipViolation }")
+                initializer.append("\(p.name): Unmanaged.passUnretained(unsafeDowncast(\(p.name), to: \(proxyType).self))")
+                guaranteed.append((field, local))
+                argument = local
             case .lent:
                 fields.append("let \(p.name): ObjectID")
                 initializer.append("\(p.name): \(p.name).id")
@@ -197,9 +204,15 @@ public enum ProxyWriter {
         lines.append("        guard CallGate.invoke(frame, &args, { raw in")
         lines.append("            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)")
         lines += before.map { "            " + $0 }
-        lines.append("            a.pointee.target._withUnsafeGuaranteedRef { e in")
-        lines.append("                do throws(RpcError) { \(assignment) } catch { a.pointee.error = error }")
-        lines.append("            }")
+        // The target and every proxy argument are opened as guaranteed references, innermost last.
+        let opened = [("a.pointee.target", "e")] + guaranteed.map { ($0.field, $0.local) }
+        for (depth, reference) in opened.enumerated() {
+            lines.append(String(repeating: "    ", count: 3 + depth) + "\(reference.0)._withUnsafeGuaranteedRef { \(reference.1) in")
+        }
+        lines.append(String(repeating: "    ", count: 3 + opened.count) + "do throws(RpcError) { \(assignment) } catch { a.pointee.error = error }")
+        for depth in (0..<opened.count).reversed() {
+            lines.append(String(repeating: "    ", count: 3 + depth) + "}")
+        }
         lines += after.map { "            " + $0 }
         lines.append("        }) else { throw .domainCrashed }")
         lines.append("        CallGate.leave(frame)")
