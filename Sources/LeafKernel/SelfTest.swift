@@ -220,8 +220,14 @@ enum SelfTest {
             t2 = try Threads.spawn(home: b, frames: frames, worker)
         } catch { check(false, "spawn threads: \(error)"); return }
         check(Kernel.runQueue == [t1, t2], "\(t1) (home \(a)) and \(t2) (home \(b)) are ready")
+        var monitoredMidway = false
         while !(Threads.finished(t1) && Threads.finished(t2)) && leaf_rdtsc() < deadline + tscPerMs * 1000 {
             Threads.yield()
+            if !monitoredMidway && Threads.timesPreempted(t1) >= 1 && Threads.timesPreempted(t2) >= 1 {
+                // Three live threads, two of them preempted: the scheduler invariants on a busy state.
+                monitor("both threads preempted once (midway)")
+                monitoredMidway = true
+            }
         }
         var log: [UInt16] = []
         for i in 0..<Threads.switchLogCount { log.append(Threads.switchLog[i]) }
@@ -262,6 +268,7 @@ enum SelfTest {
             check(error == .domainCrashed, "the kernel's thread crashes \(a): \(error)")
         }
         check(Kernel.frames(of: t).isEmpty, "LeafCore unwound \(t)'s call into the crashed \(a)")
+        monitor("the crash, before \(t) runs again")
         while !Threads.finished(t) && leaf_rdtsc() < deadline { Threads.yield() }
         check(Threads.finished(t) && !returned && outcome == .domainCrashed && Threads.unwoundOnResume(t) == 1,
               "\(t) resumed at its call, which returned \(outcome.map { "\($0)" } ?? "nothing"), and went on to finish")
