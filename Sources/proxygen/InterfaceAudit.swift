@@ -44,6 +44,10 @@ public enum InterfaceAudit {
                     diagnostics.append(file.diagnostic(.reservedName, at: named.name,
                         "type name '\(named.name.text)' is reserved: the generated proxies use it"))
                 }
+                if let conditional = item.item.as(IfConfigDeclSyntax.self) {
+                    diagnostics.append(file.diagnostic(.unsupportedMember, at: conditional,
+                        "conditional compilation in an interface file: proxygen cannot tell which branch is compiled"))
+                }
                 guard let p = item.item.as(ProtocolDeclSyntax.self) else { continue }
                 var reader = ProtocolReader(file: file, classifier: TypeClassifier(declarations: index))
                 interfaces.append(reader.read(p))

@@ -150,7 +150,8 @@ struct ProtocolReader {
     private mutating func readParameter(_ parameter: FunctionParameterSyntax) -> Parameter? {
         let label = parameter.firstName.tokenKind == .wildcard ? nil : parameter.firstName.text
         let nameToken = parameter.secondName ?? parameter.firstName
-        let name = nameToken.text
+        // A label such as `in` is also the parameter's name, which code must then write `` `in` ``.
+        let name = Self.keywords.contains(nameToken.text) ? "`\(nameToken.text)`" : nameToken.text
         if nameToken.tokenKind == .wildcard {
             report(.reservedName, nameToken, "parameter needs a name: the proxy stores each argument under its name")
             return nil
@@ -208,6 +209,16 @@ struct ProtocolReader {
     private static func fullName(of function: FunctionDeclSyntax) -> String {
         function.name.text + "(" + function.signature.parameterClause.parameters.map { $0.firstName.text + ":" }.joined() + ")"
     }
+
+    /// Words that must be backquoted to be used as a name in an expression or declaration.
+    static let keywords: Set<String> = [
+        "as", "associatedtype", "break", "case", "catch", "class", "continue", "default", "defer",
+        "deinit", "do", "else", "enum", "extension", "fallthrough", "false", "fileprivate", "for",
+        "func", "guard", "if", "import", "in", "init", "inout", "internal", "is", "let", "nil",
+        "operator", "private", "protocol", "public", "repeat", "rethrows", "return", "self", "Self",
+        "static", "struct", "subscript", "super", "switch", "throw", "throws", "true", "try",
+        "typealias", "var", "where", "while", "Any",
+    ]
 
     private static func isStatic(_ modifier: DeclModifierSyntax) -> Bool {
         modifier.name.tokenKind == .keyword(.static) || modifier.name.tokenKind == .keyword(.class)

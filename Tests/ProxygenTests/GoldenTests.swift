@@ -76,3 +76,16 @@ import Testing
         #expect(Explainer.explain(audit.interfaces) == golden)
     }
 }
+
+/// Interfaces that are not part of LeafInterfaces, generated from Fixtures/Good.
+@Suite struct FixtureGoldenTests {
+    @Test func keywordLabelsAreBackquotedWhereNeeded() throws {
+        let url = Paths.fixtures.appendingPathComponent("Good/KeywordNames.swift")
+        let file = SourceFile(path: "Tests/ProxygenTests/Fixtures/Good/KeywordNames.swift", text: try Paths.text(url))
+        guard case .files(let proxies) = Generation.run([file]) else { Issue.record("refused"); return }
+        let lookup = try #require(proxies.first)
+        #expect(lookup.name == "LookupProxy.swift")
+        #expect(!Parser.parse(source: lookup.contents).hasError)
+        #expect(lookup.contents == (try Paths.text(Paths.fixtures.appendingPathComponent("Golden/LookupProxy.swift.txt"))))
+    }
+}
