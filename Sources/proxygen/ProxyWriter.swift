@@ -83,16 +83,18 @@ public enum ProxyWriter {
         return text
     }
 
+    /// Embedded Swift cannot yet compile a call to `Kernel.start` from another module (the core's
+    /// `Kernel.run(in:)` declares a local class, whose definition a client cannot specialize);
+    /// until LeafCore moves that class out of the function, `spawn` is compiled for the host only.
+    static let spawnIsHostOnly = true
+
     /// A name without the backquotes a keyword needs (argument labels and derived names).
     static func bare(_ name: String) -> String { name.filter { $0 != "`" } }
 
     private static func spawn(_ interface: Interface) -> [String] {
         let name = interface.name
         let proxy = interface.proxyName
-        return [
-            // Embedded Swift cannot yet compile a call to `Kernel.start` from another module (the
-            // core's `Kernel.run(in:)` declares a local class); until it can, spawn is host-only.
-            "    #if !hasFeature(Embedded)",
+        let lines = [
             "    /// Creates a domain named `name` whose entry runs `make` inside it and exports the result,",
             "    /// and returns the proxy in front of it. A restart of the domain runs the entry again and",
             "    /// rebinds the proxy to the new implementation; the entry keeps the proxy alive. The proxy",
@@ -114,8 +116,8 @@ public enum ProxyWriter {
             "        proxy = created",
             "        return created",
             "    }",
-            "    #endif",
         ]
+        return spawnIsHostOnly ? ["    #if !hasFeature(Embedded)"] + lines + ["    #endif"] : lines
     }
 
     private static func method(_ method: Method, of interface: Interface) -> [String] {

@@ -35,8 +35,8 @@ struct TypeClassifier {
         reasons["String"] = "a String \(buffer); pass bytes in an RRefArray<UInt8, N> or a BitwiseCopyable struct"
         reasons["Substring"] = reasons["String"]
         reasons["Character"] = "a Character may hold a reference-counted string; pass a code point as UInt32"
-        for name in ["Array", "ContiguousArray", "ArraySlice", "Set"] {
-            reasons[name] = "an \(name == "Set" ? "Set" : "Array") \(buffer); pass elements in an RRefArray<T, N> or RRefDeque<T, N>"
+        for name in ["Array", "ContiguousArray", "ArraySlice"] {
+            reasons[name] = "an Array \(buffer); pass elements in an RRefArray<T, N> or RRefDeque<T, N>"
         }
         reasons["Set"] = "a Set \(buffer); pass elements in an RRefArray<T, N> or RRefDeque<T, N>"
         reasons["Dictionary"] = "a Dictionary \(buffer); pass entries in an RRefArray<T, N> of a BitwiseCopyable struct"
