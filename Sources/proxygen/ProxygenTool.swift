@@ -38,10 +38,10 @@ public enum ProxygenTool {
         // The rest of the interface folder, so FILE may use its types; optional unless named.
         var context: [SourceFile] = []
         if options.interfacesGiven || FileManager.default.fileExists(atPath: Options.defaultInterfaces) {
-            guard let paths = expand(options.interfacePaths, console: &console),
-                  let read = read(paths, console: &console) else { return failure }
-            let audited = Set(paths.filter { p in files.contains { same($0.path, p) } })
-            context = read.filter { !audited.contains($0.path) }
+            guard let folderPaths = expand(options.interfacePaths, console: &console),
+                  let folderFiles = read(folderPaths, console: &console) else { return failure }
+            // A file both audited and in the folder is audited, not counted twice.
+            context = folderFiles.filter { folderFile in !files.contains { same($0.path, folderFile.path) } }
         }
         let result = InterfaceAudit.audit(files, context: context)
         for diagnostic in result.diagnostics { console.err += diagnostic.description + "\n" }
