@@ -12,13 +12,14 @@ enum CPUFault: UInt8 {
     case unmapped           // #PF: a load from an unmapped canonical address
     case nullPage           // #PF: a load from page 0, unmapped as a guard
     case invalidOpcode      // #UD: a bare ud2
+    case stackOverflow      // #PF: recursion into the stack's guard page (taken on its own stack)
 
     var expectedVector: UInt64 {
         switch self {
         case .none: 0
         case .divideError: 0
         case .nonCanonical: 13
-        case .unmapped, .nullPage: 14
+        case .unmapped, .nullPage, .stackOverflow: 14
         case .invalidOpcode: 6
         }
     }
@@ -60,6 +61,7 @@ final class KernelProbe: Probe {
         case .unmapped: leaf_fault_unmapped()
         case .nullPage: leaf_fault_null()
         case .invalidOpcode: leaf_fault_invalid_opcode()
+        case .stackOverflow: leaf_fault_stack_overflow()
         }
     }
 

@@ -52,7 +52,10 @@ func kernelMain(startInfo: UInt64) {
         ranges = [(0x10_0000, 63 << 20)]
     }
     leaf_paging_guard_null_page()
-    print("paging: low 4 GiB identity-mapped; page 0 unmapped as a null guard")
+    // The boot stack's lowest page becomes its guard: an overflow faults instead of running
+    // into the page tables below it.
+    let bootGuard = leaf_paging_set_present(leaf_boot_stack_bottom(), false)
+    print("paging: low 4 GiB identity-mapped; page 0 unmapped as a null guard; guard pages under the stacks\(bootGuard ? "" : " (boot stack unguarded)")")
     guard let frames = FrameAllocator(ranges: ranges) else {
         print("memory: no usable RAM above the kernel image")
         leaf_qemu_exit(UInt8(LEAF_EXIT_FAILURE))

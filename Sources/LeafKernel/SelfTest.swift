@@ -141,6 +141,7 @@ enum SelfTest {
             Case(name: "#GP: non-canonical address", swiftTrap: nil, fault: .nonCanonical, vector: 13),
             Case(name: "#PF: unmapped address", swiftTrap: nil, fault: .unmapped, vector: 14),
             Case(name: "#PF: null page", swiftTrap: nil, fault: .nullPage, vector: 14),
+            Case(name: "#PF: stack overflow into the guard page", swiftTrap: nil, fault: .stackOverflow, vector: 14),
         ]
         for t in cases {
             let d = a

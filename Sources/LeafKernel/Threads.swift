@@ -15,6 +15,7 @@ enum Threads {
         var rsp: UInt64 = 0
         var stack: UnsafeMutableRawPointer? = nil
         var stackPages = 0
+        var guarded = false
         var body: (() -> Void)? = nil
         var finished = false
         var preemptible = false
@@ -79,23 +80,27 @@ enum Threads {
     static func spawn(home: DomainID, frames: FrameAllocator, _ body: @escaping () -> Void) throws(KernelError) -> ThreadID {
         let saved = frames.currentTag
         frames.currentTag = FrameAllocator.Tag.stack
-        let stack = frames.allocatePages(stackPages)
+        let total = stackPages + 1
+        let stack = frames.allocatePages(total)
         frames.currentTag = saved
         guard let stack else { throw .outOfMemory }
+        let guarded = leaf_paging_set_present(UInt64(UInt(bitPattern: stack)), false)
         let enabled = leaf_irq_save()
         defer { leaf_irq_restore(enabled) }
         let t: ThreadID
         do { t = try Kernel.spawnThread(home: home) } catch {
-            frames.freePages(stack, stackPages)
+            if guarded { _ = leaf_paging_set_present(UInt64(UInt(bitPattern: stack)), true) }
+            frames.freePages(stack, total)
             throw error
         }
         let c = contexts.unsafelyUnwrapped + Int(t.raw)
-        if let old = c.pointee.stack { frames.freePages(old, c.pointee.stackPages) }
+        releaseStack(c, frames)
         c.pointee = Context()
         c.pointee.stack = stack
-        c.pointee.stackPages = stackPages
+        c.pointee.stackPages = total
+        c.pointee.guarded = guarded
         c.pointee.body = body
-        c.pointee.rsp = leaf_thread_initial_rsp(UInt64(UInt(bitPattern: stack)) + UInt64(stackPages * 4096))
+        c.pointee.rsp = leaf_thread_initial_rsp(UInt64(UInt(bitPattern: stack)) + UInt64(total * 4096))
         return t
     }
 
@@ -176,9 +181,17 @@ enum Threads {
         defer { leaf_irq_restore(enabled) }
         if Kernel.state(of: t) != .exited { try Kernel.exit(t) }
         let c = contexts.unsafelyUnwrapped + Int(t.raw)
-        if let stack = c.pointee.stack { frames.freePages(stack, c.pointee.stackPages) }
-        c.pointee.stack = nil
+        releaseStack(c, frames)
         c.pointee.body = nil
+    }
+
+    /// Maps the guard page back and returns a thread's stack frames.
+    static func releaseStack(_ c: UnsafeMutablePointer<Context>, _ frames: FrameAllocator) {
+        guard let stack = c.pointee.stack else { return }
+        if c.pointee.guarded { _ = leaf_paging_set_present(UInt64(UInt(bitPattern: stack)), true) }
+        frames.freePages(stack, c.pointee.stackPages)
+        c.pointee.stack = nil
+        c.pointee.guarded = false
     }
 
     /// Stack frames in use, for the monitor's page accounting.

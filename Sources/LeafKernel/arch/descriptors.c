@@ -36,6 +36,8 @@ static uint64_t gdt[5] __attribute__((aligned(16)));
 static struct tss tss __attribute__((aligned(16)));
 static struct idt_entry idt[256] __attribute__((aligned(16)));
 static uint8_t emergency_stack[16384] __attribute__((aligned(16)));
+// #PF runs on its own stack too: a stack overflow into a guard page must still be deliverable.
+static uint8_t page_fault_stack[16384] __attribute__((aligned(16)));
 extern const uint64_t leaf_trap_stubs[256];
 
 void leaf_descriptors_init(void) {
@@ -48,6 +50,7 @@ void leaf_descriptors_init(void) {
              (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
     gdt[4] = base >> 32;
     tss.ist[0] = (uint64_t)(uintptr_t)(emergency_stack + sizeof emergency_stack);
+    tss.ist[1] = (uint64_t)(uintptr_t)(page_fault_stack + sizeof page_fault_stack);
     tss.iomap_base = sizeof tss;
 
     struct table_pointer gdtr = { sizeof gdt - 1, (uint64_t)(uintptr_t)gdt };
@@ -70,7 +73,7 @@ void leaf_descriptors_init(void) {
         idt[v].offset_low = (uint16_t)offset;
         idt[v].selector = KERNEL_CODE;
         // #DF, NMI and #MC run on the emergency stack: the interrupted stack may be unusable.
-        idt[v].ist = (v == 8 || v == 2 || v == 18) ? 1 : 0;
+        idt[v].ist = (v == 8 || v == 2 || v == 18) ? 1 : (v == 14 ? 2 : 0);
         idt[v].type_attributes = 0x8e;  // present, ring 0, 64-bit interrupt gate (IF cleared)
         idt[v].offset_middle = (uint16_t)(offset >> 16);
         idt[v].offset_high = (uint32_t)(offset >> 32);
@@ -90,12 +93,32 @@ void leaf_pic_disable(void) {
     leaf_outb(0x21, 0xff); leaf_outb(0xa1, 0xff);
 }
 
-extern uint64_t boot_pd[];
-static uint64_t low_page_table[512] __attribute__((aligned(4096)));
+extern uint64_t boot_pd[];  // 4 page directories, 2048 entries of 2 MiB: the low 4 GiB
+
+// Page tables for 2 MiB regions split into 4 KiB pages (null guard, stack guards).
+#define PAGE_TABLE_POOL 32
+static uint64_t page_table_pool[PAGE_TABLE_POOL][512] __attribute__((aligned(4096)));
+static int page_tables_used;
+
+bool leaf_paging_set_present(uint64_t address, bool present) {
+    if (address >= 0x100000000ull) return false;
+    uint64_t *pde = &boot_pd[address >> 21];
+    if (*pde & 0x80) {
+        // Split the 2 MiB page into 512 identity-mapped 4 KiB pages with the same rights.
+        if (page_tables_used == PAGE_TABLE_POOL) return false;
+        uint64_t *pt = page_table_pool[page_tables_used++];
+        uint64_t base = *pde & ~0x1fffffull & 0x000ffffffffff000ull;
+        for (uint64_t i = 0; i < 512; i++) pt[i] = (base + (i << 12)) | 0x3;
+        *pde = (uint64_t)(uintptr_t)pt | 0x3;
+        __asm__ volatile("mov %%cr3, %%rax; mov %%rax, %%cr3" ::: "rax", "memory");
+    }
+    uint64_t *pt = (uint64_t *)(uintptr_t)(*pde & 0x000ffffffffff000ull);
+    uint64_t *pte = &pt[(address >> 12) & 511];
+    *pte = present ? ((address & ~0xfffull) | 0x3) : 0;
+    __asm__ volatile("invlpg (%0)" :: "r"(address) : "memory");
+    return true;
+}
 
 void leaf_paging_guard_null_page(void) {
-    for (uint64_t i = 0; i < 512; i++) low_page_table[i] = (i << 12) | 0x3;  // present, writable
-    low_page_table[0] = 0;                                                    // page 0: absent
-    boot_pd[0] = (uint64_t)(uintptr_t)low_page_table | 0x3;
-    __asm__ volatile("mov %%cr3, %%rax; mov %%rax, %%cr3" ::: "rax", "memory");
+    leaf_paging_set_present(0, false);
 }

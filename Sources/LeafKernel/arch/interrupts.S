@@ -149,6 +149,13 @@ leaf_fault_null:
     xorl %eax, %eax
     movq 8(%rax), %rax
     ret
+    .globl leaf_fault_stack_overflow
+leaf_fault_stack_overflow:
+    subq $4096, %rsp            // a page per level, each touched: the guard page is reached
+    movq $0, (%rsp)
+    call leaf_fault_stack_overflow
+    addq $4096, %rsp
+    ret
     .globl leaf_fault_invalid_opcode
 leaf_fault_invalid_opcode:
     ud2

@@ -63,3 +63,8 @@ void leaf_lapic_timer_stop(void) {
     lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | LEAF_VECTOR_TIMER);
     lapic_write(LAPIC_TIMER_INITIAL, 0);
 }
+
+void leaf_lapic_eoi_if_in_service(uint32_t vector) {
+    // ISR: eight 32-bit registers at 0x100, 0x110, ...; bit (vector % 32) of register vector / 32.
+    if (lapic_read(0x100 + 0x10 * (vector / 32)) & (1u << (vector % 32))) lapic_write(LAPIC_EOI, 0);
+}

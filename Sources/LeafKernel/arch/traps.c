@@ -67,9 +67,15 @@ void leaf_trap_dispatch(leaf_trap_frame *f) {
         leaf_continuation *k = leaf_innermost_continuation;
         if (domain_kind && k != NULL && leaf_kernel_domain_faulted(v, f->rip, address)) {
             leaf_domain_faults[v]++;
+            // A timer interrupt whose delivery faulted (a stack overflowing into its guard page
+            // as the CPU pushed the interrupt frame) is still in service at the APIC: end it.
+            leaf_lapic_eoi_if_in_service(LEAF_VECTOR_TIMER);
             f->rip = (uint64_t)(uintptr_t)&leaf_gate_resume;
             f->rdi = (uint64_t)(uintptr_t)k;
             f->rsi = 1;  // CallGate.faulted
+            // leaf_gate_resume switches to the continuation's stack at once; until then (an
+            // interrupt may come) it needs a mapped one: the dead part of that same stack.
+            f->rsp = ((k->rsp - 256) & ~(uint64_t)15) - 8;
             f->rflags &= ~(uint64_t)0x400;  // DF clear, as the ABI expects at a call
             return;
         }

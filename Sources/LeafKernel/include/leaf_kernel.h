@@ -65,6 +65,9 @@ typedef struct leaf_trap_frame {
 void leaf_descriptors_init(void);
 /// Replaces the first 2 MiB mapping with 4 KiB pages and leaves page 0 unmapped (null guard).
 void leaf_paging_guard_null_page(void);
+/// Maps or unmaps the identity-mapped 4 KiB page holding `address` (below 4 GiB), splitting its
+/// 2 MiB page first. False when no page table is left for the split.
+bool leaf_paging_set_present(uint64_t address, bool present);
 /// The PIC is remapped to vectors 0x30-0x3f and masked: only the local APIC interrupts.
 void leaf_pic_disable(void);
 
@@ -85,6 +88,8 @@ void leaf_lapic_calibrate(uint32_t ms, uint64_t *apic_ticks_per_ms, uint64_t *ts
 void leaf_lapic_timer_start(uint32_t initial_count);
 void leaf_lapic_timer_stop(void);
 void leaf_lapic_eoi(void);
+/// Acknowledges `vector` if the APIC has it in service (an interrupt whose delivery faulted).
+void leaf_lapic_eoi_if_in_service(uint32_t vector);
 uint32_t leaf_lapic_id(void);
 
 // ---- Threads: switch stacks, saving callee-saved registers on the old one.
@@ -100,6 +105,7 @@ void leaf_fault_non_canonical(void);    // #GP: load from a non-canonical addres
 void leaf_fault_unmapped(void);         // #PF: load from an unmapped canonical address
 void leaf_fault_null(void);             // #PF: load from page 0 (the null guard)
 void leaf_fault_invalid_opcode(void);   // #UD: ud2 directly
+void leaf_fault_stack_overflow(void);   // #PF: recursion into the stack's guard page
 
 /// Backtrace of the current stack (frame-pointer walk), printed on serial.
 void leaf_print_backtrace(uint64_t rbp);
@@ -114,6 +120,7 @@ extern char boot_stack_bottom[], boot_stack_top[];
 extern uint8_t leaf_early_arena[];
 extern const size_t leaf_early_arena_size;
 static inline void *leaf_early_arena_address(void) { return leaf_early_arena; }
+static inline uint64_t leaf_boot_stack_bottom(void) { return (uint64_t)(uintptr_t)boot_stack_bottom; }
 static inline uint64_t leaf_image_start(void) { return (uint64_t)(uintptr_t)__kernel_start; }
 static inline uint64_t leaf_image_end(void) { return (uint64_t)(uintptr_t)__kernel_end; }
 static inline void leaf_zero(void *p, size_t n) { __asm__ volatile("rep stosb" : "+D"(p), "+c"(n) : "a"(0) : "memory"); }
