@@ -48,6 +48,9 @@ public enum InterfaceAudit {
                     diagnostics.append(file.diagnostic(.unsupportedMember, at: conditional,
                         "conditional compilation in an interface file: proxygen cannot tell which branch is compiled"))
                 }
+                var values = ValueTypeAudit(file: file, classifier: TypeClassifier(declarations: index))
+                if let decl = item.item.as(DeclSyntax.self) { values.check(decl) }
+                diagnostics += values.diagnostics
                 guard let p = item.item.as(ProtocolDeclSyntax.self) else { continue }
                 var reader = ProtocolReader(file: file, classifier: TypeClassifier(declarations: index))
                 interfaces.append(reader.read(p))
