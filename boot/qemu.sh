@@ -4,9 +4,10 @@
 #   boot/qemu.sh test [KERNEL]   headless self-test; exits 0 only if the kernel reports success
 #   boot/qemu.sh bench [KERNEL]  the self-test under TCG with -icount shift=0: the call cost it
 #                                prints is then a path length in guest instructions
-# Acceleration: KVM when /dev/kvm is usable, TCG otherwise; QEMU itself falls back to TCG when
-# KVM fails to start (`-accel kvm -accel tcg`). LEAF_ACCEL=tcg or LEAF_ACCEL=kvm forces one.
-# LEAF_QEMU_TIMEOUT (seconds, default 120) bounds a test run.
+# Acceleration: KVM when /dev/kvm is usable and runs the probe image (boot/kvm-probe.S: x87 and
+# SSE, which some hosts' KVM cannot run), TCG otherwise, with a note saying why.
+# LEAF_ACCEL=tcg or LEAF_ACCEL=kvm forces one. LEAF_QEMU_TIMEOUT (seconds, default 120) bounds
+# each test boot; QEMU=/path/to/qemu-system-x86_64 picks another QEMU.
 set -u
 mode=${1:-}
 kernel=${2:-out/kernel.elf}
