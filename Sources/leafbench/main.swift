@@ -13,8 +13,7 @@ try HostPlatform.boot()
 
 let probe = BenchProbe()
 let domain = try Kernel.createDomain(name: "bench")
-Kernel.export(probe, from: domain)
-let generated = ProbeProxy(domain: domain, target: probe)
+let generated = ProbeProxy(domain: domain, export: Kernel.export(interface: probe as any Probe, from: domain))
 let handWritten = HandWrittenProbeProxy(domain: domain, target: Kernel.export(interface: probe as any Probe, from: domain))
 let direct: any Probe = probe
 

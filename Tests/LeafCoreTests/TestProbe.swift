@@ -83,33 +83,13 @@ enum ProcessInfoShim { nonisolated(unsafe) static var zero = 0 }
 final class ProbeDirectory {
     var proxies: [DomainID: ProbeProxy] = [:]
 
-    /// A new live probe domain.
+    /// A new live probe domain (through the generated glue: a restart rebinds the proxy).
     @discardableResult
     func spawn(_ name: String = "probe") throws -> ProbeProxy {
-        let domain = try Kernel.createDomain(name: name)
-        let proxy = ProbeProxy(domain: domain, target: Placeholder.shared)
-        proxies[domain] = proxy
-        try Kernel.start(domain) { [unowned self] in
-            let impl = TestProbe(directory: self)
-            Kernel.export(impl, from: domain)
-            proxy.target = impl
-        }
+        let proxy = try ProbeProxy.spawn(name: name) { [unowned self] in TestProbe(directory: self) }
+        proxies[proxy.domain] = proxy
         return proxy
     }
-}
-
-/// Stands in for a proxy's target before the domain's entry has run.
-final class Placeholder: Probe {
-    nonisolated(unsafe) static let shared = Placeholder()
-    func ping() throws(RpcError) { throw .domainUnavailable }
-    func add(_ a: Int, _ b: Int) throws(RpcError) -> Int { throw .domainUnavailable }
-    func keep(_ value: consuming RRef<Int>) throws(RpcError) -> Int { throw .domainUnavailable }
-    func inspect(_ value: borrowing RRef<Int>) throws(RpcError) -> Int { throw .domainUnavailable }
-    func make(_ value: Int) throws(RpcError) -> RRef<Int> { throw .domainUnavailable }
-    func exchange(_ value: consuming RRef<Int>) throws(RpcError) -> RRef<Int> { throw .domainUnavailable }
-    func batch(_ values: consuming RRefDeque<Int, 32>) throws(RpcError) -> RRefDeque<Int, 32> { throw .domainUnavailable }
-    func relay(_ route: Route, _ hop: Int, _ value: borrowing RRef<Int>) throws(RpcError) -> Int { throw .domainUnavailable }
-    func trap(_ kind: TrapKind) throws(RpcError) { throw .domainUnavailable }
 }
 
 /// Lets a test look at the kernel from inside the innermost call of a relay.
