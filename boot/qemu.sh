@@ -87,14 +87,26 @@ symbolize() {
 }
 
 # boot [KERNEL-ARGS]: one headless boot, console on stdout and in $log; sets status, elapsed_ms.
+# Also notes when the self-test's first and last lines appeared (ms after QEMU started).
+shopt -s lastpipe
+ms_since() { local now=${EPOCHREALTIME/./}; echo $(( (now - $1) / 1000 )); }
 boot() {
-    local start
-    start=$(date +%s%N)
+    local start=${EPOCHREALTIME/./} line
+    selftest_start_ms=? selftest_end_ms=?
+    : >"$log"
     # shellcheck disable=SC2086
     timeout --foreground -k 5 "$timeout_s" "$qemu" $accel $common -serial stdio -monitor none \
-        ${1:+-append "$1"} </dev/null | tee "$log"
+        ${1:+-append "$1"} </dev/null 2>&1 | while IFS= read -r line; do
+            line=${line%$'\r'}
+            printf '%s\n' "$line"
+            printf '%s\n' "$line" >>"$log"
+            case $line in
+                "selftest: start"*) selftest_start_ms=$(ms_since "$start") ;;
+                "selftest: "[0-9]*) selftest_end_ms=$(ms_since "$start") ;;
+            esac
+        done
     status=${PIPESTATUS[0]}
-    elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    elapsed_ms=$(ms_since "$start")
 }
 
 if [ "$mode" = bench ]; then
@@ -116,6 +128,7 @@ case $status in
     *) echo "qemu-test: FAILED: QEMU exited with status $status without a result from the kernel" >&2; exit 1 ;;
 esac
 selftest_ms=$elapsed_ms
+timing="QEMU start to self-test start ${selftest_start_ms} ms, to its summary ${selftest_end_ms} ms, to exit ${selftest_ms} ms"
 
 # 2. The kernel's own exception path: with leaf.fault=kernel the kernel faults outside any
 #    domain; it must print the registers and a backtrace and exit with the failure status.
@@ -127,4 +140,4 @@ if [ "$status" -ne 35 ] || ! grep -q 'KERNEL EXCEPTION' "$log" || ! grep -q '^ba
     exit 1
 fi
 
-echo "qemu-test: passed ($accel_name; self-test boot ${selftest_ms} ms from QEMU start to exit; kernel-exception boot ${elapsed_ms} ms)"
+echo "qemu-test: passed ($accel_name; $timing; kernel-exception boot ${elapsed_ms} ms)"
