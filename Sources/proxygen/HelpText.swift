@@ -39,7 +39,8 @@ enum HelpText {
           non-exchangeable    a parameter or result that cannot cross: a class other than an
                               interface, a closure, an existential of a non-interface protocol, a
                               pointer, String, Array, Set or Dictionary, a tuple, an unconstrained
-                              generic, a type not declared `: BitwiseCopyable`, a variadic
+                              generic, a type not declared `: BitwiseCopyable`, a variadic; and
+                              a field or enum payload of such a type that is not an exchangeable value
           inout-parameter     an inout parameter
           unmarked-ownership  an RRef, RRefArray or RRefDeque parameter without consuming/borrowing
           missing-typed-throws  a method not declared exactly `throws(RpcError)`

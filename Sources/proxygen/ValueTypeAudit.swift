@@ -16,7 +16,7 @@ struct ValueTypeAudit {
     }
 
     mutating func check(_ decl: DeclSyntax) {
-        if let s = decl.as(StructDeclSyntax.self), DeclarationIndex.inherits(s.inheritanceClause, anyOf: ["BitwiseCopyable", "Swift.BitwiseCopyable"]) {
+        if let s = decl.as(StructDeclSyntax.self), isBitwise(s.name.text) {
             for member in s.memberBlock.members {
                 guard let variable = member.decl.as(VariableDeclSyntax.self),
                       !variable.modifiers.contains(where: { $0.name.tokenKind == .keyword(.static) }) else { continue }
@@ -25,7 +25,7 @@ struct ValueTypeAudit {
                     checkField("field '\(binding.pattern.trimmedDescription)' of '\(s.name.text)'", type)
                 }
             }
-        } else if let e = decl.as(EnumDeclSyntax.self), DeclarationIndex.inherits(e.inheritanceClause, anyOf: ["BitwiseCopyable", "Swift.BitwiseCopyable"]) {
+        } else if let e = decl.as(EnumDeclSyntax.self), isBitwise(e.name.text) {
             for member in e.memberBlock.members {
                 guard let cases = member.decl.as(EnumCaseDeclSyntax.self) else { continue }
                 for element in cases.elements {
@@ -35,6 +35,11 @@ struct ValueTypeAudit {
                 }
             }
         }
+    }
+
+    /// Marked in its declaration or by an extension anywhere in the set.
+    private func isBitwise(_ name: String) -> Bool {
+        classifier.declarations[name]?.kind == .bitwiseValue
     }
 
     private mutating func checkField(_ what: String, _ type: TypeSyntax) {
