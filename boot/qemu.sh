@@ -29,13 +29,24 @@ fi
 
 # Whether KVM can run the kernel: boots the probe image (boot/kvm-probe.S, built next to the
 # kernel) and expects success within a few seconds.
+# The answer is cached next to the probe, keyed by the probe, the QEMU binary and the host
+# kernel (a failing KVM costs the probe's whole timeout).
 kvm_runs_kernel() {
+    local probe cache key answer
     probe="$(dirname "$kernel")/kernel/kvm-probe.elf"
     [ -r /dev/kvm ] && [ -w /dev/kvm ] && [ -f "$probe" ] || return 1
-    timeout -k 1 4 "$qemu" -accel kvm -machine q35 -m 64M -no-reboot -display none -serial none \
-        -monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$probe" \
-        </dev/null >/dev/null 2>&1
-    [ $? -eq 33 ]
+    cache="$probe.answer"
+    key="$(cksum <"$probe" | cut -d' ' -f1) $(command -v "$qemu") $(uname -r)"
+    if [ -f "$cache" ] && [ "$(head -1 "$cache")" = "$key" ]; then
+        answer=$(tail -1 "$cache")
+    else
+        timeout -k 1 4 "$qemu" -accel kvm -machine q35 -m 64M -no-reboot -display none -serial none \
+            -monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$probe" \
+            </dev/null >/dev/null 2>&1
+        if [ $? -eq 33 ]; then answer=yes; else answer=no; fi
+        printf '%s\n%s\n' "$key" "$answer" >"$cache"
+    fi
+    [ "$answer" = yes ]
 }
 
 [ "$mode" = bench ] && LEAF_ACCEL=icount
