@@ -1,1 +1,2 @@
-print("verify: not yet implemented")
+// `swift run verify`: proves the specification's invariants with Z3. See VerifyCommand.swift.
+VerifyCommand.main()

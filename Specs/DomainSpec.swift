@@ -89,13 +89,24 @@ extension SpecState {
             // would keep running it in the dead domain).
             l.differ(select(home, me), d),
         ])
+        // Per thread: the depth of its outermost frame calling into d (its depth if none), and
+        // which frames go: that one and all above it.
         var outermost: [L.Value] = []
+        var above: [L.Truth] = []
         for t in 0..<bounds.threads {
             var to = depth[t]
+            var seen = l.truth(false)
             for f in (0..<bounds.frames).reversed() {
                 to = l.choose(l.and(isOnStack(t, f), l.equal(callee[frame(t, f)], d)), c(f), to)
             }
-            if mutant == .crashKeepsDeadDomainOnStacks { to = l.choose(isCurrent(t), to, depth[t]) }
+            for f in 0..<bounds.frames {
+                seen = l.or(seen, l.and(isOnStack(t, f), l.equal(callee[frame(t, f)], d)))
+                above.append(l.and(isOnStack(t, f), seen))
+            }
+            if mutant == .crashKeepsDeadDomainOnStacks {
+                to = l.choose(isCurrent(t), to, depth[t])
+                for f in 0..<bounds.frames { above[frame(t, f)] = l.and(isCurrent(t), above[frame(t, f)]) }
+            }
             outermost.append(to)
         }
         let target = select(outermost, me)
@@ -104,7 +115,13 @@ extension SpecState {
             mutant == .crashSparesHomeThreads ? l.truth(false)
                 : l.all([l.not(isCurrent(t)), l.or(threadIs(t, .ready), threadIs(t, .blocked)), l.equal(home[t], d)])
         }
-        var s = unwinding(to: outermost).exiting(homeless)
+        // One unwinding: threads living in d lose all their frames, the others those from
+        // their outermost call into d up.
+        let popped = (0..<bounds.threads).flatMap { t in
+            (0..<bounds.frames).map { f in l.or(above[frame(t, f)], l.and(homeless[t], isOnStack(t, f))) }
+        }
+        var s = unwinding(to: (0..<bounds.threads).map { l.choose(homeless[$0], c(0), outermost[$0]) }, popping: popped)
+            .retiring(homeless)
         s.currentDomain = resumeIn
         return Step(allowed: allowed, after: s.reclaimingDomain(d, becoming: .crashed, mutant: mutant))
     }

@@ -24,12 +24,14 @@ extension SpecState {
     }
 
     /// Pops every frame at or above `newDepth[t]` on each thread t, releasing what they lent.
-    func unwinding(to newDepth: [L.Value], mutant: Mutant = .none) -> SpecState {
+    /// `popping`, when given, says the same per frame (frame row order); passing it spares the
+    /// prover from recovering it from the depths.
+    func unwinding(to newDepth: [L.Value], popping: [L.Truth]? = nil, mutant: Mutant = .none) -> SpecState {
         var s = self
         var popped: [L.Truth] = []
         for t in 0..<bounds.threads {
             for f in 0..<bounds.frames {
-                popped.append(l.and(isOnStack(t, f), l.atMost(newDepth[t], c(f))))
+                popped.append(popping?[frame(t, f)] ?? l.and(isOnStack(t, f), l.atMost(newDepth[t], c(f))))
             }
         }
         if mutant != .returnLeavesBorrowCounted {
@@ -86,7 +88,13 @@ extension SpecState {
 
     /// Ends every thread for which `ends` holds: pops its frames, takes it off the run queue.
     func exiting(_ ends: [L.Truth], mutant: Mutant = .none) -> SpecState {
-        var s = unwinding(to: (0..<bounds.threads).map { l.choose(ends[$0], c(0), depth[$0]) })
+        unwinding(to: (0..<bounds.threads).map { l.choose(ends[$0], c(0), depth[$0]) }).retiring(ends, mutant: mutant)
+    }
+
+    /// Marks the threads for which `ends` holds exited and takes them off the run queue (their
+    /// frames are already popped).
+    func retiring(_ ends: [L.Truth], mutant: Mutant = .none) -> SpecState {
+        var s = self
         for t in 0..<bounds.threads {
             if mutant != .exitLeavesThreadQueued { s = s.dequeuing(c(t), when: ends[t]) }
             s.threadStatus[t] = l.choose(ends[t], c(ThreadStatus.exited.rawValue), s.threadStatus[t])

@@ -1,0 +1,151 @@
+import CZ3
+import Foundation
+import Specs
+
+/// Proves obligations with Z3: for each transition, one solver holding `I ∧ guard`; first a
+/// satisfiability check of those hypotheses (no vacuous proofs), then one query per invariant,
+/// `I ∧ guard ∧ ¬I'_k`, each pushed and popped on its own (measured faster than a fresh solver
+/// per query here; `--smt2` still writes each query whole).
+final class Prover {
+    let bounds: Bounds
+    let smt2Directory: String?
+    let context = Z3Context()
+
+    init(bounds: Bounds, smt2Directory: String?) {
+        self.bounds = bounds
+        self.smt2Directory = smt2Directory
+    }
+
+    /// Proves `transition` (nil: boot) preserves each of `invariants`, with `mutant` planted.
+    func prove(_ transition: Transition?, _ invariants: [Invariant], mutant: Mutant = .none,
+               report: (Outcome) -> Void) {
+        let logic = Z3Logic(context, width: Z3Logic.bitWidth(for: bounds))
+        let pre = SpecState(bounds: bounds, logic: logic,
+                            value: { logic.variable($0, boolean: false) },
+                            truth: { logic.variable($0, boolean: true) })
+        let arguments = (transition?.parameters ?? []).map { logic.variable("argument.\($0.name)", boolean: false) }
+        let hypotheses: Term
+        let after: SpecState<Z3Logic>
+        if let transition {
+            let step = transition.step(pre, arguments, mutant: mutant)
+            hypotheses = logic.and(pre.invariantsHold, step.allowed)
+            after = step.after
+        } else {
+            hypotheses = logic.truth(true)
+            after = SpecState.initial(bounds: bounds, logic: logic)
+        }
+        let solver = Solver(context)
+        solver.assert(hypotheses)
+        let name = transition?.name ?? "init"
+        let start = Date()
+        let satisfiable = solver.check()
+        let vacuityTime = Date().timeIntervalSince(start)
+        if let dir = smt2Directory {
+            write(solver.smtlib(), to: "\(dir)/\(name)-\(mutantTag(mutant))hypotheses-satisfiable.smt2")
+        }
+        for (i, invariant) in invariants.enumerated() {
+            let obligation = Obligation(invariant: invariant, transition: transition)
+            if satisfiable != Z3_L_TRUE {
+                let share = i == 0 ? vacuityTime : 0
+                report(Outcome(obligation: obligation,
+                               verdict: satisfiable == Z3_L_FALSE ? .vacuous : .unknown(solver.reasonUnknown()),
+                               seconds: share))
+                continue
+            }
+            let start = Date()
+            solver.push()
+            solver.assert(logic.not(invariant.holds(in: after)))
+            if let dir = smt2Directory {
+                write(solver.smtlib(), to: "\(dir)/\(name)-\(mutantTag(mutant))\(invariant.name).smt2")
+            }
+            let result = solver.check()
+            var verdict: Verdict
+            switch result {
+            case Z3_L_FALSE: verdict = .proven
+            case Z3_L_TRUE:
+                verdict = .failed(Counterexample(solver: solver, logic: logic, bounds: bounds, transition: transition,
+                                                 arguments: arguments, invariant: invariant, mutant: mutant).text)
+            default: verdict = .unknown(solver.reasonUnknown())
+            }
+            solver.pop()
+            // The first obligation of a transition also pays for the vacuity check it depends on.
+            let seconds = Date().timeIntervalSince(start) + (i == 0 ? vacuityTime : 0)
+            report(Outcome(obligation: obligation, verdict: verdict, seconds: seconds))
+        }
+    }
+
+    private func mutantTag(_ m: Mutant) -> String { m == .none ? "" : "\(m.name)-" }
+
+    private func write(_ text: String, to path: String) {
+        do { try (text + "(check-sat)\n").write(toFile: path, atomically: false, encoding: .utf8) }
+        catch { fatalError("verify: cannot write \(path): \(error)") }
+    }
+}
+
+/// A Z3 solver for the logic QF_BV, reference counted.
+final class Solver {
+    let context: Z3Context
+    let raw: Z3_solver
+    private var ctx: Z3_context { context.raw }
+
+    init(_ context: Z3Context) {
+        self.context = context
+        raw = Z3_mk_solver_for_logic(context.raw, Z3_mk_string_symbol(context.raw, "QF_BV"))!
+        context.check("creating a solver")
+        Z3_solver_inc_ref(context.raw, raw)
+    }
+    deinit { Z3_solver_dec_ref(ctx, raw) }
+
+    func assert(_ t: Term) { Z3_solver_assert(ctx, raw, t.ast); context.check("assert") }
+    func push() { Z3_solver_push(ctx, raw); context.check("push") }
+    func pop() { Z3_solver_pop(ctx, raw, 1); context.check("pop") }
+    func check() -> Z3_lbool {
+        let r = Z3_solver_check(ctx, raw)
+        context.check("check")
+        return r
+    }
+    func reasonUnknown() -> String { String(cString: Z3_solver_get_reason_unknown(ctx, raw)) }
+    func smtlib() -> String {
+        let s = String(cString: Z3_solver_to_string(ctx, raw))
+        context.check("printing the query")
+        return "(set-logic QF_BV)\n" + s
+    }
+
+    /// Evaluates terms in the model of the last satisfiable check.
+    func withModel<R>(_ body: (Model) -> R) -> R {
+        let m = Z3_solver_get_model(ctx, raw)!
+        context.check("reading the model")
+        Z3_model_inc_ref(ctx, m)
+        defer { Z3_model_dec_ref(ctx, m) }
+        return body(Model(context: context, raw: m))
+    }
+}
+
+struct Model {
+    let context: Z3Context
+    let raw: Z3_model
+
+    func integer(_ t: Term) -> Int {
+        var out: Z3_ast? = nil
+        _ = Z3_model_eval(context.raw, raw, t.ast, true, &out)
+        context.check("evaluating an integer")
+        Z3_inc_ref(context.raw, out)
+        defer { Z3_dec_ref(context.raw, out) }
+        var v: Int64 = 0
+        _ = Z3_get_numeral_int64(context.raw, out, &v)
+        context.check("reading an integer")
+        // Bit-vector numerals read as unsigned: values are two's complement.
+        let width = Int64(Z3_get_bv_sort_size(context.raw, Z3_get_sort(context.raw, out)))
+        if v >= (1 << (width - 1)) { v -= 1 << width }
+        return Int(v)
+    }
+
+    func boolean(_ t: Term) -> Bool {
+        var out: Z3_ast? = nil
+        _ = Z3_model_eval(context.raw, raw, t.ast, true, &out)
+        context.check("evaluating a boolean")
+        Z3_inc_ref(context.raw, out)
+        defer { Z3_dec_ref(context.raw, out) }
+        return Z3_get_bool_value(context.raw, out) == Z3_L_TRUE
+    }
+}
