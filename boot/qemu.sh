@@ -123,7 +123,7 @@ boot() {
 if [ "$mode" = bench ]; then
     boot leaf.icount
     [ "$status" -eq 33 ] || { echo "qemu-bench: FAILED (QEMU status $status)" >&2; exit 1; }
-    echo "qemu-bench: $(grep '^call cost' "$log")"
+    grep -E '^(call cost|crash recovery)' "$log" | sed 's/^/qemu-bench: /'
     exit 0
 fi
 

@@ -143,6 +143,8 @@ enum SelfTest {
             Case(name: "#PF: null page", swiftTrap: nil, fault: .nullPage, vector: 14),
             Case(name: "#PF: stack overflow into the guard page", swiftTrap: nil, fault: .stackOverflow, vector: 14),
         ]
+        var crashCosts: [UInt64] = []
+        var restartCosts: [UInt64] = []
         for t in cases {
             let d = a
             let incarnation = Kernel.incarnation(of: d)
@@ -150,14 +152,12 @@ enum SelfTest {
                 _ = try proxy(d).keep(try makeRef(99))
             } catch { check(false, "\(t.name): setup: \(error)") }
             let faultsBefore = Traps.count
+            if t.swiftTrap == nil { ProbeDomains.probe(d)?.armed = t.fault }
+            let crashStart = leaf_rdtsc()
             expectError(.domainCrashed, "\(t.name) in \(d): the caller gets") { () throws(RpcError) in
-                if let kind = t.swiftTrap {
-                    try proxy(d).trap(kind)
-                } else {
-                    ProbeDomains.probe(d)?.armed = t.fault
-                    try proxy(d).ping()
-                }
+                if let kind = t.swiftTrap { try proxy(d).trap(kind) } else { try proxy(d).ping() }
             }
+            crashCosts.append(leaf_rdtsc() - crashStart)
             check(Traps.count == faultsBefore + 1 && Traps.last.vector == t.vector && Traps.last.domain == d,
                   "\(t.name): the CPU raised \(Traps.name(Traps.last.vector)) at rip 0x\(Console.hex(Traps.last.rip))"
                   + (Traps.last.vector == 14 ? " (cr2 0x\(Console.hex(Traps.last.address)))" : ""))
@@ -165,13 +165,19 @@ enum SelfTest {
                   && frames.frames(tagged: FrameAllocator.Tag.privateHeap(d)) == 0,
                   "\(t.name): \(d) torn down: objects and every private page returned")
             expectError(.domainUnavailable, "\(t.name): a call to the crashed \(d)") { () throws(RpcError) in try proxy(d).ping() }
+            let restartStart = leaf_rdtsc()
             try ProbeDomains.restart(d)
+            restartCosts.append(leaf_rdtsc() - restartStart)
             var pinged = true
             do throws(RpcError) { try proxy(d).ping() } catch { pinged = false }
             check(Kernel.state(of: d) == .live && Kernel.incarnation(of: d) == incarnation + 1 && pinged,
                   "\(t.name): \(d) restarted (incarnation \(Kernel.incarnation(of: d))) and answers")
             monitor(t.name)
         }
+
+        // Measured around the failing call and around the restart only.
+        let unit = icount ? "instructions" : "cycles"
+        print("crash recovery: fault to RpcError.domainCrashed (unwind and teardown included) median \(median(crashCosts)) \(unit); restart (fresh heap, entry re-run, new proxy) median \(median(restartCosts)) \(unit)")
 
         // ---- Two threads preempted by the local APIC timer.
         print("step: preemption")
