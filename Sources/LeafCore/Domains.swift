@@ -54,7 +54,17 @@ extension Kernel {
 
     /// Keeps `object` alive as long as the domain is live; teardown lets it go.
     public static func export(_ object: AnyObject, from domain: DomainID) {
-        domainRecords[Int(domain.raw)].exports.append(object)
+        inKernelHeap { domainRecords[Int(domain.raw)].exports.append(object) }
+    }
+
+    /// Runs `body` with the kernel domain current, so that what it allocates (the kernel's own
+    /// bookkeeping) comes from the kernel's heap, not from the calling domain's.
+    static func inKernelHeap<R>(_ body: () -> R) -> R {
+        let k = kernelState
+        let current = k.pointee.currentDomain
+        k.pointee.currentDomain = .kernel
+        defer { k.pointee.currentDomain = current }
+        return body()
     }
 
     /// Sets the code that populates the domain, runs it now inside the domain, and runs it again
@@ -118,9 +128,20 @@ extension Kernel {
         let k = kernelState
         k.pointee.domains[Int(domain.raw)].state = state
         reclaimObjects(of: domain)
+        var exports = inKernelHeap { () -> [AnyObject] in
+            let exports = domainRecords[Int(domain.raw)].exports
+            domainRecords[Int(domain.raw)].exports = []
+            return exports
+        }
+        if k.pointee.configuration.domainObjectsLiveInPrivateHeaps {
+            // Their memory is about to go with the heap: keep their deinitializers from ever
+            // running, and touch them no more.
+            for object in exports { _ = Unmanaged.passRetained(object) }
+        }
+        // Otherwise released here, after the objects: deinitializers that still hold
+        // references find them stale.
+        inKernelHeap { exports = [] }
         Kernel.withPages { k.pointee.domains[Int(domain.raw)].heap.releaseAll(to: $0) }
-        // Dropped last: deinitializers that still hold references find them stale.
-        domainRecords[Int(domain.raw)].exports = []
     }
 
     /// Allocates from the current domain's private heap.

@@ -14,7 +14,7 @@ extension Kernel {
     /// Boxes `implementation` for proxies and keeps the box alive while the domain is live.
     public static func export<Interface>(interface implementation: Interface, from domain: DomainID) -> Unmanaged<Export<Interface>> {
         let box = Export(implementation)
-        domainRecords[Int(domain.raw)].exports.append(box)
+        export(box, from: domain)
         return Unmanaged.passUnretained(box)
     }
 }

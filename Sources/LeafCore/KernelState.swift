@@ -6,11 +6,19 @@ public struct KernelConfiguration: Sendable {
     public var domainCapacity: Int
     public var threadCapacity: Int
     public var frameDepth: Int
-    public init(objectCapacity: Int = 4096, domainCapacity: Int = 64, threadCapacity: Int = 16, frameDepth: Int = 32) {
+    /// Whether a domain's Swift objects live in its private heap (bare metal, where the
+    /// allocator entry points allocate from the current domain's heap). Then teardown must not
+    /// release them: their memory goes away with the heap, and their deinitializers (domain code)
+    /// must not run after the domain died. On the host they live in the host's allocator and are
+    /// released at teardown.
+    public var domainObjectsLiveInPrivateHeaps: Bool
+    public init(objectCapacity: Int = 4096, domainCapacity: Int = 64, threadCapacity: Int = 16, frameDepth: Int = 32,
+                domainObjectsLiveInPrivateHeaps: Bool = false) {
         self.objectCapacity = objectCapacity
         self.domainCapacity = domainCapacity
         self.threadCapacity = threadCapacity
         self.frameDepth = frameDepth
+        self.domainObjectsLiveInPrivateHeaps = domainObjectsLiveInPrivateHeaps
     }
 }
 
