@@ -19,8 +19,10 @@ extension Kernel {
         if raw == k.pointee.domainsInUse { k.pointee.domainsInUse += 1 }
         k.pointee.domains[raw].state = .live
         k.pointee.domains[raw].incarnation += 1
-        let record = DomainRecord(name: name)
-        if raw < domainRecords.count { domainRecords[raw] = record } else { domainRecords.append(record) }
+        inKernelHeap {
+            let record = DomainRecord(name: name)
+            if raw < domainRecords.count { domainRecords[raw] = record } else { domainRecords.append(record) }
+        }
         return DomainID(UInt16(raw))
     }
 
