@@ -17,9 +17,13 @@ enum DomainEntry {
         var args = Args(body: body)
         let frame = try CallGate.enter(domain)
         let returned = CallGate.invoke(frame, &args) { raw in
-            // The kernel's first call (thread 0, depth 0) runs on LeafCore's first continuation.
-            if Threads.continuationBase == nil && Kernel.runningThread.raw == 0 && Kernel.frames(of: Kernel.runningThread).count == 1 {
+            // The kernel's first call (thread 0, depth 0) runs on LeafCore's first continuation;
+            // every later entry checks that the layout Threads.resumeIfUnwound assumes holds.
+            let depth = Kernel.frames(of: Kernel.runningThread).count
+            if Threads.continuationBase == nil && Kernel.runningThread.raw == 0 && depth == 1 {
                 Threads.continuationBase = leaf_get_innermost()
+            } else {
+                Threads.confirmLayout()
             }
             raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self).pointee.body()
         }

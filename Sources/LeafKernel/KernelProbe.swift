@@ -65,7 +65,10 @@ final class KernelProbe: Probe {
         }
     }
 
-    func add(_ a: Int, _ b: Int) throws(RpcError) -> Int { a + b }
+    func add(_ a: Int, _ b: Int) throws(RpcError) -> Int {
+        Threads.confirmLayout()
+        return a &+ b
+    }
 
     func keep(_ value: consuming RRef<Int>) throws(RpcError) -> Int {
         let v: Int
@@ -103,6 +106,7 @@ final class KernelProbe: Probe {
     }
 
     func relay(_ route: Route, _ hop: Int, _ value: borrowing RRef<Int>) throws(RpcError) -> Int {
+        Threads.confirmLayout()
         if Int(route.trapAt) == hop { try trap(route.trap) }
         if hop + 1 < Int(route.count) {
             guard let next = ProbeDomains.proxy(DomainID(route.hops[hop + 1])) else { throw .domainUnavailable }

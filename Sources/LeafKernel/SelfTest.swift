@@ -277,6 +277,8 @@ enum SelfTest {
         check(Kernel.frames(of: t).isEmpty, "LeafCore unwound \(t)'s call into the crashed \(a)")
         monitor("the crash, before \(t) runs again")
         while !Threads.finished(t) && leaf_rdtsc() < deadline { Threads.yield() }
+        check(Threads.layoutConfirmed > 0 && Threads.layoutMismatches == 0,
+              "LeafCore's continuation table is laid out as the platform assumes (\(Threads.layoutConfirmed) entries checked)")
         check(Threads.finished(t) && !returned && outcome == .domainCrashed && Threads.unwoundOnResume(t) == 1,
               "\(t) resumed at its call, which returned \(outcome.map { "\($0)" } ?? "nothing"), and went on to finish")
         do throws(KernelError) {

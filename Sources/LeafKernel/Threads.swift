@@ -29,6 +29,19 @@ enum Threads {
     /// LeafCore's continuation table (thread-major, `frameDepth` per thread), found at the
     /// kernel's first call (thread 0, depth 0). See `resumeIfUnwound`.
     nonisolated(unsafe) static var continuationBase: UnsafeMutablePointer<leaf_continuation>? = nil
+    /// Entries that found their continuation where that layout puts it, and those that did not.
+    nonisolated(unsafe) static var layoutConfirmed = 0
+    nonisolated(unsafe) static var layoutMismatches = 0
+
+    /// Inside a call: checks that the innermost continuation sits where the assumed layout
+    /// (thread-major rows of `frameDepth`) puts this thread's top frame.
+    static func confirmLayout() {
+        guard let base = continuationBase else { return }
+        let depth = Kernel.frames(of: Kernel.runningThread).count
+        guard depth > 0 else { return }
+        let expected = base + Int(Kernel.runningThread.raw) * Kernel.configuration.frameDepth + depth - 1
+        if leaf_get_innermost() == expected { layoutConfirmed += 1 } else { layoutMismatches += 1 }
+    }
 
     /// Call depth of `thread` according to its innermost continuation (no allocation).
     static func depth(of thread: ThreadID, innermost: UnsafeMutablePointer<leaf_continuation>?) -> Int {
