@@ -25,7 +25,7 @@ public enum CallGate {
         frame.pointee.caller = k.pointee.currentDomain
         frame.pointee.callee = callee
         frame.pointee.lentCount = 0
-        k.pointee.threads[Int(thread)].depth = depth + 1
+        k.pointee.threads[Int(thread)].depth = depth &+ 1
         return frame
     }
 
@@ -64,7 +64,7 @@ public enum CallGate {
         _ body: @convention(c) (UnsafeMutableRawPointer?) -> Void
     ) -> Bool {
         let k = kernelState
-        let continuation = k.pointee.continuation(of: frame)
+        let continuation = frame.pointee.continuation
         frame.pointee.outerContinuation = leaf_get_innermost()
         leaf_set_innermost(continuation)
         k.pointee.currentDomain = frame.pointee.callee
@@ -83,13 +83,13 @@ public enum CallGate {
     public static func leave(_ frame: UnsafeMutablePointer<Frame>) {
         let k = kernelState
         Kernel.releaseLent(frame)
-        k.pointee.threads[Int(k.pointee.currentThread)].depth -= 1
+        k.pointee.threads[Int(k.pointee.currentThread)].depth &-= 1
     }
 
     /// The code a trap handler resumes the innermost continuation with.
     public static let faulted: Int32 = 1
     /// The code the kernel resumes an outer continuation with after unwinding a fault to it.
-    static let unwound: Int32 = 2
+    public static let unwound: Int32 = 2
 }
 
 extension Kernel {
@@ -115,7 +115,7 @@ extension Kernel {
         k.pointee.currentDomain = k.pointee.frame(thread, target).pointee.caller
         crash(crashed)
         let frame = k.pointee.frame(thread, target)
-        if frame != innermost { leaf_gate_resume(k.pointee.continuation(of: frame), CallGate.unwound) }
+        if frame != innermost { leaf_gate_resume(frame.pointee.continuation, CallGate.unwound) }
     }
 
     /// Pops the thread's frames down to (and including) its outermost call into `domain`,
@@ -145,7 +145,11 @@ extension Kernel {
                 exitThread(UInt16(t))
             } else {
                 let target = unwind(thread: UInt16(t), into: domain)
-                if target >= 0 { k.pointee.threads[t].pendingUnwind = target }
+                if target >= 0 {
+                    // When it runs again it resumes that call, whose continuation is then innermost.
+                    k.pointee.threads[t].pendingUnwind = target
+                    k.pointee.threads[t].innermost = k.pointee.frame(UInt16(t), target).pointee.outerContinuation
+                }
             }
         }
         tearDown(domain, becoming: .crashed)
@@ -154,16 +158,38 @@ extension Kernel {
     /// Runs `body` inside `domain` under a continuation, as a call from the current domain
     /// (a domain's entry, or kernel work done on its behalf). A trap crashes the domain.
     public static func run(in domain: DomainID, _ body: @escaping () -> Void) throws(RpcError) {
-        final class Box { let body: () -> Void; init(_ body: @escaping () -> Void) { self.body = body } }
-        struct Args { unowned(unsafe) let box: Box }
-        let box = Box(body)
-        var args = Args(box: box)
+        let box = RunBody(body)
+        var args = RunArguments(box: box)
         let frame = try CallGate.enter(domain)
         let returned = CallGate.invoke(frame, &args) { raw in
-            raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self).pointee.box.body()
+            raw.unsafelyUnwrapped.assumingMemoryBound(to: RunArguments.self).pointee.box.body()
         }
         guard returned else { throw .domainCrashed }
         CallGate.leave(frame)
         withExtendedLifetime(box) {}
     }
+
+    /// The thread now running was unwound while it was not (a domain it was calling into
+    /// crashed on another thread): returns the continuation of the call to resume with
+    /// `CallGate.unwound`, and forgets it. The platform's scheduler asks after every switch.
+    public static func takePendingUnwind() -> UnsafeMutablePointer<leaf_continuation>? {
+        let k = kernelState
+        let thread = k.pointee.currentThread
+        let target = k.pointee.threads[Int(thread)].pendingUnwind
+        guard target >= 0 else { return nil }
+        k.pointee.threads[Int(thread)].pendingUnwind = -1
+        return k.pointee.frame(thread, target).pointee.continuation
+    }
+
+    /// Frames on the thread's stack.
+    public static func depth(of thread: ThreadID) -> Int { kernelState.pointee.threads[Int(thread.raw)].depth }
 }
+
+/// `Kernel.run(in:)`'s body and arguments, at file scope so that other Embedded modules can
+/// specialize `run` (a function-local class has no definition visible to them).
+final class RunBody {
+    let body: () -> Void
+    init(_ body: @escaping () -> Void) { self.body = body }
+}
+
+struct RunArguments { unowned(unsafe) let box: RunBody }

@@ -41,6 +41,7 @@ public enum Kernel {
         threads[0].state = .running
         let frames = try table(Frame.self, c.threadCapacity * c.frameDepth)
         let continuations = try table(leaf_continuation.self, c.threadCapacity * c.frameDepth)
+        for i in 0..<c.threadCapacity * c.frameDepth { (frames + i).initialize(to: Frame(continuation: continuations + i)) }
         let state = try table(KernelState.self, 1)
         state.initialize(to: KernelState(
             configuration: c, objects: objects, freeObjectHead: 0, domains: domains,

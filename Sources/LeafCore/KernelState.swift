@@ -54,12 +54,9 @@ struct KernelState: ~Copyable {
     var pagesInUse = 0
 
     @inline(__always) func frame(_ thread: UInt16, _ depth: Int) -> UnsafeMutablePointer<Frame> {
-        frames + Int(thread) * configuration.frameDepth + depth
+        frames + (Int(thread) &* configuration.frameDepth &+ depth)
     }
 
-    @inline(__always) func continuation(of frame: UnsafeMutablePointer<Frame>) -> UnsafeMutablePointer<leaf_continuation> {
-        continuations + (frame - frames)
-    }
 }
 
 /// Counts the pages that go through it, so that accounting can be checked against the source.

@@ -225,9 +225,12 @@ extension Kernel {
     /// Reclaims every object the domain owns, with the elements of its containers.
     static func reclaimObjects(of domain: DomainID) {
         let k = kernelState
-        for i in 0..<k.pointee.configuration.objectCapacity {
+        var i = 0
+        // The per-domain count says when the scan can stop.
+        while k.pointee.domains[Int(domain.raw)].objectsOwned > 0 && i < k.pointee.configuration.objectCapacity {
             let e = SharedHeap.entry(UInt32(i))
             if e.pointee.state == .owned && e.pointee.owner == domain { SharedHeap.reclaim(UInt32(i)) }
+            i += 1
         }
     }
 }

@@ -20,8 +20,16 @@ public struct Frame {
     /// Objects this call lends to the callee (`borrowing` arguments).
     var lent: InlineArray<4, ObjectID> = .init(repeating: .none)
     public internal(set) var lentCount: Int = 0
-    /// The continuation that was innermost before this call (this call's own is in
-    /// `KernelState.continuations`, at the same index as the frame).
+
+    init(continuation: UnsafeMutablePointer<leaf_continuation>) {
+        caller = .kernel
+        callee = .kernel
+        self.continuation = continuation
+    }
+    /// Where the caller resumes if the callee faults (a slot of `KernelState.continuations`,
+    /// fixed at boot).
+    public internal(set) var continuation: UnsafeMutablePointer<leaf_continuation>
+    /// The continuation that was innermost before this call.
     var outerContinuation: UnsafeMutablePointer<leaf_continuation>? = nil
 
     public static let maximumLent = 4
