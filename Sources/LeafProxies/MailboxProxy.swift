@@ -33,7 +33,6 @@ public final class MailboxProxy: Mailbox {
         set { export = Kernel.export(interface: newValue, from: domain) }
     }
 
-    #if !hasFeature(Embedded)
     /// Creates a domain named `name` whose entry runs `make` inside it and exports the result,
     /// and returns the proxy in front of it. A restart of the domain runs the entry again and
     /// rebinds the proxy to the new implementation; the entry keeps the proxy alive. The proxy
@@ -55,7 +54,6 @@ public final class MailboxProxy: Mailbox {
         proxy = created
         return created
     }
-    #endif
 
     // status(): copies the result back.
     public func status() throws(RpcError) -> MailboxStatus {

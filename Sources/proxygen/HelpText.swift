@@ -14,9 +14,8 @@ enum HelpText {
         LeafProxies: a final class whose every method is the core's call gate (enter, lend and move
         the RRef arguments, invoke under a continuation, leave, move results back, domainCrashed if
         the callee traps), and a static `spawn(name:_:)` that creates a domain exporting the
-        interface and rebinds the proxy when the domain restarts (host builds only until Embedded
-        Swift can call Kernel.start from another module). Output is deterministic and committed;
-        never edit it by hand.
+        interface and rebinds the proxy when the domain restarts. Output is deterministic and
+        committed; never edit it by hand.
 
         MODES
           (none)      Audit the interfaces and write their proxies. Nothing is written if any

@@ -83,11 +83,6 @@ public enum ProxyWriter {
         return text
     }
 
-    /// Embedded Swift cannot yet compile a call to `Kernel.start` from another module (the core's
-    /// `Kernel.run(in:)` declares a local class, whose definition a client cannot specialize);
-    /// until LeafCore moves that class out of the function, `spawn` is compiled for the host only.
-    static let spawnIsHostOnly = true
-
     /// A name without the backquotes a keyword needs (argument labels and derived names).
     static func bare(_ name: String) -> String { name.filter { $0 != "`" } }
 
@@ -117,7 +112,7 @@ public enum ProxyWriter {
             "        return created",
             "    }",
         ]
-        return spawnIsHostOnly ? ["    #if !hasFeature(Embedded)"] + lines + ["    #endif"] : lines
+        return lines
     }
 
     private static func method(_ method: Method, of interface: Interface) -> [String] {
