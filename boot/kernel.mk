@@ -40,7 +40,6 @@ kernel: embedded
 	@swiftc $(EMBEDDED_FLAGS) -module-name LeafKernel -I Sources/LeafKernel/include -I $(KERNEL_OUT) \
 		-c $(KERNEL_SWIFT) -o $(KERNEL_OUT)/LeafKernel.o
 	@$(KERNEL_LD) -T boot/kernel.ld -nostdlib -static -z max-page-size=4096 -z noexecstack \
-		--defsym='leaf_core_restart=$$e8LeafCore6KernelO7restartyyAA8DomainIDVAA0C5ErrorOYKFZ' \
 		-o $(KERNEL_ELF) $(KERNEL_NATIVE_OBJS) $(KERNEL_PORTABLE_OBJS) $(KERNEL_OUT)/Specs.o $(KERNEL_OUT)/LeafKernel.o \
 		$(KERNEL_SWIFT_LIB)/libswiftUnicodeDataTables.a
 	@echo "kernel: $(KERNEL_ELF) ($$(stat -c %s $(KERNEL_ELF)) bytes)"

@@ -65,10 +65,7 @@ final class KernelProbe: Probe {
         }
     }
 
-    func add(_ a: Int, _ b: Int) throws(RpcError) -> Int {
-        Threads.confirmLayout()
-        return a &+ b
-    }
+    func add(_ a: Int, _ b: Int) throws(RpcError) -> Int { a &+ b }
 
     func keep(_ value: consuming RRef<Int>) throws(RpcError) -> Int {
         let v: Int
@@ -106,7 +103,6 @@ final class KernelProbe: Probe {
     }
 
     func relay(_ route: Route, _ hop: Int, _ value: borrowing RRef<Int>) throws(RpcError) -> Int {
-        Threads.confirmLayout()
         if Int(route.trapAt) == hop { try trap(route.trap) }
         if hop + 1 < Int(route.count) {
             guard let next = ProbeDomains.proxy(DomainID(route.hops[hop + 1])) else { throw .domainUnavailable }
@@ -166,16 +162,16 @@ enum ProbeDomains {
         }
         while entries.count <= Int(d.raw) { entries.append(nil) }
         entries[Int(d.raw)] = entry
-        do throws(RpcError) { try DomainEntry.run(in: d, entry) } catch { throw .domainNotLive(d, Kernel.state(of: d)) }
+        do throws(RpcError) { try Kernel.run(in: d, entry) } catch { throw .domainNotLive(d, Kernel.state(of: d)) }
         adoptRegistered(d)
         return d
     }
 
     /// Restarts a crashed domain (its entry runs again) and points its proxy at the new probe.
     static func restart(_ d: DomainID) throws(KernelError) {
-        try DomainEntry.restart(d)
+        try Kernel.restart(d)
         if let entry = entries[Int(d.raw)] {
-            do throws(RpcError) { try DomainEntry.run(in: d, entry) } catch { throw .domainNotLive(d, Kernel.state(of: d)) }
+            do throws(RpcError) { try Kernel.run(in: d, entry) } catch { throw .domainNotLive(d, Kernel.state(of: d)) }
         }
         adoptRegistered(d)
     }

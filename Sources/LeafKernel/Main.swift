@@ -65,7 +65,10 @@ func kernelMain(startInfo: UInt64) {
 
     let usedBeforeBoot = frames.usedFrames
     frames.currentTag = FrameAllocator.Tag.tables
-    do throws(KernelError) { try Kernel.boot(pageSource: frames) } catch {
+    // Domain objects live in their domains' private heaps here (the runtime's allocator entry
+    // points allocate from the current domain): teardown forgets them with their pages.
+    let configuration = KernelConfiguration(domainObjectsLiveInPrivateHeaps: true)
+    do throws(KernelError) { try Kernel.boot(pageSource: frames, configuration: configuration) } catch {
         print("leafcore: boot failed: \(error)")
         leaf_qemu_exit(UInt8(LEAF_EXIT_FAILURE))
     }

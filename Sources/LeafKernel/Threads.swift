@@ -20,54 +20,21 @@ enum Threads {
         var finished = false
         var preemptible = false
         var timesPreempted = 0
-        /// Call depth when the thread last left the CPU (from its innermost continuation).
-        var depthAtSwitchOut = 0
         /// Times the thread came back to find its calls unwound by another thread's crash.
         var unwoundOnResume = 0
     }
 
-    /// LeafCore's continuation table (thread-major, `frameDepth` per thread), found at the
-    /// kernel's first call (thread 0, depth 0). See `resumeIfUnwound`.
-    nonisolated(unsafe) static var continuationBase: UnsafeMutablePointer<leaf_continuation>? = nil
-    /// Entries that found their continuation where that layout puts it, and those that did not.
-    nonisolated(unsafe) static var layoutConfirmed = 0
-    nonisolated(unsafe) static var layoutMismatches = 0
-
-    /// Inside a call: checks that the innermost continuation sits where the assumed layout
-    /// (thread-major rows of `frameDepth`) puts this thread's top frame.
-    static func confirmLayout() {
-        guard let base = continuationBase else { return }
-        let depth = Kernel.frames(of: Kernel.runningThread).count
-        guard depth > 0 else { return }
-        let expected = base + Int(Kernel.runningThread.raw) * Kernel.configuration.frameDepth + depth - 1
-        if leaf_get_innermost() == expected { layoutConfirmed += 1 } else { layoutMismatches += 1 }
-    }
-
-    /// Call depth of `thread` according to its innermost continuation (no allocation).
-    static func depth(of thread: ThreadID, innermost: UnsafeMutablePointer<leaf_continuation>?) -> Int {
-        guard let innermost, let base = continuationBase else { return 0 }
-        return innermost - base - Int(thread.raw) * Kernel.configuration.frameDepth + 1
-    }
-
     /// A thread that was inside a call into a domain that crashed on another thread has had its
-    /// frames popped by LeafCore (Kernel.crash sets its pendingUnwind), but its stack is still in
-    /// the dead domain's code. LeafCore does not act on pendingUnwind when it dispatches the
-    /// thread, and exposes neither it nor the continuations, so the platform does it here: when
-    /// the thread is back on the CPU with fewer frames than it left with, it resumes the
-    /// continuation of the call that was unwound, with code 2 (CallGate.unwound); that call's
-    /// proxy then returns RpcError.domainCrashed. (Needs LeafCore's table layout; see report.)
+    /// frames popped by LeafCore, but its stack is still in the dead domain's code. Back on the
+    /// CPU, it resumes the continuation of the call that was unwound, with CallGate.unwound; that
+    /// call's proxy then returns RpcError.domainCrashed.
     static func resumeIfUnwound(_ me: ThreadID) {
+        guard let continuation = Kernel.takePendingUnwind() else { return }
         let c = contexts.unsafelyUnwrapped + Int(me.raw)
-        let before = c.pointee.depthAtSwitchOut
-        guard before > 0, let base = continuationBase else { return }
-        let now = Kernel.frames(of: me).count
-        guard now < before else { return }
         c.pointee.unwoundOnResume += 1
-        let row = base + Int(me.raw) * Kernel.configuration.frameDepth
-        leaf_set_innermost(now > 0 ? row + (now - 1) : nil)
         preemptible = false
         leaf_sti()
-        leaf_gate_resume(row + now, 2)
+        leaf_gate_resume(continuation, CallGate.unwound)
     }
 
     static let stackPages = 16
@@ -118,12 +85,10 @@ enum Threads {
     }
 
     /// Switches stacks after LeafCore moved the CPU from `old` to `new`. Interrupts are off.
-    /// `innermost` is the old thread's innermost continuation, read before the LeafCore transition.
-    static func switchStacks(from old: ThreadID, to new: ThreadID, innermost: UnsafeMutablePointer<leaf_continuation>?) {
+    static func switchStacks(from old: ThreadID, to new: ThreadID) {
         guard old != new else { return }
         let c = contexts.unsafelyUnwrapped
         c[Int(old.raw)].preemptible = preemptible
-        c[Int(old.raw)].depthAtSwitchOut = depth(of: old, innermost: innermost)
         preemptible = c[Int(new.raw)].preemptible
         leaf_switch_context(&c[Int(old.raw)].rsp, c[Int(new.raw)].rsp)
         // Back on the CPU: `old` is this thread.
@@ -134,9 +99,8 @@ enum Threads {
     static func yield() {
         let enabled = leaf_irq_save()
         let old = Kernel.runningThread
-        let innermost = leaf_get_innermost()
         let new = Kernel.yield()
-        switchStacks(from: old, to: new, innermost: innermost)
+        switchStacks(from: old, to: new)
         leaf_irq_restore(enabled)
     }
 
@@ -153,13 +117,12 @@ enum Threads {
         ticks += 1
         guard preemptible, Kernel.isBooted, contexts != nil else { return }
         let old = Kernel.runningThread
-        let innermost = leaf_get_innermost()
         let new = Kernel.preempt()
         guard new != old else { return }
         preemptions += 1
         contexts.unsafelyUnwrapped[Int(old.raw)].timesPreempted += 1
         if switchLogCount < 64 { switchLog[switchLogCount] = new.raw; switchLogCount += 1 }
-        switchStacks(from: old, to: new, innermost: innermost)
+        switchStacks(from: old, to: new)
     }
 
     /// A thread's first instructions (from leaf_thread_trampoline): run the body, then block for
@@ -173,9 +136,8 @@ enum Threads {
         contexts.unsafelyUnwrapped[Int(t.raw)].finished = true
         while true {
             do {
-                let innermost = leaf_get_innermost()
-                let next = try Kernel.block()
-                switchStacks(from: t, to: next, innermost: innermost)
+                        let next = try Kernel.block()
+                switchStacks(from: t, to: next)
             } catch {
                 // No other thread is ready: wait for an interrupt to change that.
                 leaf_sti(); leaf_hlt(); leaf_cli()
