@@ -1,0 +1,399 @@
+import LeafAbstraction
+import LeafCore
+import LeafHost
+import LeafInterfaces
+import LeafProxies
+import Specs
+
+/// Runs one operation sequence on LeafCore (booted by the caller) and on the concrete spec,
+/// step for step, and compares the abstraction of LeafCore's tables with the spec state after
+/// every step. Calls are real calls through the proxies: the steps between a call and its
+/// `ret` run inside the callee, on the host stack, so a trap unwinds through them for real.
+final class RefinementDriver {
+    let bounds: Bounds
+    private(set) var spec: SpecState<Concrete>
+    private let ops: [RefinementOp]
+    private var cursor = 0
+    private var proxies: [ProbeProxy] = []
+    /// What proxies point at before their domain's entry ran: the kernel domain's probe (the
+    /// other domains' proxies never call it: enter refuses a domain that is not live).
+    private let placeholder: Export<any Probe>
+    private var pageBlocks: [UnsafeMutableRawPointer?]
+    /// What each step did, for the failure report.
+    private(set) var trace: [String] = []
+    private(set) var failures: [String] = []
+    /// Calls open on the host stack (the current thread's frames).
+    private var level = 0
+    /// Statistics, to show the sequences are not vacuous.
+    private(set) var stepsApplied = 0
+    private(set) var crashes = 0
+    private var made: [ObjectID] = []
+    /// Whether each made object was still alive when the callee returned it.
+    private var madeAlive: [ObjectID: Bool] = [:]
+
+    init(ops: [RefinementOp], bounds: Bounds) {
+        self.ops = ops
+        self.bounds = bounds
+        spec = SpecState.initial(bounds: bounds, logic: Concrete())
+        pageBlocks = Array(repeating: nil, count: bounds.pages)
+        let kernelProbe = RefinementProbe(driver: nil)
+        placeholder = Export<any Probe>(kernelProbe)
+        let unmanaged = Unmanaged.passUnretained(placeholder)
+        proxies = (0..<bounds.domains).map { ProbeProxy(domain: DomainID(UInt16($0)), export: unmanaged) }
+        // The kernel domain (always live) answers calls too, through the same probe.
+        kernelProbe.driver = self
+    }
+
+    /// Runs the whole sequence; the failures say where the two sides first disagreed.
+    func run() {
+        compare(after: "boot")
+        interpret()
+        if failures.isEmpty, level != 0 { fail("host level \(level) after the sequence") }
+    }
+
+    // MARK: Interpreting
+
+    private func interpret() {
+        let myLevel = level
+        while cursor < ops.count, failures.isEmpty {
+            let op = ops[cursor]
+            cursor += 1
+            if op == .ret {
+                if myLevel > 0 { return }
+                continue
+            }
+            perform(op)
+            level = myLevel
+            compare(after: "\(op)")
+        }
+    }
+
+    /// Called by the probe inside a callee: runs steps there until the sequence returns.
+    func runInsideCall() {
+        level += 1
+        interpret()
+    }
+
+    func madeInsideCall(_ id: ObjectID) {
+        made.append(id)
+        applySpec(.alloc, [Int(id.index), 0], "make: alloc o\(id.index) in callee", mustBeAllowed: true)
+    }
+
+    func returningMade(_ id: ObjectID) {
+        let e = Kernel.object(at: Int(id.index))
+        madeAlive[id] = e.generation == id.generation && e.state != .free
+    }
+
+    private var current: Int { spec.currentThread }
+    private var currentDepth: Int { spec.depth[spec.currentThread] }
+
+    private func perform(_ op: RefinementOp) {
+        if op.switchesThreads && level > 0 { trace.append("skip \(op) (inside a call)"); return }
+        switch op {
+        case .alloc(let container):
+            var id: ObjectID? = nil
+            if container {
+                if let a = try? RRefArray<Int, 8>() { id = a._relinquish() }
+            } else {
+                if let r = try? RRef<Int>(0) { id = r._relinquish() }
+            }
+            if let id {
+                applySpec(.alloc, [Int(id.index), container ? 1 : 0], "alloc o\(id.index)", mustBeAllowed: true)
+            } else {
+                expectRefused(.alloc, (0..<bounds.objects).map { [$0, container ? 1 : 0] }, "alloc refused")
+            }
+
+        case .drop(let o):
+            let refusedBefore = Kernel.refusedDrops
+            do { _ = RRef<Int>(_adopting: Kernel.objectID(at: o)) }
+            let done = Kernel.refusedDrops == refusedBefore
+            applySpec(.drop, [o], "drop o\(o)", expected: done)
+
+        case .put(let e, let c):
+            var array = RRefArray<Int, 8>(_adopting: Kernel.objectID(at: c))
+            let slots = Kernel.elements(ofContainerAt: c)
+            let slot = slots.firstIndex(of: .none) ?? 0
+            let back = array.put(RRef<Int>(_adopting: Kernel.objectID(at: e)), at: slot)
+            let done = back == nil
+            if let back { _ = back._relinquish() }
+            _ = array._relinquish()
+            applySpec(.put, [e, c], "put o\(e) into o\(c)", expected: done)
+
+        case .take(let c):
+            let slots = Kernel.elements(ofContainerAt: c)
+            guard let slot = slots.firstIndex(where: { $0 != .none }) else {
+                trace.append("take from o\(c): nothing held")
+                return
+            }
+            let element = Int(slots[slot].index)
+            var array = RRefArray<Int, 8>(_adopting: Kernel.objectID(at: c))
+            let done: Bool
+            do { let r = try array.take(at: slot); _ = r._relinquish(); done = true } catch { done = false }
+            _ = array._relinquish()
+            applySpec(.take, [element], "take o\(element) from o\(c)", expected: done)
+
+        case .call(let d):
+            let entered = applySpec(.call, [d], "call d\(d)")
+            finishCall(entered, d) { () throws(RpcError) in try proxies[d].ping() }
+
+        case .callLending(let d, let o):
+            let entered = applySpec(.callLending, [d, o], "call d\(d) lending o\(o)")
+            let lent = RRef<Int>(_adopting: Kernel.objectID(at: o))
+            var outcome: RpcError? = nil
+            do { _ = try proxies[d].inspect(lent) } catch { outcome = error }
+            _ = lent._relinquish()
+            settle(outcome, entered: entered, callee: d) { applySpec(.ret, [], "return from d\(d)", mustBeAllowed: true) }
+
+        case .callMoving(let d, let o):
+            let entered = applySpec(.callMoving, [d, o], "call d\(d) moving o\(o)")
+            let refusedBefore = Kernel.refusedDrops
+            let moving = RRef<Int>(_adopting: Kernel.objectID(at: o))
+            var outcome: RpcError? = nil
+            do { _ = try proxies[d].keep(moving) } catch { outcome = error }
+            settle(outcome, entered: entered, callee: d) { applySpec(.ret, [], "return from d\(d)", mustBeAllowed: true) }
+            if !entered {
+                // The proxy consumed the argument of a call that never started, so it dropped
+                // it (Swift's semantics of a consumed RRef); the drop is refused unless the
+                // caller owned it outright.
+                let dropped = Kernel.refusedDrops == refusedBefore
+                applySpec(.drop, [o], "refused call drops its consuming argument o\(o)", expected: dropped)
+            }
+
+        case .callMaking(let d):
+            let entered = applySpec(.call, [d], "call d\(d).make")
+            let madeBefore = made.count
+            var result: ObjectID? = nil
+            let outcome = callOutcome { () throws(RpcError) in
+                let r = try proxies[d].make(0)
+                result = r._relinquish()
+            }
+            // ownershipViolation: the call returned but its result could not move back (the
+            // callee no longer owns it, or it is lent); the caller's proxy then drops it, refused.
+            settle(outcome == .ownershipViolation ? nil : outcome, entered: entered, callee: d) {
+                guard made.count > madeBefore, let alive = madeAlive[made[madeBefore]] else {
+                    applySpec(.ret, [], "return (nothing made)", mustBeAllowed: true)
+                    return
+                }
+                let id = made[madeBefore]
+                let o = Int(id.index)
+                // The spec has no generations: a reference gone stale during the call is no object.
+                guard alive else { applySpec(.ret, [], "return (made object gone)", mustBeAllowed: true); return }
+                let popped = spec.applying(.ret, [])!
+                let movable = popped.objectStatus[o] == ObjectStatus.owned.rawValue && popped.owner[o] == d && popped.borrows[o] == 0
+                applySpec(.retMoving, [o], "return moving o\(o)", mustBeAllowed: true)
+                if !movable {
+                    // The proxy refuses the result and drops it in the caller's domain (see the
+                    // report: this destroys the caller's object if the callee handed it one).
+                    let e = Kernel.object(at: o)
+                    let dropped = e.generation != id.generation || e.state == .free
+                    applySpec(.drop, [o], "refused result o\(o) dropped by the caller's proxy", expected: dropped)
+                }
+            }
+            made.removeSubrange(madeBefore...)
+            madeAlive = [:]
+            _ = result
+
+        case .trap(let d):
+            if d == 0 {
+                // Known LeafCore divergence (see KnownDivergenceTests): a trap in the kernel
+                // domain tears the kernel domain down.
+                trace.append("skip trap in d0 (the kernel domain)")
+                return
+            }
+            if d < bounds.domains, spec.home[current] == d {
+                // Known LeafCore divergence (see knownIssues): the trapping thread would keep
+                // running in its dead home domain.
+                trace.append("skip trap in d\(d) (the running thread lives there)")
+                return
+            }
+            let entered = applySpec(.call, [d], "trap: call d\(d)")
+            if entered {
+                applySpec(.crash, [d], "crash d\(d)", mustBeAllowed: true)
+                crashes += 1
+            }
+            let outcome = callOutcome { () throws(RpcError) in try proxies[d].trap(.indexOutOfRange) }
+            if entered {
+                if outcome != .domainCrashed { fail("trap in d\(d): expected domainCrashed, got \(describe(outcome))") }
+            } else if outcome == nil || outcome == .domainCrashed {
+                fail("trap in d\(d): the spec refuses the call, LeafCore gave \(describe(outcome))")
+            }
+
+        case .createDomain:
+            guard currentDepth < bounds.frames else { trace.append("skip create (stack full: start could not run)"); return }
+            do {
+                let d = try Kernel.createDomain(name: "refinement")
+                applySpec(.createDomain, [Int(d.raw)], "create d\(d.raw)", mustBeAllowed: true)
+                try Kernel.start(d) { [unowned self] in self.populate(d) }
+            } catch {
+                expectRefused(.createDomain, (0..<bounds.domains).map { [$0] }, "create refused (\(error))")
+            }
+
+        case .tearDown(let d):
+            let done: Bool
+            do { try Kernel.tearDown(DomainID(UInt16(d))); done = true } catch { done = false }
+            applySpec(.tearDown, [d], "teardown d\(d)", expected: done)
+            forgetFreedPages()
+
+        case .restart(let d):
+            guard currentDepth < bounds.frames else { trace.append("skip restart (stack full: the entry could not run)"); return }
+            let done: Bool
+            do { try Kernel.restart(DomainID(UInt16(d))); done = true } catch { done = false }
+            applySpec(.restart, [d], "restart d\(d)", expected: done)
+
+        case .spawn(let h):
+            do {
+                let t = try Kernel.spawnThread(home: DomainID(UInt16(h)))
+                applySpec(.spawn, [Int(t.raw), h], "spawn t\(t.raw) in d\(h)", mustBeAllowed: true)
+            } catch {
+                expectRefused(.spawn, (0..<bounds.threads).map { [$0, h] }, "spawn in d\(h) refused")
+            }
+
+        case .exit(let t):
+            let done: Bool
+            do { try Kernel.exit(ThreadID(UInt16(t))); done = true } catch { done = false }
+            applySpec(.exit, [t], "exit t\(t)", expected: done)
+
+        case .block:
+            let done: Bool
+            do { _ = try Kernel.block(); done = true } catch { done = false }
+            applySpec(.block, [], "block", expected: done)
+
+        case .wake(let t):
+            let done: Bool
+            do { try Kernel.wake(ThreadID(UInt16(t))); done = true } catch { done = false }
+            applySpec(.wake, [t], "wake t\(t)", expected: done)
+
+        case .yield, .preempt:
+            // With nobody ready, LeafCore keeps running the same thread; the spec's guard refuses.
+            let someoneReady = !Kernel.runQueue.isEmpty
+            if op == .yield { Kernel.yield() } else { Kernel.preempt() }
+            applySpec(op == .yield ? .yield : .preempt, [], "\(op)", expected: someoneReady)
+
+        case .allocPage:
+            guard let p = (0..<bounds.pages).first(where: { spec.pageOwner[$0] == Encoding.none }) else {
+                trace.append("skip alloc page (the spec's pages are all in use)")
+                return
+            }
+            let block = Kernel.allocatePrivate(size: pageSize - 64, alignment: 8)
+            pageBlocks[p] = block
+            applySpec(.allocPage, [p], "alloc page p\(p)", expected: block != nil)
+
+        case .freePage(let p):
+            guard let block = pageBlocks[p] else { trace.append("skip free page p\(p) (not allocated)"); return }
+            let done = Kernel.freePrivate(block)
+            if done { pageBlocks[p] = nil }
+            applySpec(.freePage, [p], "free page p\(p)", expected: done)
+
+        case .ret:
+            break
+        }
+    }
+
+    /// The domain's entry (on create and restart): a fresh probe behind its proxy.
+    private func populate(_ d: DomainID) {
+        proxies[Int(d.raw)].target = RefinementProbe(driver: self)
+    }
+
+    // MARK: Calls
+
+    /// Runs a call; nil when it returned, else the error it threw.
+    private func callOutcome(_ body: () throws(RpcError) -> Void) -> RpcError? {
+        do { try body(); return nil } catch { return error }
+    }
+
+    /// Completes a plain call: on return the spec pops the frame.
+    private func finishCall(_ entered: Bool, _ d: Int, _ body: () throws(RpcError) -> Void) {
+        settle(callOutcome(body), entered: entered, callee: d) {
+            applySpec(.ret, [], "return from d\(d)", mustBeAllowed: true)
+        }
+    }
+
+    private func settle(_ outcome: RpcError?, entered: Bool, callee d: Int, returned: () -> Void) {
+        switch outcome {
+        case nil:
+            if !entered { fail("call into d\(d): the spec refuses it, LeafCore made it") } else { returned() }
+        case .domainCrashed?:
+            // A trap inside unwound to this call; the spec crashed the domain at the trap.
+            if !entered { fail("call into d\(d): the spec refuses it, LeafCore reports a crash") }
+            trace.append("call into d\(d) ended by a crash")
+        case .invalidArgument?:
+            // The callee refused (make: the object table was full); the frame was popped.
+            if !entered { fail("call into d\(d): the spec refuses it, LeafCore ran it") } else { returned() }
+        case let error?:
+            if entered { fail("call into d\(d): the spec enters it, LeafCore refused: \(error)") }
+        }
+    }
+
+    private func describe(_ outcome: RpcError?) -> String { outcome.map { "\($0)" } ?? "a normal return" }
+
+    // MARK: The spec side
+
+    /// Applies a transition to the spec. Returns whether its guard allowed it.
+    @discardableResult
+    private func applySpec(_ t: Transition, _ args: [Int], _ note: String, mustBeAllowed: Bool = false) -> Bool {
+        if let next = spec.applying(t, args) {
+            spec = next
+            stepsApplied += 1
+            trace.append("\(note): spec \(t.name)(\(args.map(String.init).joined(separator: ", ")))")
+            return true
+        }
+        trace.append("\(note): spec refuses \(t.name)(\(args.map(String.init).joined(separator: ", ")))")
+        if mustBeAllowed { fail("\(note): LeafCore did it, the spec refuses \(t.name)\(args)") }
+        return false
+    }
+
+    /// Applies a transition LeafCore did (`expected`) or refused, and checks the spec agrees.
+    private func applySpec(_ t: Transition, _ args: [Int], _ note: String, expected done: Bool) {
+        let allowed = applySpec(t, args, note)
+        if allowed != done {
+            fail("\(note): LeafCore \(done ? "did it" : "refused it"), the spec \(allowed ? "allows" : "refuses") \(t.name)\(args)")
+        }
+    }
+
+    private func expectRefused(_ t: Transition, _ argumentSets: [[Int]], _ note: String) {
+        trace.append(note)
+        for args in argumentSets where spec.applying(t, args) != nil {
+            fail("\(note): LeafCore refused, the spec allows \(t.name)\(args)")
+            return
+        }
+    }
+
+    private func forgetFreedPages() {
+        for p in 0..<bounds.pages where spec.pageOwner[p] == Encoding.none { pageBlocks[p] = nil }
+    }
+
+    // MARK: Comparing
+
+    private func compare(after step: String) {
+        guard failures.isEmpty else { return }
+        let actual: SpecState<Concrete>
+        do { actual = try Abstraction.state(pages: bounds.pages) } catch {
+            fail("after \(step): no abstraction of LeafCore's tables: \(error)")
+            return
+        }
+        let differences = spec.differences(from: actual, pageIdentity: false)
+        if !differences.isEmpty {
+            fail("""
+                after \(step): LeafCore and the spec disagree (spec vs LeafCore): \(differences.joined(separator: "; "))
+                spec:
+                \(spec.description)
+                LeafCore (abstracted):
+                \(actual.description)
+                """)
+        }
+        if level != currentDepth && failures.isEmpty {
+            fail("after \(step): \(level) calls open on the host, the spec's current thread has \(currentDepth) frames")
+        }
+    }
+
+    /// Checks the invariants on both sides (the runtime monitor's check, and the spec's own).
+    func checkInvariants() {
+        guard failures.isEmpty else { return }
+        if let actual = try? Abstraction.state(pages: bounds.pages), !actual.brokenInvariants.isEmpty {
+            fail("LeafCore's abstracted state breaks \(actual.brokenInvariants.map(\.name))")
+        }
+        if !spec.brokenInvariants.isEmpty { fail("the spec's state breaks \(spec.brokenInvariants.map(\.name))") }
+    }
+
+    private func fail(_ message: String) { failures.append(message) }
+}
