@@ -1,0 +1,62 @@
+import Specs
+import Testing
+
+/// The concrete spec on its own: boot satisfies the invariants, and a few hand-made scenarios
+/// step through the transitions as the prose says they should.
+@Suite struct ConcreteSpecTests {
+    let b = Bounds.proof
+    var boot: SpecState<Concrete> { .initial(bounds: b, logic: Concrete()) }
+
+    @Test func bootSatisfiesEveryInvariant() {
+        #expect(boot.brokenInvariants.isEmpty)
+    }
+
+    /// Teardown is one step: a domain's container, the container inside it and that one's
+    /// element all go, with the domain's pages.
+    @Test func teardownReclaimsNestedContainersAndPagesInOneStep() throws {
+        var s = try #require(boot.applying(.createDomain, [1]))
+        s = try #require(s.applying(.call, [1]))               // now running in domain 1
+        s = try #require(s.applying(.alloc, [0, 1]))           // outer container
+        s = try #require(s.applying(.alloc, [1, 1]))           // inner container
+        s = try #require(s.applying(.alloc, [2, 0]))           // element
+        s = try #require(s.applying(.put, [2, 1]))
+        s = try #require(s.applying(.put, [1, 0]))
+        s = try #require(s.applying(.allocPage, [0]))
+        s = try #require(s.applying(.ret, []))
+        #expect(s.brokenInvariants.isEmpty)
+        #expect(s.objectStatus == [1, 2, 2, 0])
+        s = try #require(s.applying(.tearDown, [1]))
+        #expect(s.objectStatus == [0, 0, 0, 0])
+        #expect(s.pageOwner == [Encoding.none, Encoding.none, Encoding.none])
+        #expect(s.objectsOwned[1] == 0 && s.pagesOwned[1] == 0)
+        #expect(s.brokenInvariants.isEmpty)
+    }
+
+    /// A crash unwinds the faulting thread to its outermost call into the domain and releases
+    /// what the popped frames lent.
+    @Test func crashUnwindsToTheOutermostCallAndReleasesBorrows() throws {
+        var s = try #require(boot.applying(.createDomain, [1]))
+        s = try #require(s.applying(.createDomain, [2]))
+        s = try #require(s.applying(.alloc, [0, 0]))           // the kernel's object
+        s = try #require(s.applying(.callLending, [1, 0]))     // kernel -> 1, lending o0
+        s = try #require(s.applying(.call, [2]))               // 1 -> 2
+        #expect(s.applying(.callLending, [1, 0]) == nil)       // o0 is lent to 1, not to 2
+        s = try #require(s.applying(.call, [1]))               // 2 -> 1 (re-entrant)
+        #expect(s.borrows[0] == 1)
+        s = try #require(s.applying(.crash, [1]))
+        #expect(s.depth[0] == 0)
+        #expect(s.currentDomain == 0)
+        #expect(s.borrows[0] == 0)
+        #expect(s.domainStatus[1] == DomainStatus.crashed.rawValue)
+        #expect(s.brokenInvariants.isEmpty)
+    }
+
+    @Test func guardsRefuseWhatTheKernelRefuses() throws {
+        let s = boot
+        #expect(s.applying(.drop, [0]) == nil)                 // nothing there
+        #expect(s.applying(.call, [1]) == nil)                 // domain 1 not created
+        #expect(s.applying(.crash, [0]) == nil)                // the kernel never crashes
+        #expect(s.applying(.block, []) == nil)                 // nobody else to run
+        #expect(s.applying(.freePage, [0]) == nil)             // not ours
+    }
+}
