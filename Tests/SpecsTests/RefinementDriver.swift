@@ -12,7 +12,7 @@ import Specs
 final class RefinementDriver {
     let bounds: Bounds
     private(set) var spec: SpecState<Concrete>
-    private let ops: [RefinementOp]
+    private var ops: [RefinementOp]
     private var cursor = 0
     private var proxies: [ProbeProxy] = []
     /// What proxies point at before their domain's entry ran: the kernel domain's probe (the
@@ -49,6 +49,17 @@ final class RefinementDriver {
         compare(after: "boot")
         interpret()
         if failures.isEmpty, level != 0 { fail("host level \(level) after the sequence") }
+    }
+
+    /// Frees the sequence's history. A trap abandons the host frames between the faulting call
+    /// and the call it unwinds to without releasing what they retained (this driver among
+    /// them), so drivers leak; emptying them keeps 10,000 sequences within memory.
+    func discardHistory() {
+        trace = []
+        ops = []
+        failures = []
+        made = []
+        madeAlive = [:]
     }
 
     // MARK: Interpreting
