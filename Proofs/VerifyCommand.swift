@@ -22,7 +22,7 @@ struct VerifyCommand: ParsableCommand {
 
         Tables are fixed small universes (--objects, --domains, ...): quantifiers unfold into \
         finite conjunctions, so every query is quantifier-free. Integers are signed bit-vectors \
-        wide enough that no value the spec computes can wrap (QF_BV; bit-blasting was about 10x \
+        wide enough that no value the spec computes can wrap (QF_BV; bit-vectors were about 10x \
         faster than linear integer arithmetic on these queries).
 
         --mutants plants each bug of a catalogue in its transition and checks that some \

@@ -14,7 +14,7 @@ struct Term {
 /// terms live together and go together.
 ///
 /// Why bit-vectors: the queries are finite-domain (indices, states, small counts), and Z3's
-/// bit-blasting answers them about 10x faster than linear integer arithmetic here. It is exact:
+/// bit-vectors are answered about 10x faster than linear integer arithmetic here. It is exact:
 /// the only arithmetic is on counts, depths and queue lengths that the invariants pin to sums
 /// over the universes, so every value stays in [-1, maxValue + 1] and never wraps at the width
 /// `bitWidth(for:)` picks.
