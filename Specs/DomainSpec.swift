@@ -9,11 +9,13 @@ extension SpecState {
         return Step(allowed: allowed, after: s)
     }
 
-    /// Whether the current thread may call into `callee` (LeafCore's `CallGate.enter`).
+    /// Whether the current thread may call into `callee` (LeafCore's `CallGate.enter`): a live
+    /// domain other than the kernel (which exports nothing and must never crash) and other than
+    /// the thread's home (were it to crash, the thread would have nothing to return to).
     func mayCall(_ callee: L.Value, mutant: Mutant) -> L.Truth {
         let room = l.less(select(depth, currentThread), c(bounds.frames))
         if mutant == .callSkipsLiveCheck { return l.and(room, l.inRange(callee, bounds.domains)) }
-        return l.and(room, isLive(callee))
+        return l.all([room, isLive(callee), l.differ(callee, 0), l.not(l.equal(callee, select(home, currentThread)))])
     }
 
     /// Pushes a frame from the current domain to `callee` lending `lending` (or `none`), and

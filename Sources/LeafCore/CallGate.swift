@@ -12,13 +12,16 @@ import CLeafGate
 /// `invoke` runs the body under a saved continuation; if the callee traps, the platform's trap
 /// handler resumes it, the callee is torn down, and `invoke` returns false with the frame popped.
 public enum CallGate {
-    /// Refuses a callee that is not live, then pushes a frame for a call from the current domain.
+    /// Refuses a callee that is not live, the kernel domain (it exports nothing, and must never
+    /// crash) and the running thread's home domain; then pushes a frame for a call from the
+    /// current domain.
     @inline(__always)
     public static func enter(_ callee: DomainID) throws(RpcError) -> UnsafeMutablePointer<Frame> {
         let k = kernelState
-        guard Int(callee.raw) < k.pointee.domainsInUse,
+        guard callee.raw != 0, Int(callee.raw) < k.pointee.domainsInUse,
               k.pointee.domains[Int(callee.raw)].state == .live else { throw .domainUnavailable }
         let thread = k.pointee.currentThread
+        guard callee != k.pointee.threads[Int(thread)].home else { throw .callIntoHomeDomain }
         let depth = k.pointee.threads[Int(thread)].depth
         guard depth < k.pointee.configuration.frameDepth else { throw .callDepthExceeded }
         let frame = k.pointee.frame(thread, depth)

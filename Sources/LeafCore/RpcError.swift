@@ -9,6 +9,9 @@ public enum RpcError: Error, Equatable, CustomStringConvertible, Sendable {
     case ownershipViolation
     /// The thread's frame stack is full.
     case callDepthExceeded
+    /// The callee is the domain the running thread lives in: if it crashed, the thread would
+    /// have nothing left to return to.
+    case callIntoHomeDomain
     /// The callee refused an argument.
     case invalidArgument
 
@@ -18,6 +21,7 @@ public enum RpcError: Error, Equatable, CustomStringConvertible, Sendable {
         case .domainUnavailable: "the callee domain is not live (crashed or stopped; restart it first)"
         case .ownershipViolation: "an object crossing the boundary is not owned by the domain handing it over"
         case .callDepthExceeded: "the thread's domain frame stack is full"
+        case .callIntoHomeDomain: "the callee is the running thread's home domain (a crash there would leave the thread nowhere to return)"
         case .invalidArgument: "the callee refused an argument"
         }
     }

@@ -123,7 +123,8 @@ public final class MailboxProxy: Mailbox {
         CallGate.leave(frame)
         if let error = args.error { throw error }
         let result = args.result.take()!
-        try CallGate.moveBack(result.id, from: domain)
+        // A result the callee does not own is refused and left with its owner, not dropped.
+        do throws(RpcError) { try CallGate.moveBack(result.id, from: domain) } catch { _ = result._relinquish(); throw error }
         return result
     }
 
@@ -141,7 +142,8 @@ public final class MailboxProxy: Mailbox {
         CallGate.leave(frame)
         if let error = args.error { throw error }
         let result = args.result.take()!
-        try CallGate.moveBack(result.id, from: domain)
+        // A result the callee does not own is refused and left with its owner, not dropped.
+        do throws(RpcError) { try CallGate.moveBack(result.id, from: domain) } catch { _ = result._relinquish(); throw error }
         return result
     }
 

@@ -181,7 +181,8 @@ public enum ProxyWriter {
             fields.append("var result: \(spelling)? = nil")
             returning = [
                 "let result = args.result.take()!",
-                "try CallGate.moveBack(result.id, from: domain)",
+                "// A result the callee does not own is refused and left with its owner, not dropped.",
+                "do throws(RpcError) { try CallGate.moveBack(result.id, from: domain) } catch { _ = result._relinquish(); throw error }",
                 "return result",
             ]
         case .interface(let name)?:

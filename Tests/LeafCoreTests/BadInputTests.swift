@@ -67,6 +67,37 @@ import Testing
         }
     }
 
+    @Test func aResultTheCalleeDoesNotOwnIsRefusedAndLeftWithItsOwner() throws {
+        _ = try HostPlatform.withKernel { _ in
+            let probes = ProbeDirectory()
+            let p = try probes.spawn()
+            let mine = try RRef(8)
+            ProbeHooks.makeReturns = mine.id
+            defer { ProbeHooks.makeReturns = nil }
+            #expect(throws: RpcError.ownershipViolation) { _ = try p.make(0) }
+            #expect(try mine.read() == 8)          // still the caller's, not dropped
+            #expect(Kernel.objectsOwned(by: .kernel) == 1)
+        }
+    }
+
+    @Test func callsIntoTheKernelDomainOrTheThreadsHomeAreRefused() throws {
+        _ = try HostPlatform.withKernel { _ in
+            let probes = ProbeDirectory()
+            let p = try probes.spawn()
+            let intoKernel = ProbeProxy(domain: .kernel, export: p.export)
+            #expect(throws: RpcError.domainUnavailable) { try intoKernel.ping() }
+            // A thread living in the domain may not call into it: were the domain to crash,
+            // the thread would have nothing to return to.
+            let t = try Kernel.spawnThread(home: p.domain)
+            Kernel.yield()
+            #expect(Kernel.currentThread == t && Kernel.currentDomain == p.domain)
+            #expect(throws: RpcError.callIntoHomeDomain) { try p.trap(.fatalError) }
+            #expect(Kernel.state(of: p.domain) == .live)
+            Kernel.yield()
+            try Kernel.exit(t)
+        }
+    }
+
     @Test func doubleTeardownAndBadRestartsAreErrors() throws {
         _ = try HostPlatform.withKernel { _ in
             let probes = ProbeDirectory()

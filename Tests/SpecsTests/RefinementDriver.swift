@@ -179,7 +179,7 @@ final class RefinementDriver {
                 result = r._relinquish()
             }
             // ownershipViolation: the call returned but its result could not move back (the
-            // callee no longer owns it, or it is lent); the caller's proxy then drops it, refused.
+            // callee no longer owns it, or it is lent); the caller's proxy leaves it where it is.
             settle(outcome == .ownershipViolation ? nil : outcome, entered: entered, callee: d) {
                 guard made.count > madeBefore, let alive = madeAlive[made[madeBefore]] else {
                     applySpec(.ret, [], "return (nothing made)", mustBeAllowed: true)
@@ -193,11 +193,9 @@ final class RefinementDriver {
                 let movable = popped.objectStatus[o] == ObjectStatus.owned.rawValue && popped.owner[o] == d && popped.borrows[o] == 0
                 applySpec(.retMoving, [o], "return moving o\(o)", mustBeAllowed: true)
                 if !movable {
-                    // The proxy refuses the result and drops it in the caller's domain (see the
-                    // report: this destroys the caller's object if the callee handed it one).
+                    // The proxy refuses the result and leaves it with its owner, as the spec does.
                     let e = Kernel.object(at: o)
-                    let dropped = e.generation != id.generation || e.state == .free
-                    applySpec(.drop, [o], "refused result o\(o) dropped by the caller's proxy", expected: dropped)
+                    if e.generation != id.generation || e.state == .free { fail("refused result o\(o) was dropped") }
                 }
             }
             made.removeSubrange(madeBefore...)
@@ -205,18 +203,6 @@ final class RefinementDriver {
             _ = result
 
         case .trap(let d):
-            if d == 0 {
-                // Known LeafCore divergence (see KnownDivergenceTests): a trap in the kernel
-                // domain tears the kernel domain down.
-                trace.append("skip trap in d0 (the kernel domain)")
-                return
-            }
-            if d < bounds.domains, spec.home[current] == d {
-                // Known LeafCore divergence (see knownIssues): the trapping thread would keep
-                // running in its dead home domain.
-                trace.append("skip trap in d\(d) (the running thread lives there)")
-                return
-            }
             let entered = applySpec(.call, [d], "trap: call d\(d)")
             if entered {
                 applySpec(.crash, [d], "crash d\(d)", mustBeAllowed: true)
