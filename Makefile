@@ -3,8 +3,8 @@ SWIFT ?= swift
 OUT := out
 
 # The portable modules, in dependency order: each must build for the host (swift build) and
-# with Embedded Swift for the bare-metal target, from the same sources.
-PORTABLE_MODULES := LeafCore LeafInterfaces LeafProxies
+# with Embedded Swift for the bare-metal target, from the same sources. Specs lives at the top.
+PORTABLE_MODULES := LeafCore Specs LeafAbstraction LeafInterfaces LeafProxies
 EMBEDDED_FLAGS := -enable-experimental-feature Embedded -target x86_64-unknown-none-elf -wmo \
 	-parse-as-library -Osize -Xcc -mno-red-zone -Xcc -mcmodel=kernel -Xfrontend -disable-stack-protector \
 	-I Sources/CLeafGate/include -I $(OUT)/embedded
@@ -34,7 +34,7 @@ embedded:
 		echo "embedded: $$m"; \
 		swiftc $(EMBEDDED_FLAGS) -module-name $$m -emit-module \
 			-emit-module-path $(OUT)/embedded/$$m.swiftmodule \
-			-c $$(find Sources/$$m -name '*.swift' | sort) -o $(OUT)/embedded/$$m.o; \
+			-c $$(find $$(if [ $$m = Specs ]; then echo Specs; else echo Sources/$$m; fi) -name '*.swift' | sort) -o $(OUT)/embedded/$$m.o; \
 	done
 
 # Cycles per call against a direct call (rdtsc), heap allocations per call (malloc

@@ -33,14 +33,11 @@ kernel: embedded
 		obj=$(KERNEL_OUT)/$$(echo $$src | tr / _).o; \
 		$(KERNEL_CC) $(KERNEL_CFLAGS) -c $$src -o $$obj; \
 	done
-	@echo "kernel: Specs (the invariants the monitor checks)"
-	@swiftc $(EMBEDDED_FLAGS) -module-name Specs -emit-module -emit-module-path $(KERNEL_OUT)/Specs.swiftmodule \
-		-c $$(find Specs -name '*.swift' | sort) -o $(KERNEL_OUT)/Specs.o
 	@echo "kernel: LeafKernel"
 	@swiftc $(EMBEDDED_FLAGS) -module-name LeafKernel -I Sources/LeafKernel/include -I $(KERNEL_OUT) \
 		-c $(KERNEL_SWIFT) -o $(KERNEL_OUT)/LeafKernel.o
 	@$(KERNEL_LD) -T boot/kernel.ld -nostdlib -static -z max-page-size=4096 -z noexecstack \
-		-o $(KERNEL_ELF) $(KERNEL_NATIVE_OBJS) $(KERNEL_PORTABLE_OBJS) $(KERNEL_OUT)/Specs.o $(KERNEL_OUT)/LeafKernel.o \
+		-o $(KERNEL_ELF) $(KERNEL_NATIVE_OBJS) $(KERNEL_PORTABLE_OBJS) $(KERNEL_OUT)/LeafKernel.o \
 		$(KERNEL_SWIFT_LIB)/libswiftUnicodeDataTables.a
 	@echo "kernel: $(KERNEL_ELF) ($$(stat -c %s $(KERNEL_ELF)) bytes)"
 	@$(KERNEL_CC) $(KERNEL_CFLAGS) -c boot/kvm-probe.S -o $(KERNEL_OUT)/kvm-probe.o

@@ -1,21 +1,22 @@
 import CLeafKernel
+import LeafAbstraction
 import LeafCore
 import Specs
 
 /// The runtime invariant monitor: after each self-test step it checks, on the live kernel
 /// state, every invariant that Specs states and Proofs proves (`Specs.Invariant`).
 ///
-/// The host refinement tests reach those invariants through the abstraction function of
-/// Sources/LeafAbstraction, which has not landed yet. Until it does, each invariant is checked
-/// here directly through LeafCore's public API, under the same name, and the `switch` over
-/// `Invariant` is exhaustive: an invariant added to Specs does not compile here until the
-/// monitor checks it. (To switch: build LeafAbstraction in boot/kernel.mk, and replace the body
-/// of `holds(_:)` by `invariant.holds(in: abstraction(of the live kernel))` on the concrete
-/// logic; see the issue-4 report.) The platform adds one thing only bare metal can see: the frame
-/// allocator's per-frame tags must match LeafCore's page accounting, domain by domain.
+/// It evaluates the specification's invariants on `Abstraction.state`, the abstraction
+/// function the host refinement tests use. It also checks each invariant directly on LeafCore's
+/// tables through its public API (`holds(_:_:)`, whose `switch` over `Invariant` is exhaustive),
+/// which scales to the full object table and names the offending rows; and it adds one thing only
+/// bare metal can see: the frame allocator's per-frame tags must match LeafCore's page
+/// accounting, domain by domain.
 enum Monitor {
     nonisolated(unsafe) static var checks = 0
     nonisolated(unsafe) static var violations = 0
+    /// Checks that went through the abstraction function and the spec's own invariants.
+    nonisolated(unsafe) static var specChecks = 0
     /// Frames in use right after Kernel.boot (LeafCore's tables).
     nonisolated(unsafe) static var baselineFrames = 0
 
@@ -74,6 +75,16 @@ enum Monitor {
             for p in holds(invariant, s) { problems.append("\(invariant.name): \(p)") }
         }
         for p in platformAccounting(s, frames) { problems.append("frames-match-page-accounting: \(p)") }
+        // The specification's own invariants, evaluated on the abstraction of the live kernel:
+        // the same function the host refinement tests compare with the spec after every step.
+        do throws(AbstractionError) {
+            var privatePages = 0
+            for d in 0..<Kernel.domainSlotsInUse { privatePages += Kernel.pages(of: DomainID(UInt16(d))) }
+            // Room to spare: building the abstraction allocates in the kernel's own heap.
+            let state = try Abstraction.state(pages: privatePages + 64)
+            for invariant in state.brokenInvariants { problems.append("\(invariant.name): broken in the abstraction of the live kernel") }
+            specChecks += 1
+        } catch { problems.append("abstraction: \(error)") }
         checks += 1
         violations += problems.count
         for p in problems { print("  monitor VIOLATION after \(step): \(p)") }
