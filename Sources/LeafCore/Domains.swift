@@ -146,11 +146,13 @@ extension Kernel {
         Kernel.withPages { k.pointee.domains[Int(domain.raw)].heap.releaseAll(to: $0) }
     }
 
-    /// Allocates from the current domain's private heap.
+    /// Allocates from the current domain's private heap (on bare metal, every allocation the
+    /// Swift runtime makes in a domain): the page source is touched only when a page is needed.
     public static func allocatePrivate(size: Int, alignment: Int) -> UnsafeMutableRawPointer? {
         let k = kernelState
-        return Kernel.withPages { k.pointee.domains[Int(k.pointee.currentDomain.raw)].heap.allocate(
-            size: size, alignment: alignment, from: $0) }
+        let d = Int(k.pointee.currentDomain.raw)
+        if let block = k.pointee.domains[d].heap.allocateCached(size: size, alignment: alignment) { return block }
+        return Kernel.withPages { k.pointee.domains[d].heap.allocate(size: size, alignment: alignment, from: $0) }
     }
 
     /// Frees a block of the current domain's private heap. A block of another domain's heap is
@@ -160,7 +162,7 @@ extension Kernel {
         let k = kernelState
         let d = Int(k.pointee.currentDomain.raw)
         guard k.pointee.domains[d].heap.owns(block) else { return false }
-        Kernel.withPages { k.pointee.domains[d].heap.free(block, to: $0) }
+        if let run = k.pointee.domains[d].heap.free(block) { Kernel.withPages { $0.freePages(run.base, run.pages) } }
         return true
     }
 }

@@ -86,9 +86,6 @@ public struct SlabAllocator: ~Copyable {
         return nil
     }
 
-    public mutating func free(_ block: UnsafeMutableRawPointer, to source: PageSource) {
-        if let run = free(block) { source.freePages(run.base, run.pages) }
-    }
 
     /// Returns every page to the source, whatever is still allocated in it.
     public mutating func releaseAll(to source: PageSource) {
