@@ -126,27 +126,29 @@ struct Model {
     let context: Z3Context
     let raw: Z3_model
 
-    func integer(_ t: Term) -> Int {
+    /// Evaluates `t` in the model and hands the value (referenced for the duration) to `read`.
+    private func evaluate<R>(_ t: Term, _ what: String, _ read: (Z3_ast?) -> R) -> R {
         var out: Z3_ast? = nil
         _ = Z3_model_eval(context.raw, raw, t.ast, true, &out)
-        context.check("evaluating an integer")
+        context.check("evaluating \(what)")
         Z3_inc_ref(context.raw, out)
         defer { Z3_dec_ref(context.raw, out) }
-        var v: Int64 = 0
-        _ = Z3_get_numeral_int64(context.raw, out, &v)
-        context.check("reading an integer")
-        // Bit-vector numerals read as unsigned: values are two's complement.
-        let width = Int64(Z3_get_bv_sort_size(context.raw, Z3_get_sort(context.raw, out)))
-        if v >= (1 << (width - 1)) { v -= 1 << width }
-        return Int(v)
+        return read(out)
+    }
+
+    func integer(_ t: Term) -> Int {
+        evaluate(t, "an integer") { out in
+            var v: Int64 = 0
+            _ = Z3_get_numeral_int64(context.raw, out, &v)
+            context.check("reading an integer")
+            // Bit-vector numerals read as unsigned: values are two's complement.
+            let width = Int64(Z3_get_bv_sort_size(context.raw, Z3_get_sort(context.raw, out)))
+            if v >= (1 << (width - 1)) { v -= 1 << width }
+            return Int(v)
+        }
     }
 
     func boolean(_ t: Term) -> Bool {
-        var out: Z3_ast? = nil
-        _ = Z3_model_eval(context.raw, raw, t.ast, true, &out)
-        context.check("evaluating a boolean")
-        Z3_inc_ref(context.raw, out)
-        defer { Z3_dec_ref(context.raw, out) }
-        return Z3_get_bool_value(context.raw, out) == Z3_L_TRUE
+        evaluate(t, "a boolean") { out in Z3_get_bool_value(context.raw, out) == Z3_L_TRUE }
     }
 }

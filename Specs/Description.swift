@@ -41,10 +41,7 @@ extension SpecState where L == Concrete {
     /// compared only when `pageIdentity` is set: an implementation may only count pages).
     public func differences(from other: SpecState<Concrete>, pageIdentity: Bool = true) -> [String] {
         var result: [String] = []
-        func compare(_ name: String, _ a: [Int], _ b: [Int]) {
-            for i in a.indices where a[i] != b[i] { result.append("\(name)[\(i)]: \(a[i]) vs \(b[i])") }
-        }
-        func compare(_ name: String, _ a: [Bool], _ b: [Bool]) {
+        func compare<T: Equatable>(_ name: String, _ a: [T], _ b: [T]) {
             for i in a.indices where a[i] != b[i] { result.append("\(name)[\(i)]: \(a[i]) vs \(b[i])") }
         }
         compare("objectStatus", objectStatus, other.objectStatus)
