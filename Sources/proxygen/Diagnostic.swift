@@ -1,13 +1,15 @@
-/// One violation of the interface rules, printed the way compilers print errors so editors and
-/// CI logs can jump to it: `file:line:column: error: message [rule]`.
+/// One violation of the interface rules (`Rule`) or of the domain rules (`DomainRule`), printed
+/// the way compilers print errors so editors and CI logs can jump to it:
+/// `file:line:column: error: message [rule]`.
 public struct Diagnostic: Equatable, Comparable, CustomStringConvertible, Sendable {
     public let file: String
     public let line: Int
     public let column: Int
-    public let rule: Rule
+    /// The rule's name, as printed in brackets.
+    public let rule: String
     public let message: String
 
-    public init(file: String, line: Int, column: Int, rule: Rule, message: String) {
+    public init(file: String, line: Int, column: Int, rule: String, message: String) {
         self.file = file
         self.line = line
         self.column = column
@@ -15,11 +17,11 @@ public struct Diagnostic: Equatable, Comparable, CustomStringConvertible, Sendab
         self.message = message
     }
 
-    public var description: String { "\(file):\(line):\(column): error: \(message) [\(rule.rawValue)]" }
+    public var description: String { "\(file):\(line):\(column): error: \(message) [\(rule)]" }
 
     /// Source order, so output is deterministic however the checks are ordered.
     public static func < (a: Diagnostic, b: Diagnostic) -> Bool {
-        (a.file, a.line, a.column, a.rule.rawValue, a.message) < (b.file, b.line, b.column, b.rule.rawValue, b.message)
+        (a.file, a.line, a.column, a.rule, a.message) < (b.file, b.line, b.column, b.rule, b.message)
     }
 }
 

@@ -1,13 +1,23 @@
 /// `proxygen --help`.
 enum HelpText {
+    /// One line per domain rule, its summary aligned after the name.
+    static var domainRules: String {
+        DomainRule.allCases.map { rule in
+            "  " + rule.rawValue + String(repeating: " ", count: max(1, 26 - rule.rawValue.count)) + rule.summary
+        }.joined(separator: "\n")
+    }
+
     static let text = """
         USAGE: proxygen [--interfaces PATH]... [--output DIR]
                proxygen --check [--interfaces PATH]... [--output DIR]
                proxygen --audit FILE... [--interfaces PATH]...
                proxygen --explain [FILE...] [--interfaces PATH]...
+               proxygen --audit-domain PATH...
+               proxygen --explain --audit-domain
                proxygen --help
 
-        Generates the cross-domain proxies of SwiftLeaf from its interfaces, and audits interfaces.
+        Generates the cross-domain proxies of SwiftLeaf from its interfaces, and audits interfaces
+        and domains.
 
         An interface is a public class-bound protocol in LeafInterfaces whose methods are all
         declared `throws(RpcError)`. For each one, proxygen writes <Interface>Proxy.swift into
@@ -27,6 +37,10 @@ enum HelpText {
                       declared in the interface folder may be used by FILE...
           --explain   Print, per method, which arguments are copied, moved, lent or passed through,
                       and what comes back. Explains FILE... if given, else the interface folder.
+          --audit-domain  Check the domain sources PATH... (files, or folders walked recursively)
+                      against the domain rules below; print each violation as with --audit and
+                      exit 1 if there is any. `make test` runs it on Sources/Domains.
+          --explain --audit-domain  Print every domain rule with the reason for it.
 
         OPTIONS
           --interfaces PATH  An interface file or a folder of them (repeatable).
@@ -53,6 +67,9 @@ enum HelpText {
           not-an-interface    a protocol that is not class-bound, inherits another protocol, or is generic
           not-public          an interface or exchanged type that is not public
           duplicate-name      a type declared twice
+
+        DOMAIN RULES (--audit-domain; a domain is isolated by Swift's safety alone)
+        \(domainRules)
 
         EXCHANGEABLE
           copied      Int, Int8...Int64, UInt, UInt8...UInt64, Float, Double, Bool, optionals and

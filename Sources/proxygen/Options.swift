@@ -5,6 +5,10 @@ public struct Options: Equatable, Sendable {
         case check
         case audit([String])
         case explain([String])
+        /// Audit domain sources (files or folders, walked recursively) against `DomainRule`.
+        case auditDomain([String])
+        /// `--explain --audit-domain`: every domain rule with its reason.
+        case explainDomainRules
         case help
     }
 
@@ -30,6 +34,11 @@ public struct Options: Equatable, Sendable {
         var files: [String] = []
         var rest = arguments[...]
         func setMode(_ name: String) throws(UsageError) {
+            // `--explain --audit-domain` (either order) explains the domain rules.
+            if let current = modeName, Set([current, name]) == ["--explain", "--audit-domain"] {
+                modeName = "--explain --audit-domain"
+                return
+            }
             if let modeName, modeName != name {
                 throw UsageError(description: "\(modeName) and \(name) cannot be combined")
             }
@@ -45,7 +54,7 @@ public struct Options: Equatable, Sendable {
         while let argument = rest.first {
             rest = rest.dropFirst()
             switch argument {
-            case "--check", "--audit", "--explain": try setMode(argument)
+            case "--check", "--audit", "--explain", "--audit-domain": try setMode(argument)
             case "--help", "-h": try setMode("--help")
             case "--interfaces": interfaces.append(try value(for: argument))
             case "--output": output = try value(for: argument)
@@ -66,6 +75,13 @@ public struct Options: Equatable, Sendable {
             mode = .audit(files)
         case "--explain":
             mode = .explain(files)
+        case "--audit-domain":
+            if files.isEmpty { throw UsageError(description: "--audit-domain needs at least one PATH") }
+            if interfacesGiven { throw UsageError(description: "--interfaces has no meaning for --audit-domain") }
+            mode = .auditDomain(files)
+        case "--explain --audit-domain":
+            if !files.isEmpty { throw UsageError(description: "--explain --audit-domain takes no PATH (it explains the rules, not files)") }
+            mode = .explainDomainRules
         default:
             mode = .help
         }

@@ -28,6 +28,11 @@ public enum ProxygenTool {
             return audit(files, options: options, console: &console)
         case .explain(let files):
             return explain(files, options: options, console: &console)
+        case .auditDomain(let paths):
+            return auditDomain(paths, console: &console)
+        case .explainDomainRules:
+            console.out += DomainRuleExplainer.text
+            return success
         case .generate, .check:
             return generate(options: options, console: &console)
         }
@@ -51,6 +56,20 @@ public enum ProxygenTool {
         }
         let methods = result.interfaces.reduce(0) { $0 + $1.methods.count }
         console.out += "proxygen: audit passed: \(files.count) file\(files.count == 1 ? "" : "s"), \(result.interfaces.count) interface\(result.interfaces.count == 1 ? "" : "s"), \(methods) method\(methods == 1 ? "" : "s")\n"
+        return success
+    }
+
+    private static func auditDomain(_ paths: [String], console: inout Console) -> Int32 {
+        guard let expanded = expand(paths, recursively: true, console: &console),
+              let files = read(expanded, console: &console) else { return failure }
+        let diagnostics = DomainAudit.audit(files)
+        for diagnostic in diagnostics { console.err += diagnostic.description + "\n" }
+        let fileCount = "\(files.count) file\(files.count == 1 ? "" : "s")"
+        if !diagnostics.isEmpty {
+            console.err += "proxygen: \(diagnostics.count) violation\(diagnostics.count == 1 ? "" : "s") in \(fileCount)\n"
+            return failure
+        }
+        console.out += "proxygen: domain audit passed: \(fileCount)\n"
         return success
     }
 
@@ -119,8 +138,9 @@ public enum ProxygenTool {
         }
     }
 
-    /// Folders become their Swift files (sorted, so output never depends on directory order).
-    static func expand(_ paths: [String], console: inout Console) -> [String]? {
+    /// Folders become their Swift files (sorted, so output never depends on directory order);
+    /// `recursively`, those of their subfolders too, sorted by relative path.
+    static func expand(_ paths: [String], recursively: Bool = false, console: inout Console) -> [String]? {
         var files: [String] = []
         for path in paths {
             var isFolder: ObjCBool = false
@@ -128,7 +148,9 @@ public enum ProxygenTool {
                 console.err += "\(path): error: no such file or folder\n"
                 return nil
             }
-            if isFolder.boolValue {
+            if isFolder.boolValue, recursively {
+                files += swiftFilesRecursively(in: path).map { path + "/" + $0 }
+            } else if isFolder.boolValue {
                 files += swiftFiles(in: path).keys.sorted().map { path + "/" + $0 }
             } else {
                 files.append(path)
@@ -147,6 +169,12 @@ public enum ProxygenTool {
             files.append(SourceFile(path: path, text: String(decoding: data, as: UTF8.self)))
         }
         return files
+    }
+
+    /// The relative paths of the Swift files in `folder` and below, sorted.
+    static func swiftFilesRecursively(in folder: String) -> [String] {
+        let all = (try? FileManager.default.subpathsOfDirectory(atPath: folder)) ?? []
+        return all.filter { $0.hasSuffix(".swift") }.sorted()
     }
 
     /// The Swift files directly in `folder`, by name.

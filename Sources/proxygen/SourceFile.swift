@@ -1,7 +1,7 @@
 import SwiftParser
 import SwiftSyntax
 
-/// One interface file, parsed once: its text, its syntax tree, and how to turn positions into
+/// One interface (or domain) file, parsed once: its text, its syntax tree, and how to turn positions into
 /// the `line:column` of a diagnostic.
 public struct SourceFile {
     /// The path as the user gave it; diagnostics print it unchanged.
@@ -22,6 +22,14 @@ public struct SourceFile {
     }
 
     func diagnostic(_ rule: Rule, at node: some SyntaxProtocol, _ message: String) -> Diagnostic {
+        diagnostic(named: rule.rawValue, at: node, message)
+    }
+
+    func diagnostic(_ rule: DomainRule, at node: some SyntaxProtocol, _ message: String) -> Diagnostic {
+        diagnostic(named: rule.rawValue, at: node, message)
+    }
+
+    private func diagnostic(named rule: String, at node: some SyntaxProtocol, _ message: String) -> Diagnostic {
         let location = locations.location(for: node.positionAfterSkippingLeadingTrivia)
         return Diagnostic(file: path, line: location.line, column: location.column, rule: rule, message: message)
     }
