@@ -26,9 +26,9 @@ public enum DomainAudit {
         return diagnostics.filter { seen.insert($0.description).inserted }.sorted()
     }
 
-    /// `UnsafePointer`, `UnsafeMutableRawBufferPointer`, `Unmanaged`...
+    /// `UnsafePointer`, `UnsafeMutableRawBufferPointer`, `Unmanaged`, and `_Pointer` (the protocol of all pointers)...
     static func isUnsafeTypeName(_ name: String) -> Bool {
-        name.hasPrefix("Unsafe") || ["Unmanaged", "OpaquePointer", "AutoreleasingUnsafeMutablePointer", "CVaListPointer"].contains(name)
+        name.hasPrefix("Unsafe") || ["Unmanaged", "OpaquePointer", "AutoreleasingUnsafeMutablePointer", "CVaListPointer", "_Pointer"].contains(name)
     }
 
     /// `unsafeBitCast`, `withUnsafeBytes`, `unsafelyUnwrapped`, `_unsafeReferenceCast`...

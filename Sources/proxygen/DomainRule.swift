@@ -27,7 +27,7 @@ public enum DomainRule: String, CaseIterable, Sendable {
         case .privateAccess: "`@testable`, `@_spi`, `@_spiOnly`, `@_implementationOnly`, `@_private`"
         case .underscoredAttribute: "any other attribute whose name starts with `_`"
         case .forbiddenImport: "an import other than plain `import LeafInterfaces`, `LeafSDK` or `Swift`"
-        case .unsafeType: "a name starting with `Unsafe`; Unmanaged, OpaquePointer, CVaListPointer"
+        case .unsafeType: "a name starting with `Unsafe`; Unmanaged, OpaquePointer, CVaListPointer, _Pointer"
         case .unsafeFunction: "a name starting with `unsafe` or `withUnsafe` (unsafeBitCast...)"
         case .mutableGlobal: "a global or static `var` or `lazy`; a global closure or class instance"
         case .exchangeableConformance: "a conformance to `Exchangeable` (or a typealias naming it)"

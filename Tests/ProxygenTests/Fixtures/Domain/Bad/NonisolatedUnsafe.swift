@@ -1,0 +1,8 @@
+// The domain audit must report exactly these diagnostics for this file (line:column as below).
+// expect: 6:5: error: 'nonisolated(unsafe)' exempts this variable from data-race checking [nonisolated-unsafe]
+import LeafInterfaces
+
+public final class Clock {
+    nonisolated(unsafe) public var ticks = 0
+    nonisolated public var rate: Int { 100 }
+}
