@@ -57,4 +57,12 @@ public enum Rule: String, CaseIterable, Sendable {
     case notPublic = "not-public"
     /// Two declarations of the same interface or type name.
     case duplicateName = "duplicate-name"
+    /// A stored property of a value type without a type annotation: its inferred type is unchecked.
+    case unannotatedProperty = "unannotated-property"
+    /// A stored property of a value type with `willSet` or `didSet`.
+    case observedProperty = "observed-property"
+    /// A `typealias`: a name that may mean another type than it says.
+    case typeAlias = "typealias"
+    /// A function type anywhere in an interface file.
+    case functionType = "function-type"
 }

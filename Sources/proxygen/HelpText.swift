@@ -67,6 +67,11 @@ enum HelpText {
           not-an-interface    a protocol that is not class-bound, inherits another protocol, or is generic
           not-public          an interface or exchanged type that is not public
           duplicate-name      a type declared twice
+          unannotated-property  a stored property of a struct without a type annotation (an
+                              inferred type can hide a pointer or a closure)
+          observed-property   a stored property of a struct with willSet or didSet
+          typealias           any typealias (an alias can make `Float` mean a pointer)
+          function-type       a function type anywhere in the file, even @convention(c)
 
         DOMAIN RULES (--audit-domain; a domain is isolated by Swift's safety alone)
         \(domainRules)

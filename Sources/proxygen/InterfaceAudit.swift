@@ -56,8 +56,18 @@ public enum InterfaceAudit {
                 interfaces.append(reader.read(p))
                 diagnostics += reader.diagnostics
             }
+            diagnostics += HiddenTypeAudit.check(file)
         }
+        diagnostics = withoutRepeatedFunctionTypes(diagnostics)
         return AuditResult(interfaces: interfaces, diagnostics: unique(diagnostics).sorted())
+    }
+
+    /// A function type the type checks already refuse (a parameter, result or field) is
+    /// reported there, with the context; the function-type rule covers the rest of the file.
+    private static func withoutRepeatedFunctionTypes(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        struct Place: Hashable { let file: String, line: Int, column: Int }
+        let refused = Set(diagnostics.filter { $0.rule == Rule.nonExchangeable.rawValue }.map { Place(file: $0.file, line: $0.line, column: $0.column) })
+        return diagnostics.filter { $0.rule != Rule.functionType.rawValue || !refused.contains(Place(file: $0.file, line: $0.line, column: $0.column)) }
     }
 
     private static func unique(_ diagnostics: [Diagnostic]) -> [Diagnostic] {

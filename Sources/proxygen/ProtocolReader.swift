@@ -78,6 +78,8 @@ struct ProtocolReader {
         } else if let associated = decl.as(AssociatedTypeDeclSyntax.self) {
             report(.unsupportedMember, associated.associatedtypeKeyword,
                    "associated type '\(associated.name.text)': the proxy would be generic")
+        } else if decl.is(TypeAliasDeclSyntax.self) {
+            // Refused wherever it is, with its reason, by HiddenTypeAudit.
         } else {
             report(.unsupportedMember, decl, "only methods may be declared in an interface")
         }

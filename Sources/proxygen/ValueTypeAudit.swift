@@ -20,8 +20,9 @@ struct ValueTypeAudit {
             for member in s.memberBlock.members {
                 guard let variable = member.decl.as(VariableDeclSyntax.self),
                       !variable.modifiers.contains(where: { $0.name.tokenKind == .keyword(.static) }) else { continue }
-                for binding in variable.bindings where binding.accessorBlock == nil {
-                    guard let type = binding.typeAnnotation?.type else { continue }
+                // Observed properties are stored too; an unannotated one is refused by HiddenTypeAudit.
+                for (index, binding) in variable.bindings.enumerated() where HiddenTypeAudit.isStored(binding) {
+                    guard let type = HiddenTypeAudit.declaredType(of: variable, at: index) else { continue }
                     checkField("field '\(binding.pattern.trimmedDescription)' of '\(s.name.text)'", type)
                 }
             }
