@@ -4,10 +4,21 @@ OUT := out
 
 # The portable modules, in dependency order: each must build for the host (swift build) and
 # with Embedded Swift for the bare-metal target, from the same sources. Specs lives at the top.
-PORTABLE_MODULES := LeafCore Specs LeafAbstraction LeafInterfaces LeafProxies
-EMBEDDED_FLAGS := -enable-experimental-feature Embedded -target x86_64-unknown-none-elf -wmo \
-	-parse-as-library -Osize -Xcc -mno-red-zone -Xcc -mcmodel=kernel -Xfrontend -disable-stack-protector \
-	-I Sources/CLeafGate/include -I $(OUT)/embedded
+PORTABLE_MODULES := LeafCore LeafSDK Specs LeafAbstraction LeafInterfaces LeafProxies
+EMBEDDED_TARGET_FLAGS := -enable-experimental-feature Embedded -target x86_64-unknown-none-elf -wmo \
+	-parse-as-library -Osize -Xcc -mno-red-zone -Xcc -mcmodel=kernel -Xfrontend -disable-stack-protector
+EMBEDDED_FLAGS := $(EMBEDDED_TARGET_FLAGS) -I Sources/CLeafGate/include -I $(OUT)/embedded
+
+# Domains: Sources/Domains/<Name> is module <Name>Domain. They are compiled with strict memory
+# safety as an error and see only the SDK and the interfaces on their search path (LeafCore is
+# there because the SDK re-exports its public, non-SPI surface, and CLeafGate's header because
+# Embedded Swift loads LeafCore's own imports with it; the audit refuses importing either).
+DOMAINS := $(sort $(notdir $(wildcard Sources/Domains/*)))
+DOMAIN_SDK := $(OUT)/embedded/domain-sdk
+DOMAIN_SDK_MODULES := LeafCore LeafSDK LeafInterfaces
+DOMAIN_EMBEDDED_FLAGS := $(EMBEDDED_TARGET_FLAGS) -strict-memory-safety -Werror StrictMemorySafety \
+	-I $(DOMAIN_SDK) -I Sources/CLeafGate/include
+DOMAIN_OBJS := $(patsubst %,$(OUT)/embedded/%Domain.o,$(DOMAINS))
 
 # Each component adds its checks to TEST_STEPS in its own makefile fragment.
 TEST_STEPS := build embedded unit-tests
@@ -36,6 +47,14 @@ embedded:
 			-emit-module-path $(OUT)/embedded/$$m.swiftmodule \
 			-c $$(find $$(if [ $$m = Specs ]; then echo Specs; else echo Sources/$$m; fi) -name '*.swift' | sort) -o $(OUT)/embedded/$$m.o; \
 	done
+	@rm -rf $(DOMAIN_SDK) && mkdir -p $(DOMAIN_SDK)
+	@for m in $(DOMAIN_SDK_MODULES); do cp $(OUT)/embedded/$$m.swiftmodule $(DOMAIN_SDK)/; done
+	@set -e; for d in $(DOMAINS); do \
+		echo "embedded: domain $$d (module $${d}Domain: strict memory safety, SDK and interfaces only)"; \
+		swiftc $(DOMAIN_EMBEDDED_FLAGS) -module-name $${d}Domain -emit-module \
+			-emit-module-path $(OUT)/embedded/$${d}Domain.swiftmodule \
+			-c $$(find Sources/Domains/$$d -name '*.swift' | sort) -o $(OUT)/embedded/$${d}Domain.o; \
+	done
 
 # Cycles per call against a direct call (rdtsc), heap allocations per call (malloc
 # interposed), then the machine code of the proxies checked for retain/release/allocation calls.
@@ -43,7 +62,7 @@ bench:
 	$(SWIFT) build -c release --product leafbench
 	.build/release/leafbench
 	python3 scripts/check-call-path.py .build/release/leafbench \
-		'$$s11LeafProxies10ProbeProxyC' '$$s9leafbench21HandWrittenProbeProxyC'
+		'$$s11LeafProxies10ProbeProxyC'
 
 clean:
 	rm -rf $(OUT) .build

@@ -7,6 +7,10 @@ import PackageDescription
 // checking is unaffected.
 let domainCode: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 
+// Domains are isolated by language safety alone: strict memory safety is an error in them (the
+// domain audit, `proxygen --audit-domain`, refuses what the compiler lets through).
+let domainModule: [SwiftSetting] = domainCode + [.unsafeFlags(["-strict-memory-safety", "-Werror", "StrictMemorySafety"])]
+
 let package = Package(
     name: "SwiftLeaf",
     products: [
@@ -24,8 +28,14 @@ let package = Package(
         // The portable core: builds for the host and, with Embedded Swift, for the kernel image.
         .target(name: "CLeafGate"),
         .target(name: "LeafCore", dependencies: ["CLeafGate"], swiftSettings: domainCode),
-        .target(name: "LeafInterfaces", dependencies: ["LeafCore"], swiftSettings: domainCode),
+        // What domains may import: the SDK (RRef, containers, errors) and the interfaces.
+        .target(name: "LeafSDK", dependencies: ["LeafCore"], swiftSettings: domainCode),
+        .target(name: "LeafInterfaces", dependencies: ["LeafSDK"], swiftSettings: domainCode),
         .target(name: "LeafProxies", dependencies: ["LeafCore", "LeafInterfaces"], swiftSettings: domainCode),
+
+        // Domains: one module each, importing only the SDK and the interfaces.
+        .target(name: "ProbeDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/Probe",
+                swiftSettings: domainModule),
 
         // The host platform: trap capture by signals, host pages, cycle counter.
         .target(name: "CLeafHost", dependencies: ["CLeafGate"]),
@@ -61,6 +71,7 @@ let package = Package(
         .testTarget(
             name: "SpecsTests",
             dependencies: [
+                "ProbeDomain",
                 "Specs", "LeafAbstraction", "LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
@@ -68,6 +79,7 @@ let package = Package(
         .testTarget(
             name: "ProxygenTests",
             dependencies: [
+                "ProbeDomain",
                 "proxygen", "LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies",
                 .product(name: "SwiftSyntax", package: "swift-syntax"),
                 .product(name: "SwiftParser", package: "swift-syntax"),
@@ -78,6 +90,7 @@ let package = Package(
         .testTarget(
             name: "LeafCoreTests",
             dependencies: [
+                "ProbeDomain",
                 "LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

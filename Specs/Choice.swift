@@ -14,6 +14,7 @@ extension SpecState {
         s.domainStatus = pick(domainStatus, other.domainStatus)
         s.objectsOwned = pick(objectsOwned, other.objectsOwned)
         s.pagesOwned = pick(pagesOwned, other.pagesOwned)
+        s.creator = pick(creator, other.creator)
         s.pageOwner = pick(pageOwner, other.pageOwner)
         s.threadStatus = pick(threadStatus, other.threadStatus)
         s.home = pick(home, other.home)

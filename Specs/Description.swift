@@ -53,6 +53,7 @@ extension SpecState where L == Concrete {
         compare("domainStatus", domainStatus, other.domainStatus)
         compare("objectsOwned", objectsOwned, other.objectsOwned)
         compare("pagesOwned", pagesOwned, other.pagesOwned)
+        compare("creator", creator, other.creator)
         if pageIdentity { compare("pageOwner", pageOwner, other.pageOwner) }
         compare("threadStatus", threadStatus, other.threadStatus)
         compare("home", home, other.home)

@@ -6,6 +6,7 @@ extension SpecState {
         let allowed = l.all([l.inRange(d, bounds.domains), l.differ(d, 0), l.equal(select(domainStatus, d), DomainStatus.unused.rawValue)])
         var s = self
         s.domainStatus = store(domainStatus, d, c(DomainStatus.live.rawValue))
+        s.creator = store(creator, d, currentDomain)
         return Step(allowed: allowed, after: s)
     }
 
@@ -128,18 +129,20 @@ extension SpecState {
         return Step(allowed: allowed, after: s.reclaimingDomain(d, becoming: .crashed, mutant: mutant))
     }
 
-    /// Teardown on request: allowed when no frame calls into or out of the domain and no thread
-    /// lives in it (LeafCore's `hasFrames`), so no thread is affected.
+    /// Teardown on request, by the kernel or the domain's creator: allowed when no frame calls
+    /// into or out of the domain and no thread lives in it (LeafCore's `hasFrames`), so no
+    /// thread is affected.
     func tearDown(_ d: L.Value, mutant: Mutant) -> Step<L> {
-        let allowed = l.all([l.differ(d, 0), isLive(d), l.not(hasFrames(d)), l.not(hasThreadsLivingIn(d))])
+        let allowed = l.all([l.differ(d, 0), isLive(d), hasAuthority(over: d), l.not(hasFrames(d)), l.not(hasThreadsLivingIn(d))])
         return Step(allowed: allowed, after: reclaimingDomain(d, becoming: .stopped, mutant: mutant))
     }
 
-    /// A crashed or stopped domain comes back live (with nothing: teardown took it all).
+    /// A crashed or stopped domain comes back live (with nothing: teardown took it all), at the
+    /// request of the kernel or its creator.
     func restart(_ d: L.Value, mutant: Mutant) -> Step<L> {
         let status = select(domainStatus, d)
         let allowed = l.all([
-            l.inRange(d, bounds.domains), l.differ(d, 0),
+            l.inRange(d, bounds.domains), l.differ(d, 0), hasAuthority(over: d),
             l.or(l.equal(status, DomainStatus.crashed.rawValue), l.equal(status, DomainStatus.stopped.rawValue)),
         ])
         var s = self

@@ -26,6 +26,9 @@ public struct SpecState<L: Logic> {
     public var objectsOwned: [L.Value]
     /// Pages of each domain's private heap.
     public var pagesOwned: [L.Value]
+    /// The domain that created each domain: with the kernel, the only one with authority over
+    /// it (teardown, restart, and the threads that live in it).
+    public var creator: [L.Value]
 
     // Pages of the private heaps: the owning domain, or `none` when free.
     public var pageOwner: [L.Value]
@@ -66,6 +69,7 @@ public struct SpecState<L: Logic> {
         domainStatus = row("domainStatus", d)
         objectsOwned = row("objectsOwned", d)
         pagesOwned = row("pagesOwned", d)
+        creator = row("creator", d)
         pageOwner = row("pageOwner", bounds.pages)
         threadStatus = row("threadStatus", t)
         home = row("home", t)

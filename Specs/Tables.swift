@@ -63,6 +63,19 @@ extension SpecState {
 
     // MARK: Domains
 
+    /// Whether the current domain may change domain `d`: it is the kernel or `d`'s creator
+    /// (the kernel domain's creator is the kernel itself).
+    func hasAuthority(over d: L.Value) -> L.Truth {
+        l.or(l.equal(currentDomain, 0), l.equal(currentDomain, select(creator, d)))
+    }
+
+    /// Whether the current domain may wake or end thread `t`: it is the thread's home or has
+    /// authority over it.
+    func hasAuthority(overThread t: L.Value) -> L.Truth {
+        let h = select(home, t)
+        return l.or(l.equal(currentDomain, h), hasAuthority(over: h))
+    }
+
     func domainIs(_ d: Int, _ s: DomainStatus) -> L.Truth { l.equal(domainStatus[d], s.rawValue) }
     func isLive(_ d: L.Value) -> L.Truth {
         l.and(l.inRange(d, bounds.domains), l.equal(select(domainStatus, d), DomainStatus.live.rawValue))

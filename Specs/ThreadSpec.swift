@@ -7,6 +7,7 @@ extension SpecState {
         var allowed = l.and(l.inRange(t, bounds.threads),
                             l.or(l.equal(status, ThreadStatus.unused.rawValue), l.equal(status, ThreadStatus.exited.rawValue)))
         allowed = l.and(allowed, mutant == .spawnOnDeadDomain ? l.inRange(h, bounds.domains) : isLive(h))
+        allowed = l.and(allowed, hasAuthority(over: h))
         var s = self
         s.threadStatus = store(threadStatus, t, c(ThreadStatus.ready.rawValue))
         s.home = store(home, t, h)
@@ -15,7 +16,7 @@ extension SpecState {
 
     /// A thread that is not running (ready or blocked) ends; its frames release what they lent.
     func exit(_ t: L.Value, mutant: Mutant) -> Step<L> {
-        let allowed = l.or(threadIs(t, .ready), threadIs(t, .blocked))
+        let allowed = l.and(l.or(threadIs(t, .ready), threadIs(t, .blocked)), hasAuthority(overThread: t))
         return Step(allowed: allowed, after: exiting((0..<bounds.threads).map { l.equal(t, $0) }, mutant: mutant))
     }
 
@@ -30,7 +31,7 @@ extension SpecState {
         var s = self
         s.threadStatus = store(threadStatus, t, c(ThreadStatus.ready.rawValue))
         if mutant != .wakeSkipsRunQueue { s = s.enqueuing(t, when: l.truth(true)) }
-        return Step(allowed: threadIs(t, .blocked), after: s)
+        return Step(allowed: l.and(threadIs(t, .blocked), hasAuthority(overThread: t)), after: s)
     }
 
     /// The running thread goes to the back of the run queue and the front one runs.

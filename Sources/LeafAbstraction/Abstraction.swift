@@ -1,4 +1,4 @@
-import LeafCore
+@_spi(Kernel) import LeafCore
 import Specs
 
 /// Why LeafCore's tables have no image in the specification's state.
@@ -74,6 +74,7 @@ public enum Abstraction {
             s.domainStatus[d] = Int(Kernel.state(of: id).rawValue)
             s.objectsOwned[d] = Kernel.objectsOwned(by: id)
             s.pagesOwned[d] = Kernel.pages(of: id)
+            s.creator[d] = Int(Kernel.creator(of: id).raw)
             for _ in 0..<s.pagesOwned[d] {
                 guard pagesHeld < b.pages else { throw .tooManyPages(held: pagesHeld + 1, universe: b.pages) }
                 s.pageOwner[pagesHeld] = d

@@ -1,8 +1,8 @@
-import CLeafGate
+internal import CLeafGate
 
 /// The steps of a cross-domain call, in the order a proxy performs them:
 ///
-///     let frame = try CallGate.enter(callee)      // callee live? push a frame
+///     let frame = try CallGate.enter(callee, incarnation: i)  // live, same incarnation? push a frame
 ///     try CallGate.lend(x.id, in: frame)          // each `borrowing` RRef argument
 ///     try CallGate.move(y.id, in: frame)          // each `consuming` RRef argument
 ///     guard CallGate.invoke(frame, &args, body) else { throw .domainCrashed }
@@ -11,15 +11,17 @@ import CLeafGate
 ///
 /// `invoke` runs the body under a saved continuation; if the callee traps, the platform's trap
 /// handler resumes it, the callee is torn down, and `invoke` returns false with the frame popped.
-public enum CallGate {
-    /// Refuses a callee that is not live, the kernel domain (it exports nothing, and must never
-    /// crash) and the running thread's home domain; then pushes a frame for a call from the
-    /// current domain.
+@_spi(Kernel) public enum CallGate {
+    /// Refuses a callee that is not live or not the incarnation the caller's proxy was bound to
+    /// (its export box went with that incarnation), the kernel domain (it exports nothing, and
+    /// must never crash) and the running thread's home domain; then pushes a frame for a call
+    /// from the current domain.
     @inline(__always)
-    public static func enter(_ callee: DomainID) throws(RpcError) -> UnsafeMutablePointer<Frame> {
+    public static func enter(_ callee: DomainID, incarnation: UInt32) throws(RpcError) -> UnsafeMutablePointer<Frame> {
         let k = kernelState
         guard callee.raw != 0, Int(callee.raw) < k.pointee.domainsInUse,
-              k.pointee.domains[Int(callee.raw)].state == .live else { throw .domainUnavailable }
+              k.pointee.domains[Int(callee.raw)].state == .live,
+              k.pointee.domains[Int(callee.raw)].incarnation == incarnation else { throw .domainUnavailable }
         let thread = k.pointee.currentThread
         guard callee != k.pointee.threads[Int(thread)].home else { throw .callIntoHomeDomain }
         let depth = k.pointee.threads[Int(thread)].depth
@@ -75,18 +77,21 @@ public enum CallGate {
         if code == 0 {
             leaf_set_innermost(frame.pointee.outerContinuation)
             k.pointee.currentDomain = frame.pointee.caller
+            // Whatever the callee did to this thread's stack, the caller finds its own frame on top.
+            if k.pointee.threads[Int(frame.pointee.thread)].depth != frame.pointee.depth &+ 1 {
+                Kernel.popFrames(thread: frame.pointee.thread, downTo: frame.pointee.depth &+ 1)
+            }
             return true
         }
         if code == CallGate.faulted { Kernel.unwindFault(innermost: frame) }
         return false
     }
 
-    /// Pops the frame of a call that returned, releasing what it lent.
+    /// Pops the frame of a call that returned, releasing what it lent: from the thread the frame
+    /// belongs to, whichever thread is running.
     @inline(__always)
     public static func leave(_ frame: UnsafeMutablePointer<Frame>) {
-        let k = kernelState
-        Kernel.releaseLent(frame)
-        k.pointee.threads[Int(k.pointee.currentThread)].depth &-= 1
+        Kernel.popFrames(thread: frame.pointee.thread, downTo: frame.pointee.depth)
     }
 
     /// The code a trap handler resumes the innermost continuation with.
@@ -96,6 +101,15 @@ public enum CallGate {
 }
 
 extension Kernel {
+    /// Pops `thread`'s frames until `depth` remain, releasing what each lent.
+    @inline(__always)
+    static func popFrames(thread: UInt16, downTo depth: Int) {
+        let k = kernelState
+        var d = k.pointee.threads[Int(thread)].depth
+        while d > depth { d &-= 1; releaseLent(k.pointee.frame(thread, d)) }
+        k.pointee.threads[Int(thread)].depth = depth
+    }
+
     static func releaseLent(_ frame: UnsafeMutablePointer<Frame>) {
         for i in 0..<frame.pointee.lentCount {
             let id = frame.pointee.lent[i]
@@ -130,9 +144,7 @@ extension Kernel {
         var target = -1
         for d in 0..<depth where k.pointee.frame(thread, d).pointee.callee == domain { target = d; break }
         guard target >= 0 else { return -1 }
-        var d = depth
-        while d > target { d -= 1; releaseLent(k.pointee.frame(thread, d)) }
-        k.pointee.threads[Int(thread)].depth = target
+        popFrames(thread: thread, downTo: target)
         return target
     }
 
@@ -160,10 +172,10 @@ extension Kernel {
 
     /// Runs `body` inside `domain` under a continuation, as a call from the current domain
     /// (a domain's entry, or kernel work done on its behalf). A trap crashes the domain.
-    public static func run(in domain: DomainID, _ body: @escaping () -> Void) throws(RpcError) {
+    @_spi(Kernel) public static func run(in domain: DomainID, _ body: @escaping () -> Void) throws(RpcError) {
         let box = RunBody(body)
         var args = RunArguments(box: box)
-        let frame = try CallGate.enter(domain)
+        let frame = try CallGate.enter(domain, incarnation: kernelState.pointee.domains[Int(domain.raw)].incarnation)
         let returned = CallGate.invoke(frame, &args) { raw in
             raw.unsafelyUnwrapped.assumingMemoryBound(to: RunArguments.self).pointee.box.body()
         }
@@ -172,20 +184,27 @@ extension Kernel {
         withExtendedLifetime(box) {}
     }
 
-    /// The thread now running was unwound while it was not (a domain it was calling into
-    /// crashed on another thread): returns the continuation of the call to resume with
-    /// `CallGate.unwound`, and forgets it. The platform's scheduler asks after every switch.
-    public static func takePendingUnwind() -> UnsafeMutablePointer<leaf_continuation>? {
+    /// Whether the thread now running was unwound while it was not (a domain it was calling
+    /// into crashed on another thread). The platform's scheduler asks after every switch, and
+    /// then calls `resumePendingUnwind`.
+    public static var hasPendingUnwind: Bool {
+        let k = kernelState
+        return k.pointee.threads[Int(k.pointee.currentThread)].pendingUnwind >= 0
+    }
+
+    /// Resumes the call that was unwound with `CallGate.unwound` (its proxy then returns
+    /// `domainCrashed`), and forgets it. Does not return.
+    public static func resumePendingUnwind() -> Never {
         let k = kernelState
         let thread = k.pointee.currentThread
         let target = k.pointee.threads[Int(thread)].pendingUnwind
-        guard target >= 0 else { return nil }
+        precondition(target >= 0, "no pending unwind on \(ThreadID(thread))")
         k.pointee.threads[Int(thread)].pendingUnwind = -1
-        return k.pointee.frame(thread, target).pointee.continuation
+        leaf_gate_resume(k.pointee.frame(thread, target).pointee.continuation, CallGate.unwound)
     }
 
     /// Frames on the thread's stack.
-    public static func depth(of thread: ThreadID) -> Int { kernelState.pointee.threads[Int(thread.raw)].depth }
+    @_spi(Kernel) public static func depth(of thread: ThreadID) -> Int { kernelState.pointee.threads[Int(thread.raw)].depth }
 }
 
 /// `Kernel.run(in:)`'s body and arguments, at file scope so that other Embedded modules can

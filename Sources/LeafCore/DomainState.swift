@@ -32,6 +32,8 @@ public enum KernelError: Error, Equatable, CustomStringConvertible, Sendable {
     case tooManyThreads
     case outOfMemory
     case objectTableFull
+    /// The current domain has no authority over the domain (only the kernel and its creator do).
+    case notPermitted(actor: DomainID, target: DomainID)
 
     public var description: String {
         switch self {
@@ -46,6 +48,7 @@ public enum KernelError: Error, Equatable, CustomStringConvertible, Sendable {
         case .tooManyThreads: "the thread table is full"
         case .outOfMemory: "out of memory"
         case .objectTableFull: "the shared-heap object table is full"
+        case .notPermitted(let actor, let target): "\(actor) may not change \(target): only the kernel and the domain's creator may"
         }
     }
 }

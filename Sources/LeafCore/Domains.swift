@@ -18,6 +18,7 @@ extension Kernel {
         guard raw < k.pointee.configuration.domainCapacity else { throw .tooManyDomains }
         if raw == k.pointee.domainsInUse { k.pointee.domainsInUse += 1 }
         k.pointee.domains[raw].state = .live
+        k.pointee.domains[raw].creator = k.pointee.currentDomain
         k.pointee.domains[raw].incarnation += 1
         inKernelHeap {
             let record = DomainRecord(name: name)
@@ -37,8 +38,10 @@ extension Kernel {
     }
 
     /// How many times the domain has been started (1 after creation, +1 per restart).
+    /// 0 for a slot never used, or before boot (a proxy bound to it is refused).
     public static func incarnation(of domain: DomainID) -> UInt32 {
-        kernelState.pointee.domains[Int(domain.raw)].incarnation
+        guard isBooted, Int(domain.raw) < kernelState.pointee.configuration.domainCapacity else { return 0 }
+        return kernelState.pointee.domains[Int(domain.raw)].incarnation
     }
 
     /// Shared-heap objects the domain owns directly (elements of its containers not counted).
@@ -80,6 +83,7 @@ extension Kernel {
     /// containers) and every page of its private heap are reclaimed.
     public static func tearDown(_ domain: DomainID) throws(KernelError) {
         try checkLiveUserDomain(domain)
+        try checkAuthority(over: domain)
         if hasFrames(domain) { throw .domainInUse(domain) }
         tearDown(domain, becoming: .stopped)
     }
@@ -92,6 +96,7 @@ extension Kernel {
             throw .noSuchDomain(domain)
         }
         guard !k.pointee.domains[Int(domain.raw)].state.isLive else { throw .domainAlreadyLive(domain) }
+        try checkAuthority(over: domain)
         k.pointee.domains[Int(domain.raw)].state = .live
         k.pointee.domains[Int(domain.raw)].incarnation += 1
         if let entry = domainRecords[Int(domain.raw)].entry {
@@ -99,6 +104,18 @@ extension Kernel {
             try? run(in: domain, entry)
         }
     }
+
+    /// Refuses unless the current domain is the kernel or `domain`'s creator.
+    static func checkAuthority(over domain: DomainID) throws(KernelError) {
+        let k = kernelState
+        let actor = k.pointee.currentDomain
+        guard actor == .kernel || actor == k.pointee.domains[Int(domain.raw)].creator else {
+            throw .notPermitted(actor: actor, target: domain)
+        }
+    }
+
+    /// The domain that created `domain`.
+    public static func creator(of domain: DomainID) -> DomainID { kernelState.pointee.domains[Int(domain.raw)].creator }
 
     static func checkLiveUserDomain(_ domain: DomainID) throws(KernelError) {
         let k = kernelState

@@ -1,9 +1,9 @@
-import CLeafGate
+internal import CLeafGate
 
 /// The kernel's entry points: boot and shutdown, and what the running code can ask about itself.
 /// The tables live in `KernelState`; domains, threads and the shared heap extend this type in
 /// their own files.
-public enum Kernel {
+@_spi(Kernel) public enum Kernel {
     public static var isBooted: Bool { kernelStatePointer != nil }
 
     /// The domain whose code is running.
@@ -41,7 +41,9 @@ public enum Kernel {
         threads[0].state = .running
         let frames = try table(Frame.self, c.threadCapacity * c.frameDepth)
         let continuations = try table(leaf_continuation.self, c.threadCapacity * c.frameDepth)
-        for i in 0..<c.threadCapacity * c.frameDepth { (frames + i).initialize(to: Frame(continuation: continuations + i)) }
+        for i in 0..<c.threadCapacity * c.frameDepth {
+            (frames + i).initialize(to: Frame(thread: UInt16(i / c.frameDepth), depth: i % c.frameDepth, continuation: continuations + i))
+        }
         let state = try table(KernelState.self, 1)
         state.initialize(to: KernelState(
             configuration: c, objects: objects, freeObjectHead: 0, domains: domains,

@@ -1,7 +1,7 @@
-import CLeafGate
+internal import CLeafGate
 
 /// Sizes of the kernel's fixed tables, chosen at boot.
-public struct KernelConfiguration: Sendable {
+@_spi(Kernel) public struct KernelConfiguration: Sendable {
     public var objectCapacity: Int
     public var domainCapacity: Int
     public var threadCapacity: Int
@@ -26,6 +26,9 @@ public struct KernelConfiguration: Sendable {
 struct DomainSlot: ~Copyable {
     var state: DomainState = .unused
     var incarnation: UInt32 = 0
+    /// The domain that created this one: besides the kernel, the only one that may tear it
+    /// down, restart it, or start, wake and end its threads.
+    var creator: DomainID = .kernel
     var objectsOwned: Int = 0
     var heap = SlabAllocator()
 }

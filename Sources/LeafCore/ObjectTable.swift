@@ -1,5 +1,5 @@
 /// Who holds a shared-heap object.
-public enum ObjectState: UInt8, Sendable {
+@_spi(Kernel) public enum ObjectState: UInt8, Sendable {
     case free
     /// Owned by `ObjectEntry.owner`, a domain.
     case owned
@@ -8,7 +8,7 @@ public enum ObjectState: UInt8, Sendable {
 }
 
 /// One row of the shared-heap object table.
-public struct ObjectEntry {
+@_spi(Kernel) public struct ObjectEntry {
     public internal(set) var generation: UInt32 = 0
     public internal(set) var state: ObjectState = .free
     public internal(set) var owner: DomainID = .kernel
@@ -24,7 +24,7 @@ public struct ObjectEntry {
 
 /// The layout-level type of a shared-heap object: what its payload is and how to drop it.
 /// Embedded Swift has no runtime type metadata, so types are identified by their shape.
-public struct TypeDescriptor: Equatable, Sendable {
+@_spi(Kernel) public struct TypeDescriptor: Equatable, Sendable {
     public enum Kind: UInt8, Sendable {
         /// A BitwiseCopyable value: dropping it frees its storage.
         case value
@@ -38,7 +38,7 @@ public struct TypeDescriptor: Equatable, Sendable {
     public let capacity: UInt32
 }
 
-public struct TypeID: Hashable, Sendable {
+@_spi(Kernel) public struct TypeID: Hashable, Sendable {
     public let raw: UInt16
     @inlinable init(_ raw: UInt16) { self.raw = raw }
 }

@@ -1,8 +1,8 @@
 /// Where physical (bare metal) or host memory pages come from. The platform installs one at boot.
-public protocol PageSource: AnyObject {
+@_spi(Kernel) public protocol PageSource: AnyObject {
     /// `count` contiguous, zero-filled, 4 KiB-aligned pages, or nil when memory is exhausted.
     func allocatePages(_ count: Int) -> UnsafeMutableRawPointer?
     func freePages(_ base: UnsafeMutableRawPointer, _ count: Int)
 }
 
-public let pageSize = 4096
+@_spi(Kernel) public let pageSize = 4096

@@ -20,10 +20,10 @@ public struct RRef<T: BitwiseCopyable>: ~Copyable {
     }
 
     /// Takes over an object by its ID (containers and generated proxies only).
-    @inlinable public init(_adopting id: ObjectID) { self.id = id }
+    @_spi(Kernel) @inlinable public init(_adopting id: ObjectID) { self.id = id }
 
     /// Gives up the reference without dropping the object (containers and generated proxies only).
-    @inlinable public consuming func _relinquish() -> ObjectID {
+    @_spi(Kernel) @inlinable public consuming func _relinquish() -> ObjectID {
         let id = self.id
         discard self
         return id

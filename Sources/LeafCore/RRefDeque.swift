@@ -16,9 +16,9 @@ public struct RRefDeque<T: BitwiseCopyable, let N: Int>: ~Copyable {
         self.id = id
     }
 
-    @inlinable public init(_adopting id: ObjectID) { self.id = id }
+    @_spi(Kernel) @inlinable public init(_adopting id: ObjectID) { self.id = id }
 
-    @inlinable public consuming func _relinquish() -> ObjectID {
+    @_spi(Kernel) @inlinable public consuming func _relinquish() -> ObjectID {
         let id = self.id
         discard self
         return id

@@ -1,4 +1,4 @@
-import CLeafGate
+internal import CLeafGate
 
 /// Threads and the run queue. The kernel keeps one running thread per CPU (one CPU for now);
 /// ready threads wait in FIFO order. Switching stacks is the platform's business: these
@@ -21,6 +21,7 @@ extension Kernel {
     /// A new ready thread whose code runs in `home`.
     public static func spawnThread(home: DomainID) throws(KernelError) -> ThreadID {
         try checkLive(home)
+        try checkAuthority(over: home)
         let k = kernelState
         for t in 0..<k.pointee.configuration.threadCapacity {
             let state = k.pointee.threads[t].state
@@ -63,6 +64,7 @@ extension Kernel {
     /// Makes a blocked thread ready.
     public static func wake(_ thread: ThreadID) throws(KernelError) {
         guard state(of: thread) == .blocked else { throw .threadNotInState(thread, .blocked) }
+        try checkAuthority(overThread: thread)
         kernelState.pointee.threads[Int(thread.raw)].state = .ready
         enqueue(thread.raw)
     }
@@ -71,14 +73,13 @@ extension Kernel {
     public static func exit(_ thread: ThreadID) throws(KernelError) {
         let s = state(of: thread)
         guard s == .ready || s == .blocked else { throw .threadNotInState(thread, .ready) }
+        try checkAuthority(overThread: thread)
         exitThread(thread.raw)
     }
 
     static func exitThread(_ t: UInt16) {
         let k = kernelState
-        var d = k.pointee.threads[Int(t)].depth
-        while d > 0 { d -= 1; releaseLent(k.pointee.frame(t, d)) }
-        k.pointee.threads[Int(t)].depth = 0
+        popFrames(thread: t, downTo: 0)
         k.pointee.threads[Int(t)].pendingUnwind = -1
         if k.pointee.threads[Int(t)].state == .ready { removeFromRunQueue(t) }
         k.pointee.threads[Int(t)].state = .exited
@@ -91,6 +92,13 @@ extension Kernel {
         var t = k.pointee.runQueueHead
         while t != UInt16.max { result.append(ThreadID(t)); t = k.pointee.threads[Int(t)].nextReady }
         return result
+    }
+
+    /// Only the thread's home domain, the kernel and the home's creator may wake or end it.
+    static func checkAuthority(overThread thread: ThreadID) throws(KernelError) {
+        let home = kernelState.pointee.threads[Int(thread.raw)].home
+        if home == kernelState.pointee.currentDomain { return }
+        try checkAuthority(over: home)
     }
 
     static func checkLive(_ domain: DomainID) throws(KernelError) {

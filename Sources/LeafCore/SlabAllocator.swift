@@ -1,7 +1,7 @@
 /// A page-backed allocator: power-of-two size classes carved out of whole pages, and runs of
 /// pages for larger blocks. Every page it holds is on one list, so `releaseAll` returns exactly
 /// what it took. Domains' private heaps and the shared heap are both instances of it.
-public struct SlabAllocator: ~Copyable {
+@_spi(Kernel) public struct SlabAllocator: ~Copyable {
     /// Header at the start of every page or page run this allocator holds.
     @usableFromInline struct PageHeader {
         var next: UnsafeMutablePointer<PageHeader>?

@@ -1,4 +1,4 @@
-import CLeafGate
+internal import CLeafGate
 
 public enum ThreadState: UInt8, Sendable, CustomStringConvertible {
     case unused, ready, running, blocked, exited
@@ -14,21 +14,28 @@ public enum ThreadState: UInt8, Sendable, CustomStringConvertible {
 }
 
 /// One activation of a cross-domain call on a thread's stack.
-public struct Frame {
+@_spi(Kernel) public struct Frame {
     public internal(set) var caller: DomainID
     public internal(set) var callee: DomainID
     /// Objects this call lends to the callee (`borrowing` arguments).
     var lent: InlineArray<4, ObjectID> = .init(repeating: .none)
     public internal(set) var lentCount: Int = 0
 
-    init(continuation: UnsafeMutablePointer<leaf_continuation>) {
+    /// The thread and depth of this slot of the frame table (fixed at boot), so that popping a
+    /// frame never depends on which thread happens to be running.
+    let thread: UInt16
+    let depth: Int
+
+    init(thread: UInt16, depth: Int, continuation: UnsafeMutablePointer<leaf_continuation>) {
         caller = .kernel
         callee = .kernel
+        self.thread = thread
+        self.depth = depth
         self.continuation = continuation
     }
     /// Where the caller resumes if the callee faults (a slot of `KernelState.continuations`,
     /// fixed at boot).
-    public internal(set) var continuation: UnsafeMutablePointer<leaf_continuation>
+    var continuation: UnsafeMutablePointer<leaf_continuation>
     /// The continuation that was innermost before this call.
     var outerContinuation: UnsafeMutablePointer<leaf_continuation>? = nil
 

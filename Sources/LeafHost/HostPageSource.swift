@@ -1,9 +1,9 @@
 import Glibc
-import LeafCore
+@_spi(Kernel) import LeafCore
 
 /// Pages from the host's allocator, zero-filled and page-aligned, counted so tests can check
 /// that the kernel returns every page it took.
-public final class HostPageSource: PageSource {
+@_spi(Kernel) public final class HostPageSource: PageSource {
     public private(set) var pagesOutstanding = 0
     /// When set, allocations fail once this many pages are outstanding (to test exhaustion).
     public var limit: Int?

@@ -1,10 +1,10 @@
 import CLeafHost
 import Glibc
-import LeafCore
+@_spi(Kernel) import LeafCore
 
 /// The host platform: traps caught by signal handlers, pages from the host allocator, and the
 /// time-stamp counter.
-public enum HostPlatform {
+@_spi(Kernel) public enum HostPlatform {
     nonisolated(unsafe) private static var installed = false
 
     /// Installs the trap handlers (once per process) and boots a kernel on host pages.

@@ -1,4 +1,4 @@
-import LeafCore
+import LeafSDK
 
 /// A request a mailbox domain queues: small and BitwiseCopyable, so it lives in RRefs.
 public struct Request: BitwiseCopyable, Sendable, Equatable {

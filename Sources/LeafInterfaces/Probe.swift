@@ -1,4 +1,4 @@
-import LeafCore
+import LeafSDK
 
 /// A fault a probe domain can be asked to commit, one per kind of Swift trap.
 public enum TrapKind: UInt8, BitwiseCopyable, CaseIterable, Sendable {

@@ -1,5 +1,5 @@
 import CLeafKernel
-import LeafCore
+@_spi(Kernel) import LeafCore
 
 /// Physical memory in 4 KiB frames: LeafCore's `PageSource` on bare metal. Memory is
 /// identity-mapped, so a frame's physical address is its pointer.

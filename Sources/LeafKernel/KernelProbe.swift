@@ -1,7 +1,7 @@
 import CLeafKernel
-import LeafCore
+@_spi(Kernel) import LeafCore
 import LeafInterfaces
-import LeafProxies
+@_spi(Kernel) import LeafProxies
 
 /// A CPU exception a probe can be armed to commit on its next `ping` (the Probe interface's
 /// `trap` covers Swift traps; these are the hardware faults only bare metal has).

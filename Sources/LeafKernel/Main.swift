@@ -1,5 +1,5 @@
 import CLeafKernel
-import LeafCore
+@_spi(Kernel) import LeafCore
 
 /// The PVH start_info (Xen's hvm_start_info, version 1), as the boot code hands it over.
 struct StartInfo {

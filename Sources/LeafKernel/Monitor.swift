@@ -1,6 +1,6 @@
 import CLeafKernel
 import LeafAbstraction
-import LeafCore
+@_spi(Kernel) import LeafCore
 import Specs
 
 /// The runtime invariant monitor: after each self-test step it checks, on the live kernel

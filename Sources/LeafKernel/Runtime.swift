@@ -1,5 +1,5 @@
 import CLeafKernel
-import LeafCore
+@_spi(Kernel) import LeafCore
 
 /// The Embedded Swift runtime's allocation entry points. Once LeafCore is booted, every
 /// allocation comes from the private heap of the domain that is running (Kernel.allocatePrivate),

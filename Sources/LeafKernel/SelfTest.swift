@@ -1,7 +1,7 @@
 import CLeafKernel
-import LeafCore
+@_spi(Kernel) import LeafCore
 import LeafInterfaces
-import LeafProxies
+@_spi(Kernel) import LeafProxies
 
 /// The kernel self-test, run at boot. Every step is followed by the invariant monitor.
 /// It ends with `selftest: N passed, F failed`; the kernel then exits QEMU with the result.
@@ -322,7 +322,7 @@ enum SelfTest {
         for _ in 0..<101 {
             var t0 = leaf_rdtsc()
             for _ in 0..<perSample {
-                do throws(RpcError) { let f = try CallGate.enter(d); CallGate.leave(f) } catch { failures += 1 }
+                do throws(RpcError) { let f = try CallGate.enter(d, incarnation: Kernel.incarnation(of: d)); CallGate.leave(f) } catch { failures += 1 }
             }
             var t1 = leaf_rdtsc()
             gateEnterLeave.append(t1 - t0)
@@ -330,7 +330,7 @@ enum SelfTest {
             for _ in 0..<perSample {
                 do throws(RpcError) {
                     var args = Empty()
-                    let f = try CallGate.enter(d)
+                    let f = try CallGate.enter(d, incarnation: Kernel.incarnation(of: d))
                     if CallGate.invoke(f, &args, { _ in }) { CallGate.leave(f) } else { failures += 1 }
                 } catch { failures += 1 }
             }

@@ -1,6 +1,6 @@
 import CLeafGate
 import CLeafKernel
-import LeafCore
+@_spi(Kernel) import LeafCore
 
 /// Real threads on top of LeafCore's scheduler bookkeeping: LeafCore decides who runs
 /// (Kernel.yield / preempt / block, with their run queue and per-thread continuations); this file
@@ -29,12 +29,12 @@ enum Threads {
     /// CPU, it resumes the continuation of the call that was unwound, with CallGate.unwound; that
     /// call's proxy then returns RpcError.domainCrashed.
     static func resumeIfUnwound(_ me: ThreadID) {
-        guard let continuation = Kernel.takePendingUnwind() else { return }
+        guard Kernel.hasPendingUnwind else { return }
         let c = contexts.unsafelyUnwrapped + Int(me.raw)
         c.pointee.unwoundOnResume += 1
         preemptible = false
         leaf_sti()
-        leaf_gate_resume(continuation, CallGate.unwound)
+        Kernel.resumePendingUnwind()
     }
 
     static let stackPages = 16

@@ -1,5 +1,5 @@
 import CLeafKernel
-import LeafCore
+@_spi(Kernel) import LeafCore
 
 /// The trap policy. arch/traps.c asks whether an exception is a domain's fault; if so it resumes
 /// the innermost continuation with CallGate.faulted, LeafCore tears the domain down, and the

@@ -1,4 +1,4 @@
-import LeafCore
+@_spi(Kernel) import LeafCore
 import LeafInterfaces
 
 /// A Probe whose methods do as little as possible, so that a benchmark measures the gate:

@@ -1,5 +1,5 @@
 import CAllocCounter
-import LeafHost
+@_spi(Kernel) import LeafHost
 
 /// One measured operation: cycles per call (median over samples), with heap allocations per
 /// call counted over a separate run.

@@ -1,8 +1,8 @@
 import CAllocCounter
-import LeafCore
-import LeafHost
+@_spi(Kernel) import LeafCore
+@_spi(Kernel) import LeafHost
 import LeafInterfaces
-import LeafProxies
+@_spi(Kernel) import LeafProxies
 
 // `make bench`: cycles per cross-domain call against a direct call in the same process, and the
 // heap allocations per call (counted by interposing malloc). That the call path does no
@@ -14,7 +14,6 @@ try HostPlatform.boot()
 let probe = BenchProbe()
 let domain = try Kernel.createDomain(name: "bench")
 let generated = ProbeProxy(domain: domain, export: Kernel.export(interface: probe as any Probe, from: domain))
-let handWritten = HandWrittenProbeProxy(domain: domain, target: Kernel.export(interface: probe as any Probe, from: domain))
 let direct: any Probe = probe
 
 var value: RRef<Int>? = try RRef(1)
@@ -37,7 +36,7 @@ func measureAll(_ label: String, _ p: any Probe) -> [Measurement] {
 let baseline = measureAll("direct", direct)
 // A control that does allocate (a class instance per call), so the counter is seen to count.
 let control = Measure.run("control: allocate a class instance") { controlSink = ControlObject() }
-let results = baseline + measureAll("generated proxy", generated) + measureAll("hand-written proxy", handWritten)
+let results = baseline + measureAll("generated proxy", generated)
 let directCall = baseline[0].cycles
 
 print("leafbench: cycles per call (rdtsc, median of \(Measure.samples) batches of \(Measure.callsPerSample) calls)")

@@ -1,7 +1,7 @@
-import LeafCore
-import LeafHost
+@_spi(Kernel) import LeafCore
+@_spi(Kernel) import LeafHost
 import LeafInterfaces
-import LeafProxies
+@_spi(Kernel) import LeafProxies
 import Testing
 
 /// Every refused operation is a clear error, never a crash of the process.
@@ -69,11 +69,9 @@ import Testing
 
     @Test func aResultTheCalleeDoesNotOwnIsRefusedAndLeftWithItsOwner() throws {
         _ = try HostPlatform.withKernel { _ in
-            let probes = ProbeDirectory()
-            let p = try probes.spawn()
             let mine = try RRef(8)
-            ProbeHooks.makeReturns = mine.id
-            defer { ProbeHooks.makeReturns = nil }
+            let forged = mine.id
+            let p = try ProbeProxy.spawn(name: "forger") { ForgingProbe(returning: forged) }
             #expect(throws: RpcError.ownershipViolation) { _ = try p.make(0) }
             #expect(try mine.read() == 8)          // still the caller's, not dropped
             #expect(Kernel.objectsOwned(by: .kernel) == 1)
@@ -162,8 +160,24 @@ import Testing
             try Kernel.run(in: d) {
                 do throws(KernelError) { try Kernel.tearDown(d) } catch { refused = error }
             }
-            #expect(refused == .domainInUse(d))
+            // A domain has no authority over itself (its creator, the kernel, has).
+            #expect(refused == .notPermitted(actor: d, target: d))
             #expect(Kernel.state(of: d) == .live)
+
+            // Its creator may tear it down, but not while a call into it is under way.
+            var child: DomainID? = nil
+            try Kernel.run(in: d) { child = try? Kernel.createDomain(name: "child") }
+            let c = try #require(child)
+            #expect(Kernel.creator(of: c) == d)
+            var busy: KernelError? = nil
+            try Kernel.run(in: c) {
+                try? Kernel.run(in: d) {
+                    do throws(KernelError) { try Kernel.tearDown(c) } catch { busy = error }
+                }
+            }
+            #expect(busy == .domainInUse(c))
+            try Kernel.run(in: d) { try? Kernel.tearDown(c) }
+            #expect(Kernel.state(of: c) == .stopped)
         }
     }
 

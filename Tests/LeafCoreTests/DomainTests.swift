@@ -1,7 +1,7 @@
-import LeafCore
-import LeafHost
+@_spi(Kernel) import LeafCore
+@_spi(Kernel) import LeafHost
 import LeafInterfaces
-import LeafProxies
+@_spi(Kernel) import LeafProxies
 import Testing
 
 @Suite struct DomainTests {
@@ -102,7 +102,7 @@ import Testing
             let d = try Kernel.createDomain(name: "borrower")
             let value = try RRef(1)
             let id = value.id
-            let frame = try CallGate.enter(d)
+            let frame = try CallGate.enter(d, incarnation: Kernel.incarnation(of: d))
             try CallGate.lend(id, in: frame)
             #expect(Kernel.object(at: Int(id.index)).borrows == 1)
             struct Args { let id: ObjectID; var readBack = 0; var moveRefused = false }

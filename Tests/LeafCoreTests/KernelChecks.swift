@@ -1,4 +1,4 @@
-import LeafCore
+@_spi(Kernel) import LeafCore
 
 /// The structural invariants of the kernel's tables, checked on the implementation itself.
 /// Returns one line per violation (empty when all hold).

@@ -1,7 +1,7 @@
-import LeafCore
-import LeafHost
+@_spi(Kernel) import LeafCore
+@_spi(Kernel) import LeafHost
 import LeafInterfaces
-import LeafProxies
+@_spi(Kernel) import LeafProxies
 import Testing
 
 /// The generated proxies at run time: `spawn`, every way of crossing (copies, moves, lends,

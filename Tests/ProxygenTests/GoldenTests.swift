@@ -55,12 +55,12 @@ import Testing
                 // The export box travels unretained and is used through a guaranteed reference.
                 #expect(method.contains("struct Args") && method.contains("{ let target: Unmanaged<Export<any "))
                 #expect(method.contains("a.pointee.target._withUnsafeGuaranteedRef { e in"))
-                #expect(method.contains("let frame = try CallGate.enter(domain)"))
+                #expect(method.contains("let frame = try CallGate.enter(domain, incarnation: incarnation)"))
                 #expect(method.contains("guard CallGate.invoke(frame, &args, { raw in"))
                 #expect(method.contains("}) else { throw .domainCrashed }"))
                 #expect(method.contains("CallGate.leave(frame)"))
                 // The target is read only after `enter` succeeded (it dangles while the domain is down).
-                let enter = try #require(method.range(of: "CallGate.enter(domain)"))
+                let enter = try #require(method.range(of: "CallGate.enter(domain, incarnation: incarnation)"))
                 let args = try #require(method.range(of: "var args = Args(target: export"))
                 #expect(enter.upperBound < args.lowerBound)
             }

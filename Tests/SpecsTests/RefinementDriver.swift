@@ -1,8 +1,8 @@
 import LeafAbstraction
-import LeafCore
-import LeafHost
+@_spi(Kernel) import LeafCore
+@_spi(Kernel) import LeafHost
 import LeafInterfaces
-import LeafProxies
+@_spi(Kernel) import LeafProxies
 import Specs
 
 /// Runs one operation sequence on LeafCore (booted by the caller) and on the concrete spec,
@@ -288,7 +288,7 @@ final class RefinementDriver {
 
     /// The domain's entry (on create and restart): a fresh probe behind its proxy.
     private func populate(_ d: DomainID) {
-        proxies[Int(d.raw)].target = RefinementProbe(driver: self)
+        proxies[Int(d.raw)] = ProbeProxy(domain: d, target: RefinementProbe(driver: self))
     }
 
     // MARK: Calls

@@ -1,4 +1,4 @@
-import LeafCore
+@_spi(Kernel) import LeafCore
 import LeafInterfaces
 
 /// The Probe a refinement sequence's domains export: every method that receives a call hands

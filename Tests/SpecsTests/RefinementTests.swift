@@ -1,7 +1,7 @@
 import Glibc
 import LeafAbstraction
-import LeafCore
-import LeafHost
+@_spi(Kernel) import LeafCore
+@_spi(Kernel) import LeafHost
 import PropertyBased
 import Specs
 import Testing

@@ -1,6 +1,6 @@
 // The audit must report exactly these diagnostics for this file (line:column as below).
 // expect: 6:10: error: 'ping()' must be declared 'throws(RpcError)': every cross-domain call can fail with RpcError [missing-typed-throws]
-import LeafCore
+@_spi(Kernel) import LeafCore
 
 public protocol Pinger: AnyObject {
     func ping()

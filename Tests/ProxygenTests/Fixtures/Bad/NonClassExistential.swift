@@ -1,7 +1,7 @@
 // The audit must report exactly these diagnostics for this file (line:column as below).
 // expect: 6:17: error: protocol 'Shape' is not class-bound: interfaces are declared 'protocol Shape: AnyObject' (their proxies are classes) [not-an-interface]
 // expect: 9:24: error: parameter 'shape' has non-exchangeable type 'any Shape': 'Shape' is not class-bound, so 'any Shape' may hold a value with references; interfaces are declared ': AnyObject' [non-exchangeable]
-import LeafCore
+@_spi(Kernel) import LeafCore
 
 public protocol Shape {}
 

@@ -1,6 +1,6 @@
 // The audit must report exactly these diagnostics for this file (line:column as below).
 // expect: 10:24: error: type 'Point' must be public: LeafProxies, another module, copies it [not-public]
-import LeafCore
+@_spi(Kernel) import LeafCore
 
 struct Point: BitwiseCopyable {
     var x: Int

@@ -1,4 +1,4 @@
-import LeafCore
+@_spi(Kernel) import LeafCore
 
 /// Labels that are keywords become parameter names the generated code must backquote.
 public protocol Lookup: AnyObject {
