@@ -1,9 +1,10 @@
 import LeafSDK
 
-/// A request a mailbox domain queues: small and BitwiseCopyable, so it lives in RRefs.
-public struct Request: BitwiseCopyable, Sendable, Equatable {
+/// A request a mailbox domain queues: small and Exchangeable, so it lives in RRefs.
+public struct Request: Exchangeable, Sendable, Equatable {
     public var tag: UInt32
     public var payload: Int
+    public static var exchangeableTypeID: UInt64 { 0x65cb_03e6_5241_0932 }   // FNV-1a of "LeafInterfaces.Request"
     public init(tag: UInt32, payload: Int) {
         self.tag = tag
         self.payload = payload
