@@ -65,4 +65,17 @@ public enum Rule: String, CaseIterable, Sendable {
     case typeAlias = "typealias"
     /// A function type anywhere in an interface file.
     case functionType = "function-type"
+    /// The payload of an RRef, RRefArray or RRefDeque that is not `Exchangeable`: Bool, an enum,
+    /// an Optional, a tuple, or a struct that is only BitwiseCopyable.
+    case notExchangeablePayload = "not-exchangeable-payload"
+    /// A stored field of an `Exchangeable` struct that is not itself exchangeable.
+    case exchangeableField = "exchangeable-field"
+    /// An `Exchangeable` struct whose `exchangeableTypeID` is missing, not one integer literal,
+    /// or not the FNV-1a hash of its qualified name; or a generic one (one ID for every instance).
+    case exchangeableTypeID = "exchangeable-type-id"
+    /// Two types with the same `exchangeableTypeID`.
+    case duplicateTypeID = "duplicate-type-id"
+    /// A conformance to `Exchangeable` by anything but a top-level struct of the interface files:
+    /// an enum, a class, a nested type, or a type declared elsewhere (such as Bool).
+    case exchangeableNotStruct = "exchangeable-not-struct"
 }

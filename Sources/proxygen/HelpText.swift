@@ -72,6 +72,18 @@ enum HelpText {
           observed-property   a stored property of a struct with willSet or didSet
           typealias           any typealias (an alias can make `Float` mean a pointer)
           function-type       a function type anywhere in the file, even @convention(c)
+          not-exchangeable-payload  an RRef, RRefArray or RRefDeque payload (InlineArray elements
+                              included) that is not Exchangeable: Bool, an enum, an Optional, a
+                              tuple, or a struct that is only BitwiseCopyable (a byte the receiver
+                              reads as a Bool or an enum could be an invalid bit pattern, and the
+                              heap knows a payload's type only by the ID the IDL gives it)
+          exchangeable-field  a stored field of an Exchangeable struct that is not exchangeable
+          exchangeable-type-id  an Exchangeable struct without `static var exchangeableTypeID:
+                              UInt64 { <literal> }`, or whose literal is not the FNV-1a 64-bit hash
+                              of "LeafInterfaces.<Name>" (the message gives it); a generic one
+          duplicate-type-id   two types (or a type and an SDK primitive) with the same ID
+          exchangeable-not-struct  Exchangeable declared by an enum, a class, a nested type, or a
+                              type not declared in the interface files (such as Bool)
 
         DOMAIN RULES (--audit-domain; a domain is isolated by Swift's safety alone)
         \(domainRules)
@@ -79,9 +91,12 @@ enum HelpText {
         EXCHANGEABLE
           copied      Int, Int8...Int64, UInt, UInt8...UInt64, Float, Double, Bool, optionals and
                       InlineArrays of them, public structs and enums of LeafInterfaces declared
-                      `: BitwiseCopyable`
-          moved/lent  `consuming` / `borrowing` RRef<T>, RRefArray<T, N>, RRefDeque<T, N> of such T;
-                      returned ones move back to the caller
+                      `: BitwiseCopyable` (or `: Exchangeable`)
+          moved/lent  `consuming` / `borrowing` RRef<T>, RRefArray<T, N>, RRefDeque<T, N> of an
+                      Exchangeable T: Int, Int8...Int64, UInt, UInt8...UInt64, Float, Double,
+                      InlineArrays of Exchangeable elements, and public structs of LeafInterfaces
+                      declared `: Exchangeable` with their exchangeableTypeID; returned ones move
+                      back to the caller
           passed through  `any I` (or `I`) for an interface I of the set: the reference must be a
                       generated proxy (else ownershipViolation), so calls on it cross its own gate
 

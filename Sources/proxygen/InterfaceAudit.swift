@@ -27,7 +27,8 @@ public enum InterfaceAudit {
             if syntax.isEmpty { parsed.append(file) } else { diagnostics += syntax }
         }
         let audited = Set(files.map(\.path))
-        let index = DeclarationIndex(files: parsed + context.filter { !audited.contains($0.path) })
+        let others = context.filter { !audited.contains($0.path) }
+        let index = DeclarationIndex(files: parsed + others)
         for duplicate in index.duplicates where audited.contains(duplicate.file.path) {
             let first = index[duplicate.name]!
             diagnostics.append(duplicate.file.diagnostic(.duplicateName, at: duplicate.node,
@@ -58,6 +59,7 @@ public enum InterfaceAudit {
             }
             diagnostics += HiddenTypeAudit.check(file)
         }
+        diagnostics += ExchangeableAudit.check(audited: parsed, context: others, classifier: TypeClassifier(declarations: index))
         diagnostics = withoutRepeatedFunctionTypes(diagnostics)
         return AuditResult(interfaces: interfaces, diagnostics: unique(diagnostics).sorted())
     }

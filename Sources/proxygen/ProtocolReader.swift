@@ -119,7 +119,8 @@ struct ProtocolReader {
             case .void, .genericParameter: break
             case .rejected(let node, let rule, let why):
                 report(rule, node, rule == .nonExchangeable
-                       ? "result of '\(methodName)' has non-exchangeable type '\(returned.trimmedDescription)': \(why)" : why)
+                       ? "result of '\(methodName)' has non-exchangeable type '\(returned.trimmedDescription)': \(why)"
+                       : rule == .notExchangeablePayload ? "result of '\(methodName)', of type '\(returned.trimmedDescription)': \(why)" : why)
             }
         }
         return Method(name: name, parameters: parameters, result: result)
@@ -202,7 +203,8 @@ struct ProtocolReader {
             break
         case .rejected(let node, let rule, let why):
             report(rule, node, rule == .nonExchangeable
-                   ? "parameter '\(name)' has non-exchangeable type '\(type.trimmedDescription)': \(why)" : why)
+                   ? "parameter '\(name)' has non-exchangeable type '\(type.trimmedDescription)': \(why)"
+                   : rule == .notExchangeablePayload ? "parameter '\(name)', of type '\(type.trimmedDescription)': \(why)" : why)
         }
         return nil
     }

@@ -137,8 +137,19 @@ struct TypeClassifier {
             return .rejected(node, .nonExchangeable, "the element of \(name) must be a type")
         }
         let elementSpelling: String
-        switch classify(element) {
-        case .exchangeable(.value(let spelling, _)): elementSpelling = spelling
+        let verdict = classify(element)
+        if case .rejected = verdict, let tuple = Self.tuple(in: element) {
+            // Copyable or not, a tuple has no identity; say so rather than what else is wrong with it.
+            return .rejected(Syntax(tuple), .notExchangeablePayload,
+                             "its payload '\(element.trimmedDescription)' is not Exchangeable: \(Self.tupleIsNotExchangeable)")
+        }
+        switch verdict {
+        case .exchangeable(.value(let spelling, _)):
+            if let (at, why) = exchangeableProblem(element) {
+                return .rejected(at, .notExchangeablePayload,
+                                 "its payload '\(element.trimmedDescription)' is not Exchangeable: \(why)")
+            }
+            elementSpelling = spelling
         case .rejected(let at, let rule, let why) where rule == .notPublic: return .rejected(at, rule, why)
         case .genericParameter: return .genericParameter
         default:
@@ -154,6 +165,76 @@ struct TypeClassifier {
         }
         return .exchangeable(.owned(spelling: spelling + ">", container: name))
     }
+
+    /// The SDK's Exchangeable primitives (every bit pattern of them is a valid value).
+    static let exchangeablePrimitives: Set<String> = [
+        "Int", "Int8", "Int16", "Int32", "Int64", "UInt", "UInt8", "UInt16", "UInt32", "UInt64", "Float", "Double",
+    ]
+
+    /// Why a value type that may be copied is still not `Exchangeable` (so neither an RRef
+    /// payload nor a field of an Exchangeable struct), and the node to point at; nil when it is:
+    /// an SDK primitive, an InlineArray of exchangeable elements, or a struct of the interface
+    /// files that declares `Exchangeable`. Call it on types `classify` accepts as values.
+    func exchangeableProblem(_ type: TypeSyntax) -> (Syntax, String)? {
+        if let identifier = type.as(IdentifierTypeSyntax.self) {
+            return namedProblem(identifier.name.text, identifier.genericArgumentClause, node: Syntax(identifier))
+        }
+        if let member = type.as(MemberTypeSyntax.self) {
+            return namedProblem(member.name.text, member.genericArgumentClause, node: Syntax(member))
+        }
+        if type.is(OptionalTypeSyntax.self) { return (Syntax(type), Self.optionalIsNotExchangeable) }
+        if let tuple = type.as(TupleTypeSyntax.self) {
+            if tuple.elements.count == 1, let only = tuple.elements.first, only.firstName == nil {
+                return exchangeableProblem(only.type)
+            }
+            return (Syntax(type), Self.tupleIsNotExchangeable)
+        }
+        if let inline = type.as(InlineArrayTypeSyntax.self), case .type(let element) = inline.element.argument {
+            return exchangeableProblem(element)
+        }
+        return (Syntax(type), "it has no type identity (no exchangeableTypeID)")
+    }
+
+    private func namedProblem(_ name: String, _ arguments: GenericArgumentClauseSyntax?, node: Syntax) -> (Syntax, String)? {
+        if Self.exchangeablePrimitives.contains(name), arguments == nil { return nil }
+        if name == "Bool" {
+            return (node, "a Bool has two valid bit patterns of 256: a byte the receiver reads as a Bool could be an invalid one; carry a UInt8")
+        }
+        if name == "Optional" { return (node, Self.optionalIsNotExchangeable) }
+        if name == "InlineArray", let list = arguments?.arguments, list.count == 2, case .type(let element) = list.last!.argument {
+            return exchangeableProblem(TypeSyntax(element))
+        }
+        guard let entry = declarations[name], entry.kind == .bitwiseValue else {
+            return (node, "'\(name)' has no type identity (no exchangeableTypeID)")
+        }
+        if entry.isEnum {
+            return (node, "'\(name)' is an enum: a byte the receiver reads as one could be an invalid bit pattern, none of its cases; carry its raw value")
+        }
+        if entry.declaresExchangeable { return nil }
+        return (node, "'\(name)' is only BitwiseCopyable, and type identity requires the IDL's ID: declare it ': Exchangeable' with "
+                + "'static var exchangeableTypeID: UInt64 { \(ExchangeableAudit.literal(ExchangeableAudit.typeID(of: name))) }'")
+    }
+
+    /// A tuple of several (or labeled) elements that is `type` or the element of its InlineArrays.
+    private static func tuple(in type: TypeSyntax) -> TupleTypeSyntax? {
+        if let tuple = type.as(TupleTypeSyntax.self) {
+            if tuple.elements.count == 1, let only = tuple.elements.first, only.firstName == nil { return Self.tuple(in: only.type) }
+            return tuple.elements.isEmpty ? nil : tuple
+        }
+        if let inline = type.as(InlineArrayTypeSyntax.self), case .type(let element) = inline.element.argument {
+            return Self.tuple(in: element)
+        }
+        if let named = type.as(IdentifierTypeSyntax.self), named.name.text == "InlineArray",
+           let list = named.genericArgumentClause?.arguments, list.count == 2, case .type(let element) = list.last!.argument {
+            return Self.tuple(in: TypeSyntax(element))
+        }
+        return nil
+    }
+
+    static let optionalIsNotExchangeable =
+        "an Optional's tag could be an invalid bit pattern when the receiver reads it; carry a count or an integer flag"
+    static let tupleIsNotExchangeable =
+        "a tuple has no type identity (no exchangeableTypeID); declare a struct ': Exchangeable' in the IDL"
 
     private func classifyOptional(wrapped: TypeSyntax, node: Syntax) -> Verdict {
         switch classify(wrapped) {
