@@ -51,7 +51,7 @@ extension SpecState {
 
     /// A call with a `consuming` argument: `o` becomes the callee's.
     func callMoving(_ callee: L.Value, object o: L.Value, mutant: Mutant) -> Step<L> {
-        let allowed = l.all([mayCall(callee, mutant: mutant), owns(currentDomain, o), l.equal(select(borrows, o), 0)])
+        let allowed = l.all([mayCall(callee, mutant: mutant), owns(currentDomain, o), l.not(isPinned(o))])
         return Step(allowed: allowed, after: transferring(o, to: callee).pushingFrame(to: callee, lending: c(Encoding.none)))
     }
 
@@ -75,7 +75,7 @@ extension SpecState {
         let allowed = l.and(l.less(c(0), select(depth, currentThread)), l.inRange(o, bounds.objects))
         let from = currentDomain
         let popped = popping(mutant: mutant)
-        let movable = l.and(popped.owns(from, o), l.equal(popped.select(popped.borrows, o), 0))
+        let movable = l.and(popped.owns(from, o), l.not(popped.isPinned(o)))
         let moved = popped.transferring(o, to: popped.currentDomain)
         return Step(allowed: allowed, after: popped.choosing(movable, moved))
     }

@@ -21,18 +21,18 @@ extension SpecState {
         return Step(allowed: allowed, after: s)
     }
 
-    /// Drops an object the current domain owns and is not lending, with everything it holds.
+    /// Drops an object the current domain owns and that is not pinned, with everything it holds.
     func drop(object o: L.Value, mutant: Mutant) -> Step<L> {
-        let allowed = l.and(owns(currentDomain, o), l.equal(select(borrows, o), 0))
+        let allowed = l.and(owns(currentDomain, o), l.not(isPinned(o)))
         let dies = (0..<bounds.objects).map { i in
             mutant == .dropForgetsContainerElements ? l.equal(o, i) : isInside(i, o)
         }
         return Step(allowed: allowed, after: reclaiming(dies))
     }
 
-    /// Hands an object the current domain owns, and is not lending, to live domain `d`.
+    /// Hands an object the current domain owns, and that is not pinned, to live domain `d`.
     func move(object o: L.Value, to d: L.Value, mutant: Mutant) -> Step<L> {
-        let allowed = l.all([owns(currentDomain, o), l.equal(select(borrows, o), 0), isLive(d)])
+        let allowed = l.all([owns(currentDomain, o), l.not(isPinned(o)), isLive(d)])
         return Step(allowed: allowed, after: transferring(o, to: d, mutant: mutant))
     }
 
@@ -45,14 +45,15 @@ extension SpecState {
         return s
     }
 
-    /// Puts object `e` into container `k`; both are the current domain's, and `e` is not lent.
+    /// Puts object `e` into container `k`; both are the current domain's and neither is pinned.
+    /// Elements are values (a typed container's element type is never a container type), and
     /// `k` is owned outright, so it is not inside `e`: the nest stays acyclic.
     func put(element e: L.Value, into k: L.Value, mutant: Mutant) -> Step<L> {
         var allowed = l.all([
-            owns(currentDomain, k), select(isContainer, k),
-            owns(currentDomain, e), l.equal(select(borrows, e), 0),
+            owns(currentDomain, k), select(isContainer, k), l.not(isPinned(k)),
+            owns(currentDomain, e), l.not(isPinned(e)),
         ])
-        if mutant != .putSkipsSelfCheck { allowed = l.and(allowed, l.differ(e, k)) }
+        if mutant != .putAcceptsContainer { allowed = l.and(allowed, l.not(select(isContainer, e))) }
         var s = self
         let n = bounds.objects
         s.objectStatus = store(objectStatus, e, c(ObjectStatus.held.rawValue))
@@ -67,10 +68,11 @@ extension SpecState {
         return Step(allowed: allowed, after: s)
     }
 
-    /// Takes element `e` out of the container holding it, which the current domain owns.
+    /// Takes element `e` out of the container holding it, which the current domain owns and
+    /// which is not pinned.
     func take(element e: L.Value, mutant: Mutant) -> Step<L> {
         let k = select(parent, e)
-        let allowed = l.and(objectIs(e, .held), owns(currentDomain, k))
+        let allowed = l.all([objectIs(e, .held), owns(currentDomain, k), l.not(isPinned(k))])
         var s = self
         let n = bounds.objects
         s.objectStatus = store(objectStatus, e, c(ObjectStatus.owned.rawValue))

@@ -5,7 +5,7 @@
 public enum Mutant: Int, CaseIterable, Sendable {
     case none
     case moveSkipsOwnerUpdate
-    case putSkipsSelfCheck
+    case putAcceptsContainer
     case takeKeepsParent
     case dropForgetsContainerElements
     case teardownForgetsContainerElements
@@ -26,7 +26,7 @@ public enum Mutant: Int, CaseIterable, Sendable {
         switch self {
         case .none: .alloc
         case .moveSkipsOwnerUpdate: .move
-        case .putSkipsSelfCheck: .put
+        case .putAcceptsContainer: .put
         case .takeKeepsParent: .take
         case .dropForgetsContainerElements: .drop
         case .teardownForgetsContainerElements, .teardownKeepsPages: .tearDown
@@ -46,7 +46,7 @@ public enum Mutant: Int, CaseIterable, Sendable {
         switch self {
         case .none: "none"
         case .moveSkipsOwnerUpdate: "move-skips-owner-update"
-        case .putSkipsSelfCheck: "put-skips-self-check"
+        case .putAcceptsContainer: "put-accepts-container"
         case .takeKeepsParent: "take-keeps-parent"
         case .dropForgetsContainerElements: "drop-forgets-container-elements"
         case .teardownForgetsContainerElements: "teardown-forgets-container-elements"
@@ -68,7 +68,7 @@ public enum Mutant: Int, CaseIterable, Sendable {
         switch self {
         case .none: "the specification as written"
         case .moveSkipsOwnerUpdate: "move adjusts the counts but never rewrites the owner"
-        case .putSkipsSelfCheck: "put lets a container be put into itself"
+        case .putAcceptsContainer: "put accepts a container as an element (so one can be put into itself)"
         case .takeKeepsParent: "take leaves the element's parent set"
         case .dropForgetsContainerElements: "drop frees the container but not what it holds"
         case .teardownForgetsContainerElements: "teardown reclaims what the domain owns outright, not its containers' elements"

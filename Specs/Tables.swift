@@ -112,15 +112,24 @@ extension SpecState {
         })
     }
 
-    /// The current domain may read object `o`: it owns the root of o's nest, or that root is
-    /// lent to it by a frame of this thread (LeafCore's `SharedHeap.readable`).
+    /// The current domain may read object `o`: it owns the root of o's nest, or a frame of this
+    /// thread lends it `o` or a container `o` lies in (LeafCore's `SharedHeap.readable`).
     func isReadable(_ o: L.Value) -> L.Truth {
         let d = currentDomain
         return l.any((0..<bounds.objects).map { i in
             l.and(l.equal(o, i), l.any((0..<bounds.objects).map { j in
-                l.all([isInside(i, j), objectIs(j, .owned), l.or(l.equal(owner[j], d), isLent(j, to: d))])
+                l.and(isInside(i, j), l.or(l.and(objectIs(j, .owned), l.equal(owner[j], d)), isLent(j, to: d)))
             }))
         })
+    }
+
+    /// Object `j` is pinned: it, or an object inside it, is lent to a callee. A pinned object is
+    /// not dropped, moved, put into a container, or put into or taken from.
+    func isPinned(_ j: Int) -> L.Truth {
+        l.any((0..<bounds.objects).map { i in l.and(isInside(i, j), l.less(c(0), borrows[i])) })
+    }
+    func isPinned(_ j: L.Value) -> L.Truth {
+        l.any((0..<bounds.objects).map { l.and(l.equal(j, $0), isPinned($0)) })
     }
 
     /// Some frame on some thread's stack calls into or out of domain `d`.

@@ -52,7 +52,7 @@ public enum Abstraction {
             }
             if e.state != .free {
                 s.borrows[i] = Int(e.borrows)
-                s.isContainer[i] = Kernel.descriptor(of: e.type).kind == .container
+                s.isContainer[i] = e.isContainer
             }
         }
         // The nest of each object: itself and every container up its parent chain.

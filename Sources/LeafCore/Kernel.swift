@@ -103,12 +103,10 @@ extension Kernel {
     public static func objectID(at index: Int) -> ObjectID {
         ObjectID(index: UInt32(index), generation: kernelState.pointee.objects[index].generation)
     }
-    /// The shape of a type ID found in the object table.
-    public static func descriptor(of type: TypeID) -> TypeDescriptor { SharedHeap.descriptor(type) }
     /// The element IDs in a container's slots (`ObjectID.none` for empty ones).
     public static func elements(ofContainerAt index: Int) -> [ObjectID] {
         let e = kernelState.pointee.objects[index]
-        guard e.state != .free, SharedHeap.descriptor(e.type).kind == .container else { return [] }
+        guard e.state != .free, e.isContainer else { return [] }
         let slots = ContainerLayout(e.payload.unsafelyUnwrapped)
         return (0..<slots.capacity).map { slots[$0] }
     }

@@ -50,8 +50,6 @@ struct KernelState: ~Copyable {
     var runQueueHead: UInt16 = UInt16.max
     var runQueueTail: UInt16 = UInt16.max
     var sharedHeap = SlabAllocator()
-    var types: InlineArray<64, TypeDescriptor> = .init(repeating: TypeDescriptor(kind: .value, size: 0, alignment: 1, capacity: 0))
-    var typeCount = 0
     unowned(unsafe) let pages: PageSource
     /// Pages taken from `pages` and not yet returned, over every allocator.
     var pagesInUse = 0

@@ -14,31 +14,42 @@
     public internal(set) var owner: DomainID = .kernel
     /// Number of frames currently lending this object to a callee.
     public internal(set) var borrows: UInt32 = 0
+    /// Number of lent objects held inside this one (a container whose element is lent).
+    public internal(set) var pins: UInt32 = 0
     /// Index of the container holding this object, when `state == .held`.
     public internal(set) var parent: UInt32 = UInt32.max
-    public internal(set) var type: TypeID = TypeID(0)
+    /// The payload's exchangeable type (its identity, not its layout).
+    public internal(set) var type: UInt64 = 0
+    /// For a container, the type its elements must have; 0 for a value.
+    public internal(set) var elementType: UInt64 = 0
     public internal(set) var payload: UnsafeMutableRawPointer? = nil
     /// Next free slot, while free.
     var nextFree: UInt32 = UInt32.max
 }
 
-/// The layout-level type of a shared-heap object: what its payload is and how to drop it.
-/// Embedded Swift has no runtime type metadata, so types are identified by their shape.
-@_spi(Kernel) public struct TypeDescriptor: Equatable, Sendable {
-    public enum Kind: UInt8, Sendable {
-        /// A BitwiseCopyable value: dropping it frees its storage.
-        case value
-        /// A container whose payload is `capacity` element IDs (plus a deque header);
-        /// dropping it drops every element it holds.
-        case container
-    }
-    public let kind: Kind
-    public let size: UInt32
-    public let alignment: UInt32
-    public let capacity: UInt32
+extension ObjectEntry {
+    /// A container's payload is its element IDs; dropping it drops them.
+    public var isContainer: Bool { elementType != 0 }
+    /// Lent, or holding a lent element: it may not be written, dropped, moved, put into a
+    /// container, or have elements put in or taken out until the calls lending it return.
+    public var isPinned: Bool { borrows != 0 || pins != 0 }
 }
 
-@_spi(Kernel) public struct TypeID: Hashable, Sendable {
-    public let raw: UInt16
-    @inlinable init(_ raw: UInt16) { self.raw = raw }
+/// What a new object's payload is: its type, its element type if it is a container, and the
+/// storage it takes.
+struct PayloadType {
+    let id: UInt64
+    let element: UInt64
+    let size: Int
+    let alignment: Int
+
+    static func value<T: Exchangeable>(_: T.Type) -> PayloadType {
+        PayloadType(id: T.exchangeableTypeID, element: 0, size: MemoryLayout<T>.size, alignment: MemoryLayout<T>.alignment)
+    }
+
+    /// A container of `capacity` elements of type `T`; `kind` names the container type.
+    static func container<T: Exchangeable>(_ kind: UInt64, of _: T.Type, capacity: Int) -> PayloadType {
+        PayloadType(id: composedTypeID(kind, T.exchangeableTypeID, capacity), element: T.exchangeableTypeID,
+                    size: ContainerLayout.payloadSize(capacity: capacity), alignment: 8)
+    }
 }

@@ -4,17 +4,12 @@
 /// object table: a reference that another domain owns, or whose object was dropped or
 /// reclaimed, is refused with an `AccessError`, never read.
 @frozen
-public struct RRef<T: BitwiseCopyable>: ~Copyable {
+public struct RRef<T: Exchangeable>: ~Copyable {
     public let id: ObjectID
-
-    static var shape: TypeDescriptor {
-        TypeDescriptor(kind: .value, size: UInt32(MemoryLayout<T>.size),
-                       alignment: UInt32(MemoryLayout<T>.alignment), capacity: 0)
-    }
 
     /// Allocates `value` in the shared heap, owned by the current domain.
     public init(_ value: T) throws(KernelError) {
-        let (id, payload) = try SharedHeap.allocate(Self.shape)
+        let (id, payload) = try SharedHeap.allocate(.value(T.self))
         payload.storeBytes(of: value, as: T.self)
         self.id = id
     }
@@ -38,7 +33,7 @@ public struct RRef<T: BitwiseCopyable>: ~Copyable {
     @inline(__always)
     public func read() throws(AccessError) -> T {
         let e = try SharedHeap.readable(id)
-        try SharedHeap.checkType(e, id, Self.shape)
+        try SharedHeap.checkType(e, id, T.exchangeableTypeID)
         return e.pointee.payload.unsafelyUnwrapped.load(as: T.self)
     }
 
@@ -46,7 +41,7 @@ public struct RRef<T: BitwiseCopyable>: ~Copyable {
     @inline(__always)
     public mutating func write(_ value: T) throws(AccessError) {
         let e = try SharedHeap.writable(id)
-        try SharedHeap.checkType(e, id, Self.shape)
+        try SharedHeap.checkType(e, id, T.exchangeableTypeID)
         e.pointee.payload.unsafelyUnwrapped.storeBytes(of: value, as: T.self)
     }
 
@@ -54,7 +49,7 @@ public struct RRef<T: BitwiseCopyable>: ~Copyable {
     @inline(__always)
     public mutating func update(_ body: (inout T) -> Void) throws(AccessError) {
         let e = try SharedHeap.writable(id)
-        try SharedHeap.checkType(e, id, Self.shape)
+        try SharedHeap.checkType(e, id, T.exchangeableTypeID)
         body(&e.pointee.payload.unsafelyUnwrapped.assumingMemoryBound(to: T.self).pointee)
     }
 }

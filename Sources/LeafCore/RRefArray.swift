@@ -1,17 +1,15 @@
 /// A fixed array of `N` slots in the shared heap, each empty or holding an `RRef<T>` object.
 /// Held elements belong to the array: they move with it across domains and are reclaimed with it.
 @frozen
-public struct RRefArray<T: BitwiseCopyable, let N: Int>: ~Copyable {
+public struct RRefArray<T: Exchangeable, let N: Int>: ~Copyable {
     public let id: ObjectID
 
-    static var shape: TypeDescriptor {
-        TypeDescriptor(kind: .container, size: UInt32(ContainerLayout.payloadSize(capacity: N)),
-                       alignment: 8, capacity: UInt32(N))
-    }
+    /// Its own identity ("LeafCore.RRefArray" with the element type and capacity) and its elements'.
+    static var payloadType: PayloadType { .container(0x92f4_167a_3fc1_d394, of: T.self, capacity: N) }
 
     /// An empty array owned by the current domain.
     public init() throws(KernelError) {
-        let (id, payload) = try SharedHeap.allocate(Self.shape)
+        let (id, payload) = try SharedHeap.allocate(Self.payloadType)
         ContainerLayout(payload).initialize(capacity: N)
         self.id = id
     }
@@ -31,8 +29,8 @@ public struct RRefArray<T: BitwiseCopyable, let N: Int>: ~Copyable {
     public var capacity: Int { N }
 
     func slots(write: Bool) throws(AccessError) -> ContainerLayout {
-        let e = write ? try SharedHeap.owned(id) : try SharedHeap.readable(id)
-        try SharedHeap.checkType(e, id, Self.shape)
+        let e = write ? try SharedHeap.modifiable(id) : try SharedHeap.readable(id)
+        try SharedHeap.checkType(e, id, Self.payloadType.id)
         return ContainerLayout(e.pointee.payload.unsafelyUnwrapped)
     }
 
@@ -74,7 +72,7 @@ public struct RRefArray<T: BitwiseCopyable, let N: Int>: ~Copyable {
         guard slot >= 0 && slot < N && s[slot] != .none else { throw .badSlot(id, slot) }
         let element = s[slot]
         let e = SharedHeap.entry(element.index)
-        try SharedHeap.checkType(e, element, RRef<T>.shape)
+        try SharedHeap.checkType(e, element, T.exchangeableTypeID)
         return e.pointee.payload.unsafelyUnwrapped.load(as: T.self)
     }
 
@@ -84,7 +82,7 @@ public struct RRefArray<T: BitwiseCopyable, let N: Int>: ~Copyable {
         guard slot >= 0 && slot < N && s[slot] != .none else { throw .badSlot(id, slot) }
         let element = s[slot]
         let e = SharedHeap.entry(element.index)
-        try SharedHeap.checkType(e, element, RRef<T>.shape)
+        try SharedHeap.checkType(e, element, T.exchangeableTypeID)
         e.pointee.payload.unsafelyUnwrapped.storeBytes(of: value, as: T.self)
     }
 }

@@ -1,17 +1,15 @@
 /// A bounded FIFO of `RRef<T>` objects in the shared heap (a batch of packets or requests).
 /// Elements are held by the deque: they move with it and are reclaimed with it.
 @frozen
-public struct RRefDeque<T: BitwiseCopyable, let N: Int>: ~Copyable {
+public struct RRefDeque<T: Exchangeable, let N: Int>: ~Copyable {
     public let id: ObjectID
 
-    static var shape: TypeDescriptor {
-        TypeDescriptor(kind: .container, size: UInt32(ContainerLayout.payloadSize(capacity: N)),
-                       alignment: 8, capacity: UInt32(N))
-    }
+    /// Its own identity ("LeafCore.RRefDeque" with the element type and capacity) and its elements'.
+    static var payloadType: PayloadType { .container(0x186b_51b8_e7e1_3951, of: T.self, capacity: N) }
 
     /// An empty deque owned by the current domain.
     public init() throws(KernelError) {
-        let (id, payload) = try SharedHeap.allocate(Self.shape)
+        let (id, payload) = try SharedHeap.allocate(Self.payloadType)
         ContainerLayout(payload).initialize(capacity: N)
         self.id = id
     }
@@ -31,8 +29,8 @@ public struct RRefDeque<T: BitwiseCopyable, let N: Int>: ~Copyable {
     public var capacity: Int { N }
 
     func slots(write: Bool) throws(AccessError) -> ContainerLayout {
-        let e = write ? try SharedHeap.owned(id) : try SharedHeap.readable(id)
-        try SharedHeap.checkType(e, id, Self.shape)
+        let e = write ? try SharedHeap.modifiable(id) : try SharedHeap.readable(id)
+        try SharedHeap.checkType(e, id, Self.payloadType.id)
         return ContainerLayout(e.pointee.payload.unsafelyUnwrapped)
     }
 

@@ -13,23 +13,12 @@ enum SharedHeap {
         return e
     }
 
-    static func typeID(_ descriptor: TypeDescriptor) -> TypeID {
-        let k = kernelState
-        for i in 0..<k.pointee.typeCount where k.pointee.types[i] == descriptor { return TypeID(UInt16(i)) }
-        precondition(k.pointee.typeCount < 64, "too many shared-heap types")
-        k.pointee.types[k.pointee.typeCount] = descriptor
-        k.pointee.typeCount += 1
-        return TypeID(UInt16(k.pointee.typeCount - 1))
-    }
-
-    static func descriptor(_ type: TypeID) -> TypeDescriptor { kernelState.pointee.types[Int(type.raw)] }
-
     /// A new object owned by the current domain, its payload uninitialised.
-    static func allocate(_ descriptor: TypeDescriptor) throws(KernelError) -> (ObjectID, UnsafeMutableRawPointer) {
+    static func allocate(_ type: PayloadType) throws(KernelError) -> (ObjectID, UnsafeMutableRawPointer) {
         let k = kernelState
         let index = k.pointee.freeObjectHead
         guard index != UInt32.max else { throw .objectTableFull }
-        let size = Int(descriptor.size), alignment = Int(descriptor.alignment)
+        let size = type.size, alignment = type.alignment
         guard let payload = k.pointee.sharedHeap.allocateCached(size: size, alignment: alignment)
             ?? Kernel.withPages({ k.pointee.sharedHeap.allocate(size: size, alignment: alignment, from: $0) })
         else { throw .outOfMemory }
@@ -39,7 +28,8 @@ enum SharedHeap {
         e.pointee.owner = k.pointee.currentDomain
         e.pointee.borrows = 0
         e.pointee.parent = UInt32.max
-        e.pointee.type = typeID(descriptor)
+        e.pointee.type = type.id
+        e.pointee.elementType = type.element
         e.pointee.payload = payload
         k.pointee.liveObjects += 1
         k.pointee.domains[Int(k.pointee.currentDomain.raw)].objectsOwned += 1
@@ -57,27 +47,48 @@ enum SharedHeap {
     }
 
     /// The entry, if the current domain may read the object: it owns it or the container at the
-    /// root of its chain, or a frame on this thread lends that root to it.
+    /// root of its chain, or a frame on this thread lends it the object or a container on that
+    /// chain.
     @inline(__always) static func readable(_ id: ObjectID) throws(AccessError) -> UnsafeMutablePointer<ObjectEntry> {
         let e = try live(id)
         let current = kernelState.pointee.currentDomain
         if e.pointee.state == .owned && e.pointee.owner == current { return e }
-        let (rootIndex, root) = self.root(e, index: id.index)
-        if root.pointee.state == .owned && root.pointee.owner == current { return e }
-        let rootID = ObjectID(index: rootIndex, generation: root.pointee.generation)
-        if root.pointee.borrows > 0 && isLent(rootID, to: current) { return e }
-        throw .notOwner(id, owner: root.pointee.owner, accessor: current)
+        var index = id.index
+        var node = e
+        while true {
+            if node.pointee.borrows > 0 && isLent(ObjectID(index: index, generation: node.pointee.generation), to: current) {
+                return e
+            }
+            guard node.pointee.state == .held else { break }
+            index = node.pointee.parent
+            node = entry(index)
+        }
+        if node.pointee.state == .owned && node.pointee.owner == current { return e }
+        throw .notOwner(id, owner: node.pointee.owner, accessor: current)
     }
 
-    /// The entry, if the current domain may write the object: it owns it or its root container.
+    /// The entry, if the current domain may write the object: it owns it or its root container,
+    /// and neither is pinned (a lent object is read-only for the duration of the call).
     @inline(__always) static func writable(_ id: ObjectID) throws(AccessError) -> UnsafeMutablePointer<ObjectEntry> {
         let e = try live(id)
         let current = kernelState.pointee.currentDomain
-        if e.pointee.state == .owned && e.pointee.owner == current { return e }
+        if e.pointee.state == .owned && e.pointee.owner == current {
+            guard !e.pointee.isPinned else { throw .borrowed(id) }
+            return e
+        }
         let root = self.root(e, index: id.index).1
         guard root.pointee.state == .owned && root.pointee.owner == current else {
             throw .notOwner(id, owner: root.pointee.owner, accessor: current)
         }
+        guard !e.pointee.isPinned && !root.pointee.isPinned else { throw .borrowed(id) }
+        return e
+    }
+
+    /// The entry of a container the current domain owns outright and that is not pinned: it may
+    /// put elements in, take them out, or write them.
+    @inline(__always) static func modifiable(_ id: ObjectID) throws(AccessError) -> UnsafeMutablePointer<ObjectEntry> {
+        let e = try owned(id)
+        guard !e.pointee.isPinned else { throw .borrowed(id) }
         return e
     }
 
@@ -88,9 +99,9 @@ enum SharedHeap {
         return (index, e)
     }
 
-    /// Checks that `id` is an object of the given shape.
-    @inline(__always) static func checkType(_ e: UnsafeMutablePointer<ObjectEntry>, _ id: ObjectID, _ shape: TypeDescriptor) throws(AccessError) {
-        guard descriptor(e.pointee.type) == shape else { throw .typeMismatch(id) }
+    /// Checks that `id` is an object of the given type.
+    @inline(__always) static func checkType(_ e: UnsafeMutablePointer<ObjectEntry>, _ id: ObjectID, _ type: UInt64) throws(AccessError) {
+        guard e.pointee.type == type else { throw .typeMismatch(id) }
     }
 
     static func isLent(_ id: ObjectID, to domain: DomainID) -> Bool {
@@ -115,7 +126,7 @@ enum SharedHeap {
     /// Drops an object the current domain owns, with everything it holds.
     static func drop(_ id: ObjectID) throws(AccessError) {
         let e = try owned(id)
-        guard e.pointee.borrows == 0 else { throw .borrowed(id) }
+        guard !e.pointee.isPinned else { throw .borrowed(id) }
         reclaim(id.index)
     }
 
@@ -123,7 +134,7 @@ enum SharedHeap {
     static func reclaim(_ index: UInt32) {
         let k = kernelState
         let e = entry(index)
-        if descriptor(e.pointee.type).kind == .container {
+        if e.pointee.isContainer {
             let slots = ContainerLayout(e.pointee.payload.unsafelyUnwrapped)
             for i in 0..<slots.capacity {
                 let element = slots[i]
@@ -135,8 +146,11 @@ enum SharedHeap {
             Kernel.withPages { $0.freePages(run.base, run.pages) }
         }
         e.pointee.payload = nil
+        e.pointee.type = 0
+        e.pointee.elementType = 0
         e.pointee.state = .free
         e.pointee.borrows = 0
+        e.pointee.pins = 0
         e.pointee.parent = UInt32.max
         e.pointee.owner = .kernel
         e.pointee.generation &+= 1
@@ -151,7 +165,7 @@ enum SharedHeap {
         guard e.pointee.state == .owned, e.pointee.owner == from else {
             throw .notOwner(id, owner: e.pointee.state == .owned ? e.pointee.owner : rootOwner(e), accessor: from)
         }
-        guard e.pointee.borrows == 0 else { throw .borrowed(id) }
+        guard !e.pointee.isPinned else { throw .borrowed(id) }
         let domains = kernelState.pointee.domains
         domains[Int(from.raw)].objectsOwned -= 1
         domains[Int(to.raw)].objectsOwned += 1
@@ -160,12 +174,13 @@ enum SharedHeap {
 
     /// Puts an object the current domain owns into slot `slot` of a container it owns.
     static func put(_ element: ObjectID, into container: ObjectID, slot: Int) throws(AccessError) {
-        let c = try owned(container)
+        let c = try modifiable(container)
         let slots = ContainerLayout(c.pointee.payload.unsafelyUnwrapped)
         guard slot >= 0 && slot < slots.capacity && slots[slot] == .none else { throw .badSlot(container, slot) }
         let e = try owned(element)
-        guard e.pointee.borrows == 0 else { throw .borrowed(element) }
+        guard !e.pointee.isPinned else { throw .borrowed(element) }
         guard element != container else { throw .badSlot(container, slot) }
+        guard e.pointee.type == c.pointee.elementType else { throw .typeMismatch(element) }
         kernelState.pointee.domains[Int(e.pointee.owner.raw)].objectsOwned -= 1
         e.pointee.state = .held
         e.pointee.parent = container.index
@@ -174,7 +189,7 @@ enum SharedHeap {
 
     /// Takes the element in slot `slot` out of a container the current domain owns.
     static func take(from container: ObjectID, slot: Int) throws(AccessError) -> ObjectID {
-        let c = try owned(container)
+        let c = try modifiable(container)
         let slots = ContainerLayout(c.pointee.payload.unsafelyUnwrapped)
         guard slot >= 0 && slot < slots.capacity && slots[slot] != .none else { throw .badSlot(container, slot) }
         let element = slots[slot]

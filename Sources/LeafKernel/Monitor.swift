@@ -52,7 +52,7 @@ enum Monitor {
 
         func isLive(_ d: DomainID) -> Bool { Int(d.raw) < domainCount && domainStates[Int(d.raw)] == .live }
         func isActive(_ t: Int) -> Bool { threadStates[t] != .unused && threadStates[t] != .exited }
-        func isContainer(_ i: Int) -> Bool { Kernel.descriptor(of: objects[i].type).kind == .container }
+        func isContainer(_ i: Int) -> Bool { objects[i].isContainer }
         /// Follows parent links to the root; nil on a cycle or a bad link.
         func root(_ i: Int) -> Int? {
             var cursor = i

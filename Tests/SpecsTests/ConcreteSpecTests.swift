@@ -11,24 +11,47 @@ import Testing
         #expect(boot.brokenInvariants.isEmpty)
     }
 
-    /// Teardown is one step: a domain's container, the container inside it and that one's
-    /// element all go, with the domain's pages.
-    @Test func teardownReclaimsNestedContainersAndPagesInOneStep() throws {
+    /// Teardown is one step: a domain's container, its elements and its pages all go. A
+    /// container is not an element (typed containers hold values), so nests are one deep.
+    @Test func teardownReclaimsContainersWithTheirElementsAndPagesInOneStep() throws {
         var s = try #require(boot.applying(.createDomain, [1]))
         s = try #require(s.applying(.call, [1]))               // now running in domain 1
-        s = try #require(s.applying(.alloc, [0, 1]))           // outer container
-        s = try #require(s.applying(.alloc, [1, 1]))           // inner container
-        s = try #require(s.applying(.alloc, [2, 0]))           // element
-        s = try #require(s.applying(.put, [2, 1]))
-        s = try #require(s.applying(.put, [1, 0]))
+        s = try #require(s.applying(.alloc, [0, 1]))           // a container
+        s = try #require(s.applying(.alloc, [1, 1]))           // another container
+        s = try #require(s.applying(.alloc, [2, 0]))           // values
+        s = try #require(s.applying(.alloc, [3, 0]))
+        #expect(s.applying(.put, [1, 0]) == nil)               // refused: a container inside a container
+        s = try #require(s.applying(.put, [2, 0]))
+        s = try #require(s.applying(.put, [3, 0]))
         s = try #require(s.applying(.allocPage, [0]))
         s = try #require(s.applying(.ret, []))
         #expect(s.brokenInvariants.isEmpty)
-        #expect(s.objectStatus == [1, 2, 2, 0])
+        #expect(s.objectStatus == [1, 1, 2, 2])
         s = try #require(s.applying(.tearDown, [1]))
         #expect(s.objectStatus == [0, 0, 0, 0])
         #expect(s.pageOwner == [Encoding.none, Encoding.none, Encoding.none])
         #expect(s.objectsOwned[1] == 0 && s.pagesOwned[1] == 0)
+        #expect(s.brokenInvariants.isEmpty)
+    }
+
+    /// A lent element pins its container: its owner, called back during the call, can neither
+    /// take the element out nor drop the container until the call returns.
+    @Test func aLentElementPinsItsContainer() throws {
+        var s = try #require(boot.applying(.createDomain, [1]))
+        s = try #require(s.applying(.createDomain, [2]))
+        s = try #require(s.applying(.call, [2]))               // in domain 2, the owner
+        s = try #require(s.applying(.alloc, [0, 1]))
+        s = try #require(s.applying(.alloc, [1, 0]))
+        s = try #require(s.applying(.put, [1, 0]))
+        s = try #require(s.applying(.callLending, [1, 1]))     // lend the element to domain 1
+        s = try #require(s.applying(.call, [2]))               // which calls its owner back
+        #expect(s.applying(.take, [1]) == nil)
+        #expect(s.applying(.drop, [0]) == nil)
+        s = try #require(s.applying(.ret, []))
+        s = try #require(s.applying(.ret, []))                 // the lending call returns
+        #expect(s.brokenInvariants.isEmpty)
+        s = try #require(s.applying(.take, [1]))               // free again
+        s = try #require(s.applying(.drop, [0]))
         #expect(s.brokenInvariants.isEmpty)
     }
 
