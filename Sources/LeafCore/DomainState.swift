@@ -34,6 +34,8 @@ public enum KernelError: Error, Equatable, CustomStringConvertible, Sendable {
     case objectTableFull
     /// The current domain has no authority over the domain (only the kernel and its creator do).
     case notPermitted(actor: DomainID, target: DomainID)
+    /// The domain has used up its quota of the resource.
+    case quotaExceeded(DomainID, QuotaResource)
 
     public var description: String {
         switch self {
@@ -48,7 +50,19 @@ public enum KernelError: Error, Equatable, CustomStringConvertible, Sendable {
         case .tooManyThreads: "the thread table is full"
         case .outOfMemory: "out of memory"
         case .objectTableFull: "the shared-heap object table is full"
+        case .quotaExceeded(let d, let resource): "\(d) has used up its quota of \(resource)"
         case .notPermitted(let actor, let target): "\(actor) may not change \(target): only the kernel and the domain's creator may"
+        }
+    }
+}
+
+/// What a domain quota limits.
+public enum QuotaResource: Sendable, CustomStringConvertible {
+    case objects, pages
+    public var description: String {
+        switch self {
+        case .objects: "shared-heap objects"
+        case .pages: "private-heap pages"
         }
     }
 }

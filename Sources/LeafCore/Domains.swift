@@ -10,8 +10,9 @@ final class DomainRecord {
 nonisolated(unsafe) var domainRecords: [DomainRecord] = []
 
 extension Kernel {
-    /// A new live domain with an empty private heap.
-    public static func createDomain(name: String) throws(KernelError) -> DomainID {
+    /// A new live domain with an empty private heap, created by the current domain, with
+    /// `quota` (the configuration's default if nil).
+    public static func createDomain(name: String, quota: DomainQuota? = nil) throws(KernelError) -> DomainID {
         let k = kernelState
         var raw = 1
         while raw < k.pointee.domainsInUse && k.pointee.domains[raw].state != .unused { raw += 1 }
@@ -19,6 +20,7 @@ extension Kernel {
         if raw == k.pointee.domainsInUse { k.pointee.domainsInUse += 1 }
         k.pointee.domains[raw].state = .live
         k.pointee.domains[raw].creator = k.pointee.currentDomain
+        k.pointee.domains[raw].quota = quota ?? k.pointee.configuration.defaultQuota
         k.pointee.domains[raw].incarnation += 1
         inKernelHeap {
             let record = DomainRecord(name: name)
@@ -43,6 +45,11 @@ extension Kernel {
         guard isBooted, Int(domain.raw) < kernelState.pointee.configuration.domainCapacity else { return 0 }
         return kernelState.pointee.domains[Int(domain.raw)].incarnation
     }
+
+    public static func quota(of domain: DomainID) -> DomainQuota { kernelState.pointee.domains[Int(domain.raw)].quota }
+
+    /// Live shared-heap objects the domain allocated, wherever they are now.
+    public static func objectsCharged(to domain: DomainID) -> Int { kernelState.pointee.domains[Int(domain.raw)].objectsCharged }
 
     /// Shared-heap objects the domain owns directly (elements of its containers not counted).
     public static func objectsOwned(by domain: DomainID) -> Int {
@@ -147,6 +154,7 @@ extension Kernel {
         let k = kernelState
         k.pointee.domains[Int(domain.raw)].state = state
         reclaimObjects(of: domain)
+        dischargeObjects(of: domain)
         var exports = inKernelHeap { () -> [AnyObject] in
             let exports = domainRecords[Int(domain.raw)].exports
             domainRecords[Int(domain.raw)].exports = []
@@ -169,6 +177,9 @@ extension Kernel {
         let k = kernelState
         let d = Int(k.pointee.currentDomain.raw)
         if let block = k.pointee.domains[d].heap.allocateCached(size: size, alignment: alignment) { return block }
+        // The pages this allocation could take at most (a slab page, or a run with its header).
+        let pages = (max(size, 1) + max(alignment, 64) + pageSize - 1) / pageSize
+        guard pages <= k.pointee.domains[d].quota.pages &- k.pointee.domains[d].heap.pageCount else { return nil }
         return Kernel.withPages { k.pointee.domains[d].heap.allocate(size: size, alignment: alignment, from: $0) }
     }
 

@@ -12,13 +12,34 @@ internal import CLeafGate
     /// must not run after the domain died. On the host they live in the host's allocator and are
     /// released at teardown.
     public var domainObjectsLiveInPrivateHeaps: Bool
+    /// Object rows only the kernel may take: a domain that fills the rest cannot stop the kernel
+    /// from allocating (by default 1/16 of the table).
+    public var kernelReserve: Int
+    /// The quota a domain gets when its creator names none (by default every row outside the
+    /// reserve, and any number of pages).
+    public var defaultQuota: DomainQuota
     public init(objectCapacity: Int = 4096, domainCapacity: Int = 64, threadCapacity: Int = 16, frameDepth: Int = 32,
-                domainObjectsLiveInPrivateHeaps: Bool = false) {
+                domainObjectsLiveInPrivateHeaps: Bool = false, kernelReserve: Int? = nil, defaultQuota: DomainQuota? = nil) {
         self.objectCapacity = objectCapacity
         self.domainCapacity = domainCapacity
         self.threadCapacity = threadCapacity
         self.frameDepth = frameDepth
         self.domainObjectsLiveInPrivateHeaps = domainObjectsLiveInPrivateHeaps
+        let reserve = kernelReserve ?? objectCapacity / 16
+        self.kernelReserve = reserve
+        self.defaultQuota = defaultQuota ?? DomainQuota(objects: objectCapacity - reserve, pages: Int.max)
+    }
+}
+
+/// What one domain may take, set when it is created: shared-heap objects it allocated that are
+/// still alive (wherever they moved since), and pages of its private heap. Exceeding either is
+/// an error to that domain only.
+public struct DomainQuota: Sendable, Equatable {
+    public var objects: Int
+    public var pages: Int
+    public init(objects: Int, pages: Int) {
+        self.objects = objects
+        self.pages = pages
     }
 }
 
@@ -30,6 +51,9 @@ struct DomainSlot: ~Copyable {
     /// down, restart it, or start, wake and end its threads.
     var creator: DomainID = .kernel
     var objectsOwned: Int = 0
+    /// Live objects this domain allocated, wherever they are now (its quota counts these).
+    var objectsCharged: Int = 0
+    var quota = DomainQuota(objects: Int.max, pages: Int.max)
     var heap = SlabAllocator()
 }
 

@@ -16,6 +16,9 @@
     public internal(set) var borrows: UInt32 = 0
     /// Number of lent objects held inside this one (a container whose element is lent).
     public internal(set) var pins: UInt32 = 0
+    /// The domain whose quota the object counts against: the one that allocated it (the
+    /// kernel, once that domain is gone).
+    public internal(set) var chargedTo: DomainID = .kernel
     /// Index of the container holding this object, when `state == .held`.
     public internal(set) var parent: UInt32 = UInt32.max
     /// The payload's exchangeable type (its identity, not its layout).

@@ -18,6 +18,16 @@ enum SharedHeap {
         let k = kernelState
         let index = k.pointee.freeObjectHead
         guard index != UInt32.max else { throw .objectTableFull }
+        let current = k.pointee.currentDomain
+        if current != .kernel {
+            guard k.pointee.liveObjects < k.pointee.configuration.objectCapacity - k.pointee.configuration.kernelReserve else {
+                throw .objectTableFull
+            }
+            let d = Int(current.raw)
+            guard k.pointee.domains[d].objectsCharged < k.pointee.domains[d].quota.objects else {
+                throw .quotaExceeded(current, .objects)
+            }
+        }
         let size = type.size, alignment = type.alignment
         guard let payload = k.pointee.sharedHeap.allocateCached(size: size, alignment: alignment)
             ?? Kernel.withPages({ k.pointee.sharedHeap.allocate(size: size, alignment: alignment, from: $0) })
@@ -25,14 +35,16 @@ enum SharedHeap {
         let e = entry(index)
         k.pointee.freeObjectHead = e.pointee.nextFree
         e.pointee.state = .owned
-        e.pointee.owner = k.pointee.currentDomain
+        e.pointee.owner = current
+        e.pointee.chargedTo = current
         e.pointee.borrows = 0
         e.pointee.parent = UInt32.max
         e.pointee.type = type.id
         e.pointee.elementType = type.element
         e.pointee.payload = payload
         k.pointee.liveObjects += 1
-        k.pointee.domains[Int(k.pointee.currentDomain.raw)].objectsOwned += 1
+        k.pointee.domains[Int(current.raw)].objectsOwned += 1
+        k.pointee.domains[Int(current.raw)].objectsCharged += 1
         return (ObjectID(index: index, generation: e.pointee.generation), payload)
     }
 
@@ -142,6 +154,7 @@ enum SharedHeap {
             }
         }
         if e.pointee.state == .owned { k.pointee.domains[Int(e.pointee.owner.raw)].objectsOwned -= 1 }
+        k.pointee.domains[Int(e.pointee.chargedTo.raw)].objectsCharged -= 1
         if let run = k.pointee.sharedHeap.free(e.pointee.payload.unsafelyUnwrapped) {
             Kernel.withPages { $0.freePages(run.base, run.pages) }
         }
@@ -237,6 +250,22 @@ struct ContainerLayout {
 }
 
 extension Kernel {
+    /// Objects the domain allocated that live on elsewhere count against the kernel from now on.
+    static func dischargeObjects(of domain: DomainID) {
+        let k = kernelState
+        let d = Int(domain.raw)
+        var i = 0
+        while k.pointee.domains[d].objectsCharged > 0 && i < k.pointee.configuration.objectCapacity {
+            let e = SharedHeap.entry(UInt32(i))
+            if e.pointee.state != .free && e.pointee.chargedTo == domain {
+                e.pointee.chargedTo = .kernel
+                k.pointee.domains[d].objectsCharged -= 1
+                k.pointee.domains[0].objectsCharged += 1
+            }
+            i += 1
+        }
+    }
+
     /// Reclaims every object the domain owns, with the elements of its containers.
     static func reclaimObjects(of domain: DomainID) {
         let k = kernelState

@@ -234,4 +234,64 @@ import Testing
             #expect(try value.read() == 2 && array.read(at: 0) == 6)
         }
     }
+
+    /// One domain could take every object row or page, and then the kernel could allocate
+    /// nothing. Quotas bound it; the last rows are the kernel's.
+    @Test func quotasBoundADomainAndTheKernelKeepsItsReserve() throws {
+        let configuration = KernelConfiguration(objectCapacity: 32, domainCapacity: 4, kernelReserve: 8)
+        _ = try HostPlatform.withKernel(configuration) { _ in
+            let greedy = try Kernel.createDomain(name: "greedy", quota: DomainQuota(objects: 3, pages: 2))
+            var outcome: [KernelError?] = []
+            try Kernel.run(in: greedy) {
+                for i in 0..<4 {
+                    do throws(KernelError) { _ = try RRef(i)._relinquish(); outcome.append(nil) } catch { outcome.append(error) }
+                }
+            }
+            #expect(outcome == [nil, nil, nil, .quotaExceeded(greedy, .objects)])
+            #expect(Kernel.objectsCharged(to: greedy) == 3)
+
+            // Pages: never more than the quota, whatever is asked for.
+            var blocks = 0
+            try Kernel.run(in: greedy) {
+                while blocks < 100, Kernel.allocatePrivate(size: 3000, alignment: 8) != nil { blocks += 1 }
+                _ = Kernel.allocatePrivate(size: 64 * 1024, alignment: 8)
+            }
+            #expect(blocks > 0 && Kernel.pages(of: greedy) <= 2)
+
+            // Without a quota of its own a domain may fill the table up to the kernel's reserve...
+            let other = try Kernel.createDomain(name: "other")
+            var made = 0
+            var last: KernelError? = nil
+            try Kernel.run(in: other) {
+                while true {
+                    do throws(KernelError) { _ = try RRef(made)._relinquish(); made += 1 } catch { last = error; break }
+                }
+            }
+            #expect(Kernel.liveObjects == 32 - 8)
+            #expect(last == .objectTableFull)
+            // ...which the kernel still has.
+            for i in 0..<8 { _ = try RRef(i)._relinquish() }
+            #expect(throws: KernelError.objectTableFull) { try RRef(0) }
+            try Kernel.tearDown(other)
+            try Kernel.tearDown(greedy)
+            #expect(Kernel.liveObjects == 8)
+        }
+    }
+
+    /// What a domain allocated counts against it after it moved elsewhere, and against the
+    /// kernel once the domain is gone.
+    @Test func objectsStayChargedToTheDomainThatAllocatedThem() throws {
+        _ = try HostPlatform.withKernel { _ in
+            let probes = ProbeDirectory()
+            let p = try probes.spawn()
+            let d = p.domain
+            let a = try p.make(1)
+            #expect(Kernel.objectsCharged(to: d) == 1 && Kernel.objectsOwned(by: d) == 0)
+            let chargedToKernel = Kernel.objectsCharged(to: .kernel)
+            try Kernel.tearDown(d)
+            #expect(try a.read() == 1)
+            #expect(Kernel.objectsCharged(to: d) == 0)
+            #expect(Kernel.objectsCharged(to: .kernel) == chargedToKernel + 1)
+        }
+    }
 }
