@@ -39,10 +39,13 @@ leaf_gate_resume:
     jmpq *56(%rdi)
     .size leaf_gate_resume, .-leaf_gate_resume
 
+#if !defined(__linux__)
+    // Bare metal: one CPU, one variable (the host's is thread-local, in innermost.c).
     .data
     .globl leaf_innermost_continuation
     .p2align 3
 leaf_innermost_continuation:
     .quad 0
+#endif
 
     .section .note.GNU-stack,"",@progbits

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "leaf_host.h"
 #include <leaf_gate.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,10 +36,35 @@ static void on_trap(int sig, siginfo_t *info, void *raw_context) {
     regs[REG_RSP] = (greg_t)((k->rsp - 256) & ~(uint64_t)15) - 8;
 }
 
+// Each thread that runs domain code needs an alternate signal stack of its own: a stack
+// overflow leaves no room on the thread's stack to run the handler on.
+enum { alternate_stack_size = 64 * 1024 };
+static __thread void *thread_alternate_stack;
+static pthread_key_t alternate_stack_key;
+static pthread_once_t alternate_stack_once = PTHREAD_ONCE_INIT;
+
+static void release_alternate_stack(void *stack) {
+    stack_t off = { .ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE };
+    sigaltstack(&off, NULL);
+    free(stack);
+}
+
+static void make_alternate_stack_key(void) { pthread_key_create(&alternate_stack_key, release_alternate_stack); }
+
+int leaf_host_prepare_thread(void) {
+    if (thread_alternate_stack != NULL) return 0;
+    pthread_once(&alternate_stack_once, make_alternate_stack_key);
+    void *stack = malloc(alternate_stack_size);
+    if (stack == NULL) return -1;
+    stack_t ss = { .ss_sp = stack, .ss_size = alternate_stack_size, .ss_flags = 0 };
+    if (sigaltstack(&ss, NULL) != 0) { free(stack); return -1; }
+    thread_alternate_stack = stack;
+    pthread_setspecific(alternate_stack_key, stack);
+    return 0;
+}
+
 int leaf_host_install_trap_handlers(void) {
-    static char alternate_stack[64 * 1024];
-    stack_t ss = { .ss_sp = alternate_stack, .ss_size = sizeof alternate_stack, .ss_flags = 0 };
-    if (sigaltstack(&ss, NULL) != 0) return -1;
+    if (leaf_host_prepare_thread() != 0) return -1;
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_sigaction = on_trap;

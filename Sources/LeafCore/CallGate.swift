@@ -65,10 +65,20 @@ internal import CLeafGate
     /// Runs `body(&args)` in the callee. Returns true when it returned normally; false when the
     /// callee trapped, in which case the callee is torn down and the frame already popped.
     /// `body` captures nothing: everything it needs is in `args`, so no closure context is
-    /// allocated or reference-counted.
-    @inline(__always)
+    /// allocated or reference-counted. Inlined into each proxy, so that only the untyped
+    /// `invoke` below is a call.
+    @inlinable @inline(__always)
     public static func invoke<Args: ~Copyable>(
         _ frame: UnsafeMutablePointer<Frame>, _ args: inout Args,
+        _ body: @convention(c) (UnsafeMutableRawPointer?) -> Void
+    ) -> Bool {
+        withUnsafeMutablePointer(to: &args) { invoke(frame, arguments: UnsafeMutableRawPointer($0), body) }
+    }
+
+    /// `invoke` on the arguments' address. Whatever the callee did to this thread's frames (an
+    /// `enter` it never left), `leave` pops them with the frame.
+    public static func invoke(
+        _ frame: UnsafeMutablePointer<Frame>, arguments: UnsafeMutableRawPointer,
         _ body: @convention(c) (UnsafeMutableRawPointer?) -> Void
     ) -> Bool {
         let k = kernelState
@@ -76,14 +86,10 @@ internal import CLeafGate
         frame.pointee.outerContinuation = leaf_get_innermost()
         leaf_set_innermost(continuation)
         k.pointee.currentDomain = frame.pointee.callee
-        let code = withUnsafeMutablePointer(to: &args) { leaf_gate_run(continuation, body, $0) }
+        let code = leaf_gate_run(continuation, body, arguments)
         if code == 0 {
             leaf_set_innermost(frame.pointee.outerContinuation)
             k.pointee.currentDomain = frame.pointee.caller
-            // Whatever the callee did to this thread's stack, the caller finds its own frame on top.
-            if k.pointee.threads[Int(frame.pointee.thread)].depth != frame.pointee.depth &+ 1 {
-                Kernel.popFrames(thread: frame.pointee.thread, downTo: frame.pointee.depth &+ 1)
-            }
             return true
         }
         if code == CallGate.faulted { Kernel.unwindFault(innermost: frame) }
@@ -91,7 +97,7 @@ internal import CLeafGate
     }
 
     /// Pops the frame of a call that returned, releasing what it lent: from the thread the frame
-    /// belongs to, whichever thread is running.
+    /// belongs to, whichever thread is running, and with any frame the callee left above it.
     @inline(__always)
     public static func leave(_ frame: UnsafeMutablePointer<Frame>) {
         Kernel.popFrames(thread: frame.pointee.thread, downTo: frame.pointee.depth)

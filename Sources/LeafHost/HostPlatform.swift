@@ -7,12 +7,20 @@ import Glibc
 @_spi(Kernel) public enum HostPlatform {
     nonisolated(unsafe) private static var installed = false
 
-    /// Installs the trap handlers (once per process) and boots a kernel on host pages.
+    /// Installs the trap handlers (once per process), gives this thread its alternate signal
+    /// stack, and boots a kernel on host pages.
     public static func boot(
         configuration: KernelConfiguration = KernelConfiguration(), pages: HostPageSource = HostPageSource()
     ) throws(KernelError) {
         installTrapHandlers()
+        prepareThread()
         try Kernel.boot(pageSource: pages, configuration: configuration)
+    }
+
+    /// Every host thread that runs domain code needs its own alternate signal stack, or a stack
+    /// overflow there kills the process instead of crashing the domain. Idempotent.
+    public static func prepareThread() {
+        precondition(leaf_host_prepare_thread() == 0, "cannot give this thread an alternate signal stack: errno \(errno)")
     }
 
     public static func installTrapHandlers() {

@@ -102,8 +102,9 @@ import Testing
         }
     }
 
-    /// A callee that entered a call and never left it used to leave a frame and a borrow behind.
-    @Test func invokeRestoresItsFramesDepth() throws {
+    /// A callee that entered a call and never left it used to leave a frame and a borrow behind
+    /// for ever: now its caller's `leave` pops it with its own frame.
+    @Test func aFrameTheCalleeNeverLeftIsPoppedWithItsCaller() throws {
         _ = try HostPlatform.withKernel { _ in
             let a = try Kernel.createDomain(name: "a"), b = try Kernel.createDomain(name: "b")
             let value = try RRef(1)
@@ -115,10 +116,11 @@ import Testing
                 let a = raw!.assumingMemoryBound(to: Args.self)
                 _ = try? CallGate.enter(a.pointee.b, incarnation: a.pointee.incarnation)   // and no leave
             })
-            #expect(Kernel.depth(of: Kernel.runningThread) == 1)
+            #expect(Kernel.depth(of: Kernel.runningThread) == 2)
             CallGate.leave(frame)
             #expect(Kernel.depth(of: Kernel.runningThread) == 0)
             #expect(Kernel.object(at: Int(value.id.index)).borrows == 0)
+            #expect(kernelViolations().isEmpty)
         }
     }
 

@@ -19,8 +19,14 @@ int leaf_gate_run(leaf_continuation *k, leaf_gate_body body, void *context);
 __attribute__((noreturn)) void leaf_gate_resume(const leaf_continuation *k, int code);
 
 /// The innermost continuation of the running thread, or NULL outside any cross-domain call.
-/// Trap handlers read it; the call gate writes it.
+/// Trap handlers read it; the call gate writes it. On the host every thread has its own (a trap
+/// on one host thread must never resume another's call); on bare metal there is one CPU, and
+/// the scheduler saves and restores it with each kernel thread.
+#if defined(__linux__)
+extern __thread leaf_continuation *leaf_innermost_continuation __attribute__((tls_model("initial-exec")));
+#else
 extern leaf_continuation *leaf_innermost_continuation;
+#endif
 
 static inline leaf_continuation *leaf_get_innermost(void) { return leaf_innermost_continuation; }
 static inline void leaf_set_innermost(leaf_continuation *k) { leaf_innermost_continuation = k; }

@@ -9,6 +9,12 @@
 /// Returns 0, or -1 with errno set.
 int leaf_host_install_trap_handlers(void);
 
+/// Gives the calling thread its own alternate signal stack (once; it is freed when the thread
+/// ends), so that a stack overflow in a domain running on it is caught. The thread that
+/// installs the handlers gets one; every other thread that runs domain code must call this.
+/// Returns 0, or -1 with errno set.
+int leaf_host_prepare_thread(void);
+
 /// Traps caught and turned into domain crashes since the handlers were installed.
 uint64_t leaf_host_traps_caught(void);
 
