@@ -1,5 +1,5 @@
-# The bare-metal kernel: the portable modules exactly as `make embedded` compiles them
-# (same sources, $(EMBEDDED_FLAGS)), plus Sources/LeafKernel (Embedded Swift, C, assembly) and
+# The bare-metal kernel: the portable modules and the domain modules exactly as `make embedded`
+# compiles them (same sources, $(EMBEDDED_FLAGS)), plus Sources/LeafKernel (Embedded Swift, C, assembly) and
 # boot/ (PVH entry, linker script), linked with ld.lld into $(OUT)/kernel.elf.
 #   make kernel      build the image
 #   make qemu        build and boot it, console on this terminal (KVM if usable, else TCG)
@@ -37,7 +37,7 @@ kernel: embedded
 	@swiftc $(EMBEDDED_FLAGS) -module-name LeafKernel -I Sources/LeafKernel/include -I $(KERNEL_OUT) \
 		-c $(KERNEL_SWIFT) -o $(KERNEL_OUT)/LeafKernel.o
 	@$(KERNEL_LD) -T boot/kernel.ld -nostdlib -static -z max-page-size=4096 -z noexecstack \
-		-o $(KERNEL_ELF) $(KERNEL_NATIVE_OBJS) $(KERNEL_PORTABLE_OBJS) $(KERNEL_OUT)/LeafKernel.o \
+		-o $(KERNEL_ELF) $(KERNEL_NATIVE_OBJS) $(KERNEL_PORTABLE_OBJS) $(DOMAIN_OBJS) $(KERNEL_OUT)/LeafKernel.o \
 		$(KERNEL_SWIFT_LIB)/libswiftUnicodeDataTables.a
 	@echo "kernel: $(KERNEL_ELF) ($$(stat -c %s $(KERNEL_ELF)) bytes)"
 	@$(KERNEL_CC) $(KERNEL_CFLAGS) -c boot/kvm-probe.S -o $(KERNEL_OUT)/kvm-probe.o

@@ -2,6 +2,7 @@ import CLeafKernel
 @_spi(Kernel) import LeafCore
 import LeafInterfaces
 @_spi(Kernel) import LeafProxies
+import ProbeDomain
 
 /// The kernel self-test, run at boot. Every step is followed by the invariant monitor.
 /// It ends with `selftest: N passed, F failed`; the kernel then exits QEMU with the result.
@@ -50,6 +51,31 @@ enum SelfTest {
         do throws(KernelError) { try body(pciDevices: pciDevices) } catch {
             check(false, "kernel operation refused: \(error)")
         }
+    }
+
+    /// The ProbeDomain module, the strictly memory-safe domain the host tests run, linked into
+    /// the image from the same source: calls, a relay between two of its domains, a Swift trap
+    /// (#UD here) and a restart that rebinds the proxy.
+    static func domainModules() throws(KernelError) {
+        print("step: domain modules")
+        let first = try ProbeProxy.spawn(name: "module-1") { ProbeDomain(peers: { ModuleProbes.peer($0) }) }
+        let second = try ProbeProxy.spawn(name: "module-2") { ProbeDomain(peers: { ModuleProbes.peer($0) }) }
+        ModuleProbes.proxies = [first, second]
+        do throws(RpcError) {
+            try first.ping()
+            let moved = try first.exchange(try makeRef(1))
+            check((try? moved.read()) == 2 && Kernel.object(at: Int(moved.id.index)).owner == .kernel,
+                  "ProbeDomain (\(first.domain)): exchange moves an RRef in and a new one out")
+            let v = try makeRef(9)
+            check(try first.relay(Route([second.domain]), 0, v) == 9, "relay \(first.domain) -> \(second.domain), both ProbeDomain modules")
+            expectError(.domainCrashed, "a Swift trap in ProbeDomain (\(second.domain))") { () throws(RpcError) in try second.trap(.indexOutOfRange) }
+            check(Kernel.state(of: second.domain) == .crashed && Kernel.pages(of: second.domain) == 0,
+                  "\(second.domain) crashed and was torn down; \(first.domain) is \(Kernel.state(of: first.domain))")
+            try? Kernel.restart(second.domain)
+            check(try first.relay(Route([second.domain]), 0, v) == 9 && second.incarnation == 2,
+                  "\(second.domain) restarted from the module's entry; the relay works again")
+        } catch { check(false, "domain modules: \(error)") }
+        monitor("domain modules")
     }
 
     static func body(pciDevices: [PCI.Device]) throws(KernelError) {
@@ -127,6 +153,7 @@ enum SelfTest {
             check(try proxy(a).relay(Route([a, b, c]), 0, v) == 7, "\(c) restarted; the nested call works again")
         } catch { check(false, "nested calls: \(error)") }
         monitor("nested calls")
+        try domainModules()
 
         // ---- A domain crashed by each kind of exception, then restarted.
         print("step: exceptions inside a domain")
@@ -340,5 +367,15 @@ enum SelfTest {
         let unit = icount ? "instructions" : "cycles"
         print("call cost breakdown: CallGate.enter+leave \(Console.fixed(median(gateEnterLeave), perSample, decimals: 1)), enter+invoke(empty body)+leave \(Console.fixed(median(gateWithInvoke), perSample, decimals: 1)) \(unit)")
         print("call cost: ProbeProxy.ping \(Console.fixed(proxyCost, perSample, decimals: 1)) \(unit), direct ping \(Console.fixed(directCost, perSample, decimals: 1)) \(unit), ratio \(Console.fixed(proxyCost, max(directCost, 1), decimals: 1)) (rdtsc median of 301 samples of \(perSample) calls; RedLeaf bare metal: 124 cycles)")
+    }
+}
+
+/// The kernel's directory of ProbeDomain proxies, which the domains reach through the closure
+/// their entry is given.
+enum ModuleProbes {
+    nonisolated(unsafe) static var proxies: [ProbeProxy] = []
+    static func peer(_ d: DomainID) -> (any Probe)? {
+        for p in proxies where p.domain == d { return p }
+        return nil
     }
 }
