@@ -31,6 +31,10 @@ internal import CLeafGate
         frame.pointee.callee = callee
         frame.pointee.lentCount = 0
         k.pointee.threads[Int(thread)].depth = depth &+ 1
+        // From here to `leave` the gate is kernel code: no domain's continuation is innermost,
+        // so a trap in it is a kernel panic, not a crash of the calling domain.
+        frame.pointee.outerContinuation = leaf_get_innermost()
+        leaf_set_innermost(nil)
         return frame
     }
 
@@ -58,7 +62,7 @@ internal import CLeafGate
     /// Moves a result the callee owns back to the caller (after `leave`), or refuses it.
     @inline(__always)
     public static func moveBack(_ id: ObjectID, from callee: DomainID) throws(RpcError) {
-        do { try SharedHeap.transfer(id, from: callee, to: kernelState.pointee.currentDomain) }
+        do { try Kernel.asKernel { () throws(AccessError) in try SharedHeap.transfer(id, from: callee, to: kernelState.pointee.currentDomain) } }
         catch { throw .ownershipViolation }
     }
 
@@ -83,12 +87,11 @@ internal import CLeafGate
     ) -> Bool {
         let k = kernelState
         let continuation = frame.pointee.continuation
-        frame.pointee.outerContinuation = leaf_get_innermost()
         leaf_set_innermost(continuation)
         k.pointee.currentDomain = frame.pointee.callee
         let code = leaf_gate_run(continuation, body, arguments)
         if code == 0 {
-            leaf_set_innermost(frame.pointee.outerContinuation)
+            leaf_set_innermost(nil)   // back in the gate until `leave`
             k.pointee.currentDomain = frame.pointee.caller
             return true
         }
@@ -101,6 +104,13 @@ internal import CLeafGate
     @inline(__always)
     public static func leave(_ frame: UnsafeMutablePointer<Frame>) {
         Kernel.popFrames(thread: frame.pointee.thread, downTo: frame.pointee.depth)
+        // The caller's continuation is innermost again (that of the frame's own thread).
+        let k = kernelState
+        if frame.pointee.thread == k.pointee.currentThread {
+            leaf_set_innermost(frame.pointee.outerContinuation)
+        } else {
+            k.pointee.threads[Int(frame.pointee.thread)].innermost = frame.pointee.outerContinuation
+        }
     }
 
     /// The code a trap handler resumes the innermost continuation with.
@@ -110,6 +120,17 @@ internal import CLeafGate
 }
 
 extension Kernel {
+    /// Runs kernel code that a domain called (its SDK operations) with no continuation
+    /// innermost: a trap in it is a kernel panic with the runtime's message, never a crash of
+    /// the calling domain with the tables half updated. Domain code must not run inside.
+    @inline(__always)
+    public static func asKernel<R: ~Copyable, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
+        let outer = leaf_get_innermost()
+        leaf_set_innermost(nil)
+        defer { leaf_set_innermost(outer) }
+        return try body()
+    }
+
     /// Pops `thread`'s frames until `depth` remain, releasing what each lent.
     @inline(__always)
     static func popFrames(thread: UInt16, downTo depth: Int) {

@@ -34,6 +34,8 @@ public enum KernelError: Error, Equatable, CustomStringConvertible, Sendable {
     case objectTableFull
     /// The current domain has no authority over the domain (only the kernel and its creator do).
     case notPermitted(actor: DomainID, target: DomainID)
+    /// A container's capacity must be 1 ... 65536.
+    case badCapacity(Int)
     /// The domain has used up its quota of the resource.
     case quotaExceeded(DomainID, QuotaResource)
 
@@ -50,6 +52,7 @@ public enum KernelError: Error, Equatable, CustomStringConvertible, Sendable {
         case .tooManyThreads: "the thread table is full"
         case .outOfMemory: "out of memory"
         case .objectTableFull: "the shared-heap object table is full"
+        case .badCapacity(let n): "a container of \(n) slots: the capacity must be 1 to 65536"
         case .quotaExceeded(let d, let resource): "\(d) has used up its quota of \(resource)"
         case .notPermitted(let actor, let target): "\(actor) may not change \(target): only the kernel and the domain's creator may"
         }

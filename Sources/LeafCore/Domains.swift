@@ -174,23 +174,33 @@ extension Kernel {
     /// Allocates from the current domain's private heap (on bare metal, every allocation the
     /// Swift runtime makes in a domain): the page source is touched only when a page is needed.
     public static func allocatePrivate(size: Int, alignment: Int) -> UnsafeMutableRawPointer? {
-        let k = kernelState
-        let d = Int(k.pointee.currentDomain.raw)
-        if let block = k.pointee.domains[d].heap.allocateCached(size: size, alignment: alignment) { return block }
-        // The pages this allocation could take at most (a slab page, or a run with its header).
-        let pages = (max(size, 1) + max(alignment, 64) + pageSize - 1) / pageSize
-        guard pages <= k.pointee.domains[d].quota.pages &- k.pointee.domains[d].heap.pageCount else { return nil }
-        return Kernel.withPages { k.pointee.domains[d].heap.allocate(size: size, alignment: alignment, from: $0) }
+        // The runtime calls this from domain code: sizes are checked, not trusted.
+        guard size >= 0 && size <= maximumPrivateAllocation,
+              alignment > 0 && alignment <= pageSize && alignment & (alignment &- 1) == 0 else { return nil }
+        return asKernel {
+            let k = kernelState
+            let d = Int(k.pointee.currentDomain.raw)
+            if let block = k.pointee.domains[d].heap.allocateCached(size: size, alignment: alignment) { return block }
+            // The pages this allocation could take at most (a slab page, or a run with its header).
+            let pages = (max(size, 1) + max(alignment, 64) + pageSize - 1) / pageSize
+            guard pages <= k.pointee.domains[d].quota.pages &- k.pointee.domains[d].heap.pageCount else { return nil }
+            return Kernel.withPages { k.pointee.domains[d].heap.allocate(size: size, alignment: alignment, from: $0) }
+        }
     }
+
+    /// The largest block a private heap hands out (1 GiB).
+    public static let maximumPrivateAllocation = 1 << 30
 
     /// Frees a block of the current domain's private heap. A block of another domain's heap is
     /// refused (returns false) rather than corrupting that heap.
     @discardableResult
     public static func freePrivate(_ block: UnsafeMutableRawPointer) -> Bool {
-        let k = kernelState
-        let d = Int(k.pointee.currentDomain.raw)
-        guard k.pointee.domains[d].heap.owns(block) else { return false }
-        if let run = k.pointee.domains[d].heap.free(block) { Kernel.withPages { $0.freePages(run.base, run.pages) } }
-        return true
+        asKernel {
+            let k = kernelState
+            let d = Int(k.pointee.currentDomain.raw)
+            guard k.pointee.domains[d].heap.owns(block) else { return false }
+            if let run = k.pointee.domains[d].heap.free(block) { Kernel.withPages { $0.freePages(run.base, run.pages) } }
+            return true
+        }
     }
 }

@@ -9,7 +9,7 @@ public struct RRef<T: Exchangeable>: ~Copyable {
 
     /// Allocates `value` in the shared heap, owned by the current domain.
     public init(_ value: T) throws(KernelError) {
-        let (id, payload) = try SharedHeap.allocate(.value(T.self))
+        let (id, payload) = try Kernel.asKernel { () throws(KernelError) in try SharedHeap.allocate(.value(T.self)) }
         payload.storeBytes(of: value, as: T.self)
         self.id = id
     }
@@ -26,30 +26,40 @@ public struct RRef<T: Exchangeable>: ~Copyable {
 
     /// Dropping the reference drops the object, if it is still the current domain's.
     deinit {
-        if Kernel.isBooted { Kernel.noteDropRefused(try? SharedHeap.drop(id)) }
+        if Kernel.isBooted { Kernel.asKernel { Kernel.noteDropRefused(try? SharedHeap.drop(id)) } }
     }
 
     /// The value, if the current domain owns it (or a container holding it), or it is lent to it.
     @inline(__always)
     public func read() throws(AccessError) -> T {
-        let e = try SharedHeap.readable(id)
-        try SharedHeap.checkType(e, id, T.exchangeableTypeID)
-        return e.pointee.payload.unsafelyUnwrapped.load(as: T.self)
+        try Kernel.asKernel { () throws(AccessError) -> T in
+            let e = try SharedHeap.readable(id)
+            try SharedHeap.checkType(e, id, T.exchangeableTypeID)
+            return e.pointee.payload.unsafelyUnwrapped.load(as: T.self)
+        }
     }
 
     /// Replaces the value; only its owner may (a `borrowing` parameter cannot call this).
     @inline(__always)
     public mutating func write(_ value: T) throws(AccessError) {
-        let e = try SharedHeap.writable(id)
-        try SharedHeap.checkType(e, id, T.exchangeableTypeID)
-        e.pointee.payload.unsafelyUnwrapped.storeBytes(of: value, as: T.self)
+        let id = self.id
+        try Kernel.asKernel { () throws(AccessError) in
+            let e = try SharedHeap.writable(id)
+            try SharedHeap.checkType(e, id, T.exchangeableTypeID)
+            e.pointee.payload.unsafelyUnwrapped.storeBytes(of: value, as: T.self)
+        }
     }
 
     /// Updates the value in place; only its owner may.
     @inline(__always)
     public mutating func update(_ body: (inout T) -> Void) throws(AccessError) {
-        let e = try SharedHeap.writable(id)
-        try SharedHeap.checkType(e, id, T.exchangeableTypeID)
+        let id = self.id
+        let e = try Kernel.asKernel { () throws(AccessError) in
+            let e = try SharedHeap.writable(id)
+            try SharedHeap.checkType(e, id, T.exchangeableTypeID)
+            return e
+        }
+        // The domain's own code: a trap in it is the domain's.
         body(&e.pointee.payload.unsafelyUnwrapped.assumingMemoryBound(to: T.self).pointee)
     }
 }

@@ -9,9 +9,7 @@ public struct RRefArray<T: Exchangeable, let N: Int>: ~Copyable {
 
     /// An empty array owned by the current domain.
     public init() throws(KernelError) {
-        let (id, payload) = try SharedHeap.allocate(Self.payloadType)
-        ContainerLayout(payload).initialize(capacity: N)
-        self.id = id
+        self.id = try SharedHeap.allocateContainer(Self.payloadType, capacity: N)
     }
 
     @_spi(Kernel) @inlinable public init(_adopting id: ObjectID) { self.id = id }
@@ -23,15 +21,13 @@ public struct RRefArray<T: Exchangeable, let N: Int>: ~Copyable {
     }
 
     deinit {
-        if Kernel.isBooted { Kernel.noteDropRefused(try? SharedHeap.drop(id)) }
+        if Kernel.isBooted { Kernel.asKernel { Kernel.noteDropRefused(try? SharedHeap.drop(id)) } }
     }
 
     public var capacity: Int { N }
 
     func slots(write: Bool) throws(AccessError) -> ContainerLayout {
-        let e = write ? try SharedHeap.modifiable(id) : try SharedHeap.readable(id)
-        try SharedHeap.checkType(e, id, Self.payloadType.id)
-        return ContainerLayout(e.pointee.payload.unsafelyUnwrapped)
+        try SharedHeap.slots(of: id, Self.payloadType.id, write: write)
     }
 
     /// Throws why `put(_:at:)` would refuse slot `slot`, or returns when it would succeed.
@@ -46,7 +42,8 @@ public struct RRefArray<T: Exchangeable, let N: Int>: ~Copyable {
     public mutating func put(_ element: consuming RRef<T>, at slot: Int) -> RRef<T>? {
         do throws(AccessError) {
             try checkPut(at: slot)
-            try SharedHeap.put(element.id, into: id, slot: slot)
+            let container = id, element = element.id
+            try Kernel.asKernel { () throws(AccessError) in try SharedHeap.put(element, into: container, slot: slot) }
         } catch {
             return element
         }
@@ -57,7 +54,8 @@ public struct RRefArray<T: Exchangeable, let N: Int>: ~Copyable {
     /// Takes the element out of a slot; it becomes the current domain's.
     public mutating func take(at slot: Int) throws(AccessError) -> RRef<T> {
         _ = try slots(write: true)
-        return RRef(_adopting: try SharedHeap.take(from: id, slot: slot))
+        let container = id
+        return RRef(_adopting: try Kernel.asKernel { () throws(AccessError) in try SharedHeap.take(from: container, slot: slot) })
     }
 
     public func isOccupied(_ slot: Int) throws(AccessError) -> Bool {
@@ -71,9 +69,11 @@ public struct RRefArray<T: Exchangeable, let N: Int>: ~Copyable {
         let s = try slots(write: false)
         guard slot >= 0 && slot < N && s[slot] != .none else { throw .badSlot(id, slot) }
         let element = s[slot]
-        let e = SharedHeap.entry(element.index)
-        try SharedHeap.checkType(e, element, T.exchangeableTypeID)
-        return e.pointee.payload.unsafelyUnwrapped.load(as: T.self)
+        return try Kernel.asKernel { () throws(AccessError) -> T in
+            let e = SharedHeap.entry(element.index)
+            try SharedHeap.checkType(e, element, T.exchangeableTypeID)
+            return e.pointee.payload.unsafelyUnwrapped.load(as: T.self)
+        }
     }
 
     /// Replaces the value of the element in a slot.
@@ -81,8 +81,10 @@ public struct RRefArray<T: Exchangeable, let N: Int>: ~Copyable {
         let s = try slots(write: true)
         guard slot >= 0 && slot < N && s[slot] != .none else { throw .badSlot(id, slot) }
         let element = s[slot]
-        let e = SharedHeap.entry(element.index)
-        try SharedHeap.checkType(e, element, T.exchangeableTypeID)
-        e.pointee.payload.unsafelyUnwrapped.storeBytes(of: value, as: T.self)
+        try Kernel.asKernel { () throws(AccessError) in
+            let e = SharedHeap.entry(element.index)
+            try SharedHeap.checkType(e, element, T.exchangeableTypeID)
+            e.pointee.payload.unsafelyUnwrapped.storeBytes(of: value, as: T.self)
+        }
     }
 }

@@ -9,9 +9,7 @@ public struct RRefDeque<T: Exchangeable, let N: Int>: ~Copyable {
 
     /// An empty deque owned by the current domain.
     public init() throws(KernelError) {
-        let (id, payload) = try SharedHeap.allocate(Self.payloadType)
-        ContainerLayout(payload).initialize(capacity: N)
-        self.id = id
+        self.id = try SharedHeap.allocateContainer(Self.payloadType, capacity: N)
     }
 
     @_spi(Kernel) @inlinable public init(_adopting id: ObjectID) { self.id = id }
@@ -23,15 +21,13 @@ public struct RRefDeque<T: Exchangeable, let N: Int>: ~Copyable {
     }
 
     deinit {
-        if Kernel.isBooted { Kernel.noteDropRefused(try? SharedHeap.drop(id)) }
+        if Kernel.isBooted { Kernel.asKernel { Kernel.noteDropRefused(try? SharedHeap.drop(id)) } }
     }
 
     public var capacity: Int { N }
 
     func slots(write: Bool) throws(AccessError) -> ContainerLayout {
-        let e = write ? try SharedHeap.modifiable(id) : try SharedHeap.readable(id)
-        try SharedHeap.checkType(e, id, Self.payloadType.id)
-        return ContainerLayout(e.pointee.payload.unsafelyUnwrapped)
+        try SharedHeap.slots(of: id, Self.payloadType.id, write: write)
     }
 
     public func count() throws(AccessError) -> Int { try slots(write: false).count }
@@ -49,8 +45,11 @@ public struct RRefDeque<T: Exchangeable, let N: Int>: ~Copyable {
         do throws(AccessError) {
             try checkPush()
             let s = try slots(write: true)
-            try SharedHeap.put(element.id, into: id, slot: (s.head + s.count) % N)
-            s.count += 1
+            let container = id, element = element.id
+            try Kernel.asKernel { () throws(AccessError) in
+                try SharedHeap.put(element, into: container, slot: (s.head + s.count) % N)
+                s.count += 1
+            }
         } catch {
             return element
         }
@@ -62,9 +61,13 @@ public struct RRefDeque<T: Exchangeable, let N: Int>: ~Copyable {
     public mutating func pop() throws(AccessError) -> RRef<T>? {
         let s = try slots(write: true)
         guard s.count > 0 else { return nil }
-        let element = try SharedHeap.take(from: id, slot: s.head)
-        s.head = (s.head + 1) % N
-        s.count -= 1
+        let container = id
+        let element = try Kernel.asKernel { () throws(AccessError) in
+            let element = try SharedHeap.take(from: container, slot: s.head)
+            s.head = (s.head + 1) % N
+            s.count -= 1
+            return element
+        }
         return RRef(_adopting: element)
     }
 }

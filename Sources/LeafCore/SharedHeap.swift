@@ -216,9 +216,34 @@ enum SharedHeap {
     }
 }
 
+extension SharedHeap {
+    /// A new empty container owned by the current domain (RRefArray and RRefDeque).
+    static func allocateContainer(_ type: PayloadType, capacity: Int) throws(KernelError) -> ObjectID {
+        try Kernel.asKernel { () throws(KernelError) in
+            guard capacity > 0 && capacity <= ContainerLayout.maximumCapacity else { throw .badCapacity(capacity) }
+            let (id, payload) = try allocate(type)
+            ContainerLayout(payload).initialize(capacity: capacity)
+            return id
+        }
+    }
+
+    /// The slots of container `id` of type `type`, if the current domain may read them (or,
+    /// with `write`, change them).
+    @inline(__always)
+    static func slots(of id: ObjectID, _ type: UInt64, write: Bool) throws(AccessError) -> ContainerLayout {
+        try Kernel.asKernel { () throws(AccessError) in
+            let e = write ? try modifiable(id) : try readable(id)
+            try checkType(e, id, type)
+            return ContainerLayout(e.pointee.payload.unsafelyUnwrapped)
+        }
+    }
+}
+
 /// A container's payload: a small header and `capacity` element IDs (`.none` for empty slots).
 struct ContainerLayout {
     static let headerSize = 16
+    /// The most slots a container may have (its payload size stays far from overflowing).
+    static let maximumCapacity = 1 << 16
     let base: UnsafeMutableRawPointer
     init(_ base: UnsafeMutableRawPointer) { self.base = base }
 

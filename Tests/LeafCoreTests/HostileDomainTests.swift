@@ -2,6 +2,7 @@
 @_spi(Kernel) import LeafHost
 import LeafInterfaces
 @_spi(Kernel) import LeafProxies
+import Glibc
 import Testing
 
 /// The red-team findings against domain isolation, each as the attack a hostile domain author
@@ -296,4 +297,54 @@ import Testing
             #expect(Kernel.objectsCharged(to: .kernel) == chargedToKernel + 1)
         }
     }
+
+    /// A container of no (or a negative number of) slots got as far as filling its row before
+    /// LeafCore trapped in it, under the domain's continuation, and teardown then walked a
+    /// payload whose header said -1 slots. Sizes a domain hands the kernel are checked instead.
+    @Test func badSizesAreErrorsNotTrapsInTheKernel() throws {
+        _ = try HostPlatform.withKernel { _ in
+            let d = try Kernel.createDomain(name: "sizes")
+            var errors: [KernelError] = []
+            var blocks: [UnsafeMutableRawPointer?] = []
+            try Kernel.run(in: d) {
+                do throws(KernelError) { _ = try RRefArray<Int, 0>() } catch { errors.append(error) }
+                do throws(KernelError) { _ = try RRefDeque<Int, -1>() } catch { errors.append(error) }
+                do throws(KernelError) { _ = try RRefArray<Int, 65537>() } catch { errors.append(error) }
+                blocks.append(Kernel.allocatePrivate(size: Int.max, alignment: 8))
+                blocks.append(Kernel.allocatePrivate(size: 64, alignment: 3))
+                blocks.append(Kernel.allocatePrivate(size: -1, alignment: 8))
+            }
+            #expect(errors == [.badCapacity(0), .badCapacity(-1), .badCapacity(65537)])
+            #expect(blocks.allSatisfy { $0 == nil })
+            #expect(Kernel.state(of: d) == .live && Kernel.objectsCharged(to: d) == 0)
+            #expect(kernelViolations().isEmpty)
+        }
+    }
+
+    /// The control for the exit test below: a trap in the domain's own code crashes the domain.
+    @Test func aTrapInDomainCodeCrashesTheDomain() throws {
+        _ = try HostPlatform.withKernel { _ in
+            let d = try Kernel.createDomain(name: "caller")
+            #expect(throws: RpcError.domainCrashed) { try Kernel.run(in: d) { commitTrap() } }
+            #expect(Kernel.state(of: d) == .crashed)
+        }
+    }
+
+    /// Kernel code a domain calls runs with no continuation innermost: a trap in it was taken
+    /// for a crash of the calling domain, with the tables half updated; it is a kernel panic.
+    @Test func aTrapInKernelCodeCalledFromADomainIsAKernelPanic() async {
+        await #expect(processExitsWith: .signal(SIGILL)) {
+            try HostPlatform.boot()
+            let d = try Kernel.createDomain(name: "caller")
+            // Were the trap taken for the domain's, this would throw domainCrashed and exit 0.
+            try? Kernel.run(in: d) { Kernel.asKernel { commitTrap() } }
+            exit(0)
+        }
+    }
+}
+
+/// A Swift trap the optimizer cannot see coming.
+@inline(never) func commitTrap() {
+    let values = [1, 2, 3]
+    _ = values[values.count]
 }
