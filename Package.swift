@@ -9,7 +9,12 @@ let domainCode: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"
 
 // Domains are isolated by language safety alone: strict memory safety is an error in them (the
 // domain audit, `proxygen --audit-domain`, refuses what the compiler lets through).
-let domainModule: [SwiftSetting] = domainCode + [.unsafeFlags(["-strict-memory-safety", "-Werror", "StrictMemorySafety"])]
+// Nor do they get reflection (Mirror would reach the implementation behind a proxy) or the
+// implicit concurrency module (tasks would run domain code outside the gate).
+let domainModule: [SwiftSetting] = domainCode + [.unsafeFlags([
+    "-strict-memory-safety", "-Werror", "StrictMemorySafety",
+    "-Xfrontend", "-disable-reflection-metadata", "-Xfrontend", "-disable-implicit-concurrency-module-import",
+])]
 
 let package = Package(
     name: "SwiftLeaf",

@@ -50,17 +50,19 @@ public struct RRef<T: Exchangeable>: ~Copyable {
         }
     }
 
-    /// Updates the value in place; only its owner may.
+    /// Updates the value; only its owner may. `body` works on a copy, never on the shared heap
+    /// (it is the domain's code: it could drop or move the object while it runs), and the
+    /// result is written back only if the object is still this domain's to write.
     @inline(__always)
     public mutating func update(_ body: (inout T) -> Void) throws(AccessError) {
         let id = self.id
-        let e = try Kernel.asKernel { () throws(AccessError) in
+        var value = try Kernel.asKernel { () throws(AccessError) -> T in
             let e = try SharedHeap.writable(id)
             try SharedHeap.checkType(e, id, T.exchangeableTypeID)
-            return e
+            return e.pointee.payload.unsafelyUnwrapped.load(as: T.self)
         }
-        // The domain's own code: a trap in it is the domain's.
-        body(&e.pointee.payload.unsafelyUnwrapped.assumingMemoryBound(to: T.self).pointee)
+        body(&value)
+        try write(value)
     }
 }
 

@@ -343,6 +343,36 @@ import Testing
     }
 }
 
+/// The red team's write-anywhere: `update` handed the closure a pointer into the shared heap,
+/// and the closure (exclusivity is not checked in domain code) dropped the object under it and
+/// wrote a chosen address into the freed block's free-list link; the next allocations landed
+/// there. `update` now works on a copy and writes it back through the checks.
+@Suite struct UpdateUnderTheClosureTests {
+    final class Holder {
+        var reference: RRef<Int>
+        init(_ reference: consuming RRef<Int>) { self.reference = reference }
+    }
+
+    @Test func droppingTheObjectInsideUpdateCorruptsNothing() throws {
+        _ = try HostPlatform.withKernel { _ in
+            let d = try Kernel.createDomain(name: "attacker")
+            var values: [Int] = []
+            try Kernel.run(in: d) {
+                guard let first = try? RRef(0) else { return }
+                let holder = Holder(first)
+                try? holder.reference.update { v in
+                    if let fresh = try? RRef(1) { holder.reference = fresh }   // the object under update is dropped
+                    v = 0x4141_4141_4141                                       // was: a write into the freed block
+                }
+                guard let a = try? RRef(2), let b = try? RRef(3) else { return }
+                values = [(try? a.read()) ?? -1, (try? b.read()) ?? -1]
+            }
+            #expect(values == [2, 3])
+            #expect(kernelViolations().isEmpty)
+        }
+    }
+}
+
 /// A Swift trap the optimizer cannot see coming.
 @inline(never) func commitTrap() {
     let values = [1, 2, 3]
