@@ -10,15 +10,24 @@
         /// Size class index for slab pages, -1 for a run holding one large block.
         var sizeClass: Int
         var blocksInUse: Int
+        /// A slab page's free blocks, each holding the address of the next. Lists never leave
+        /// their page: a free block may still be written by the code that freed it (a domain's
+        /// use after free in its own heap), so a link is followed only if it names a block of
+        /// the same page and class, and such a write corrupts nothing outside that page.
+        var freeList: UnsafeMutableRawPointer?
+        /// The next page of this class with free blocks, while `hasFreeBlocks`.
+        var nextWithFree: UnsafeMutablePointer<PageHeader>?
+        var hasFreeBlocks: Bool
     }
 
-    static let headerSize = 64
+    static let headerSize = 64   // MemoryLayout<PageHeader>.size fits
     static let minimumBlock = 16
     static let sizeClasses = 8          // 16 ... 2048 bytes
     static let largestSmallBlock = minimumBlock << (sizeClasses - 1)
 
     private var pagesHead: UnsafeMutablePointer<PageHeader>? = nil
-    private var freeBlocks: InlineArray<8, UnsafeMutableRawPointer?> = .init(repeating: nil)
+    /// Per size class, the pages that have free blocks (a stack through `nextWithFree`).
+    private var pagesWithFree: InlineArray<8, UnsafeMutablePointer<PageHeader>?> = .init(repeating: nil)
     /// Pages currently held from the page source.
     public private(set) var pageCount = 0
     /// Blocks handed out and not yet freed.
@@ -39,11 +48,27 @@
     public mutating func allocateCached(size: Int, alignment: Int) -> UnsafeMutableRawPointer? {
         guard size <= Self.largestSmallBlock && alignment <= Self.headerSize else { return nil }
         let cls = Self.sizeClass(for: max(size, alignment, 1))
-        guard let block = freeBlocks[cls] else { return nil }
-        freeBlocks[cls] = block.load(as: UnsafeMutableRawPointer?.self)
-        Self.header(of: block).pointee.blocksInUse += 1
+        guard let page = pagesWithFree[cls] else { return nil }
+        let block = page.pointee.freeList.unsafelyUnwrapped
+        let next = block.load(as: UnsafeMutableRawPointer?.self)
+        // A forged link ends the page's list there (its other blocks are lost to the heap
+        // until it is released).
+        page.pointee.freeList = next.flatMap { Self.isBlock($0, of: page, sizeClass: cls) ? $0 : nil }
+        if page.pointee.freeList == nil {
+            pagesWithFree[cls] = page.pointee.nextWithFree
+            page.pointee.hasFreeBlocks = false
+        }
+        page.pointee.blocksInUse += 1
         blocksInUse += 1
         return block
+    }
+
+    /// Whether `address` is the start of a block of size class `cls` in slab page `page`.
+    @inline(__always)
+    static func isBlock(_ address: UnsafeMutableRawPointer, of page: UnsafeMutablePointer<PageHeader>, sizeClass cls: Int) -> Bool {
+        let offset = UInt(bitPattern: address) &- UInt(bitPattern: page)
+        let blockSize = UInt(minimumBlock << cls)
+        return offset >= UInt(headerSize) && offset < UInt(pageSize) && offset & (blockSize &- 1) == 0
     }
 
     /// A block of at least `size` bytes aligned to `alignment` (a power of two up to 4096).
@@ -79,10 +104,10 @@
             pageCount -= header.pointee.pages
             return (UnsafeMutableRawPointer(header), header.pointee.pages)
         }
+        // Not the start of one of the page's blocks (a pointer into a block): not taken back.
+        guard Self.isBlock(block, of: header, sizeClass: header.pointee.sizeClass) else { blocksInUse += 1; return nil }
         header.pointee.blocksInUse -= 1
-        let cls = header.pointee.sizeClass
-        block.storeBytes(of: freeBlocks[cls], as: UnsafeMutableRawPointer?.self)
-        freeBlocks[cls] = block
+        push(block, onto: header)
         return nil
     }
 
@@ -96,7 +121,7 @@
         }
         pageCount = 0
         blocksInUse = 0
-        for cls in 0..<Self.sizeClasses { freeBlocks[cls] = nil }
+        for cls in 0..<Self.sizeClasses { pagesWithFree[cls] = nil }
     }
 
     /// Whether `block` lies in a page this allocator holds (a linear walk: for checks, not hot paths).
@@ -123,14 +148,25 @@
         let blockSize = Self.minimumBlock << cls
         let base = UnsafeMutableRawPointer(header)
         var offset = pageSize - blockSize
-        // Thread the page's blocks onto the free list, lowest address first.
+        // Thread the page's blocks onto its free list, lowest address first.
         while offset >= Self.headerSize {
-            let block = base + offset
-            block.storeBytes(of: freeBlocks[cls], as: UnsafeMutableRawPointer?.self)
-            freeBlocks[cls] = block
+            push(base + offset, onto: header)
             offset -= blockSize
         }
         return true
+    }
+
+    /// Puts a free block on its page's list, and the page on its class's stack if it was full.
+    @inline(__always)
+    private mutating func push(_ block: UnsafeMutableRawPointer, onto page: UnsafeMutablePointer<PageHeader>) {
+        block.storeBytes(of: page.pointee.freeList, as: UnsafeMutableRawPointer?.self)
+        page.pointee.freeList = block
+        if !page.pointee.hasFreeBlocks {
+            let cls = page.pointee.sizeClass
+            page.pointee.nextWithFree = pagesWithFree[cls]
+            pagesWithFree[cls] = page
+            page.pointee.hasFreeBlocks = true
+        }
     }
 
     private mutating func takePages(
@@ -139,7 +175,8 @@
         guard let raw = source.allocatePages(pages) else { return nil }
         let header = raw.bindMemory(to: PageHeader.self, capacity: 1)
         header.initialize(to: PageHeader(
-            next: pagesHead, previous: nil, pages: pages, sizeClass: sizeClass, blocksInUse: 0))
+            next: pagesHead, previous: nil, pages: pages, sizeClass: sizeClass, blocksInUse: 0,
+            freeList: nil, nextWithFree: nil, hasFreeBlocks: false))
         pagesHead?.pointee.previous = header
         pagesHead = header
         pageCount += pages

@@ -373,6 +373,32 @@ import Testing
     }
 }
 
+/// The red team's second write-anywhere: with exclusivity unchecked, a domain can write into a
+/// block of its own heap after freeing it, and the slab kept its free-list links in the freed
+/// blocks, so the next allocations landed at an address of the domain's choosing (on bare
+/// metal: kernel memory). Links are now followed only within their page.
+@Suite struct ForgedFreeListTests {
+    @Test func aForgedFreeListLinkIsNotFollowed() throws {
+        _ = try HostPlatform.withKernel { _ in
+            let d = try Kernel.createDomain(name: "attacker")
+            let target = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64)
+            defer { target.deallocate() }
+            var handedOut: [UnsafeMutableRawPointer?] = []
+            try Kernel.run(in: d) {
+                guard let a = Kernel.allocatePrivate(size: 48, alignment: 8) else { return }
+                Kernel.freePrivate(a)
+                a.storeBytes(of: target, as: UnsafeMutableRawPointer.self)   // the use after free
+                for _ in 0..<300 { handedOut.append(Kernel.allocatePrivate(size: 48, alignment: 8)) }
+                // A pointer into a block is not taken back either.
+                if let b = handedOut.last, let b { Kernel.freePrivate(b + 8) }
+            }
+            #expect(!handedOut.contains { $0 == target })
+            #expect(handedOut.allSatisfy { $0 != nil })
+            #expect(Set(handedOut.compactMap { $0 }).count == handedOut.count)   // no block twice
+        }
+    }
+}
+
 /// A Swift trap the optimizer cannot see coming.
 @inline(never) func commitTrap() {
     let values = [1, 2, 3]
