@@ -1,6 +1,14 @@
 // leaf_gate_run / leaf_gate_resume: a setjmp/longjmp pair reduced to what a call gate needs.
 // No signal mask is saved (the host trap handler returns through sigreturn, which restores it),
 // so entering a protected call costs a handful of stores instead of a system call.
+// Stores a register into leaf_innermost_continuation: thread-local on the host (initial-exec),
+// one variable on bare metal. Uses %r11 (caller-saved, free at both places).
+#if defined(__linux__)
+#define INNERMOST_STORE(reg) movq leaf_innermost_continuation@GOTTPOFF(%rip), %r11; movq reg, %fs:(%r11)
+#else
+#define INNERMOST_STORE(reg) movq reg, leaf_innermost_continuation(%rip)
+#endif
+
     .text
     .globl leaf_gate_run
     .type leaf_gate_run, @function
@@ -16,11 +24,16 @@ leaf_gate_run:
     movq %rax, 48(%rdi)
     movq (%rsp), %rax           // our return address
     movq %rax, 56(%rdi)
+    // Only now, with every register saved, is k the innermost continuation: a fault or a timer
+    // that resumes it before this point would resume a stale one.
+    INNERMOST_STORE(%rdi)
     movq %rdx, %rdi
     subq $8, %rsp               // keep the 16-byte alignment the ABI requires at a call
     call *%rsi
     addq $8, %rsp
+    // The callee returned: back in the gate, no continuation is innermost.
     xorl %eax, %eax
+    INNERMOST_STORE(%rax)
     ret
     .size leaf_gate_run, .-leaf_gate_run
 

@@ -86,12 +86,11 @@ internal import CLeafGate
         _ body: @convention(c) (UnsafeMutableRawPointer?) -> Void
     ) -> Bool {
         let k = kernelState
-        let continuation = frame.pointee.continuation
-        leaf_set_innermost(continuation)
         k.pointee.currentDomain = frame.pointee.callee
-        let code = leaf_gate_run(continuation, body, arguments)
+        // leaf_gate_run makes the continuation innermost once it is saved, and none once the
+        // callee returns (back in the gate until `leave`).
+        let code = leaf_gate_run(frame.pointee.continuation, body, arguments)
         if code == 0 {
-            leaf_set_innermost(nil)   // back in the gate until `leave`
             k.pointee.currentDomain = frame.pointee.caller
             return true
         }

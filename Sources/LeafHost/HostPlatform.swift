@@ -29,6 +29,21 @@ import Glibc
         installed = true
     }
 
+    /// Runs `body` (which calls into domains) with a time budget: once `microseconds` have
+    /// passed, a domain whose code is still running on this thread is crashed, as if it had
+    /// trapped, every millisecond until `body` is done; its caller gets `domainCrashed`. Kernel
+    /// code is never interrupted this way. For tests: on the host the signal can land inside the
+    /// allocator, which a runaway domain that allocates would then leave locked.
+    public static func withCallBudget<R, E: Error>(microseconds: UInt64, _ body: () throws(E) -> R) throws(E) -> R {
+        prepareThread()
+        precondition(leaf_host_arm_budget(microseconds) == 0, "cannot arm a call budget: errno \(errno)")
+        defer { leaf_host_disarm_budget() }
+        return try body()
+    }
+
+    /// Domains crashed for overrunning a call budget so far in this process.
+    public static var budgetsOverrun: UInt64 { leaf_host_budgets_overrun() }
+
     /// Traps turned into domain crashes so far in this process.
     public static var trapsCaught: UInt64 { leaf_host_traps_caught() }
     public static var lastTrapSignal: Int32 { leaf_host_last_trap_signal() }

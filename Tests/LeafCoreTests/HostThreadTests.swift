@@ -56,6 +56,43 @@ import Testing
     }
 }
 
+/// A domain that never returns used to hang its caller for ever.
+@Suite struct CallBudgetTests {
+    @Test func aRunawayDomainIsCrashedWhenTheBudgetRunsOut() throws {
+        _ = try HostPlatform.withKernel { _ in
+            let runaway = try ProbeProxy.spawn(name: "runaway") { SpinningProbe() }
+            let overrunBefore = HostPlatform.budgetsOverrun
+            #expect(throws: RpcError.domainCrashed) {
+                try HostPlatform.withCallBudget(microseconds: 20_000) { () throws(RpcError) in try runaway.ping() }
+            }
+            #expect(Kernel.state(of: runaway.domain) == .crashed)
+            #expect(HostPlatform.budgetsOverrun == overrunBefore + 1)
+            // A budget that is not spent changes nothing, and the kernel is intact.
+            let probes = ProbeDirectory()
+            let quick = try probes.spawn()
+            #expect(try HostPlatform.withCallBudget(microseconds: 2_000_000) { () throws(RpcError) in try quick.add(2, 3) } == 5)
+            #expect(kernelViolations().isEmpty)
+        }
+    }
+}
+
+/// A probe whose `ping` spins (for 10 s, so that a broken budget fails the test instead of
+/// hanging it).
+final class SpinningProbe: Probe {
+    func ping() throws(RpcError) {
+        let end = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < end {}
+    }
+    func trap(_ kind: TrapKind) throws(RpcError) {}
+    func add(_ a: Int, _ b: Int) throws(RpcError) -> Int { a &+ b }
+    func keep(_ value: consuming RRef<Int>) throws(RpcError) -> Int { throw .invalidArgument }
+    func inspect(_ value: borrowing RRef<Int>) throws(RpcError) -> Int { throw .invalidArgument }
+    func make(_ value: Int) throws(RpcError) -> RRef<Int> { throw .invalidArgument }
+    func exchange(_ value: consuming RRef<Int>) throws(RpcError) -> RRef<Int> { throw .invalidArgument }
+    func batch(_ values: consuming RRefDeque<Int, 32>) throws(RpcError) -> RRefDeque<Int, 32> { throw .invalidArgument }
+    func relay(_ route: Route, _ hop: Int, _ value: borrowing RRef<Int>) throws(RpcError) -> Int { throw .invalidArgument }
+}
+
 final class SeenFlag: @unchecked Sendable { var value = false }
 final class OutcomeBox: @unchecked Sendable { var value = ""; var state = DomainState.unused }
 

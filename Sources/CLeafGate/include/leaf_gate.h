@@ -10,7 +10,8 @@ typedef struct leaf_continuation {
 
 typedef void (*leaf_gate_body)(void *context);
 
-/// Saves the callee-saved registers in `k`, then runs `body(context)`.
+/// Saves the callee-saved registers in `k`, makes `k` the innermost continuation, runs
+/// `body(context)`, and leaves none innermost when it returns.
 /// Returns 0 when `body` returns, or the code given to `leaf_gate_resume(k, code)` when the
 /// callee faulted and a trap handler resumed the continuation instead.
 int leaf_gate_run(leaf_continuation *k, leaf_gate_body body, void *context);

@@ -15,6 +15,16 @@ int leaf_host_install_trap_handlers(void);
 /// Returns 0, or -1 with errno set.
 int leaf_host_prepare_thread(void);
 
+/// Arms the calling thread's call budget: after `microseconds`, and every millisecond after that
+/// until `leaf_host_disarm_budget`, a domain whose code is running on this thread is crashed as
+/// if it had trapped. For tests that must bound a runaway domain: the signal may land anywhere
+/// in the domain's code, including inside the allocator, which it then abandons.
+/// Returns 0, or -1 with errno set.
+int leaf_host_arm_budget(uint64_t microseconds);
+void leaf_host_disarm_budget(void);
+/// Domains crashed for overrunning a budget.
+uint64_t leaf_host_budgets_overrun(void);
+
 /// Traps caught and turned into domain crashes since the handlers were installed.
 uint64_t leaf_host_traps_caught(void);
 
