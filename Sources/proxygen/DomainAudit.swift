@@ -15,10 +15,11 @@ public enum DomainAudit {
             let syntax = SyntaxErrors.find(in: file)
             if syntax.isEmpty { parsed.append(file) } else { diagnostics += syntax }
         }
-        // Classes of the whole domain, so a global `let` of one of them is seen in any file.
-        let classes = ClassNames(files: parsed).names
+        // Names the domain declares, in any file: its enums' cases (a global may be one) and
+        // every declared name (an underscored name may be one of them).
+        let names = DomainNames(files: parsed)
         for file in parsed {
-            let walker = DomainWalker(file: file, classes: classes)
+            let walker = DomainWalker(file: file, names: names)
             walker.walk(file.tree)
             diagnostics += walker.diagnostics
         }
@@ -31,26 +32,104 @@ public enum DomainAudit {
         name.hasPrefix("Unsafe") || ["Unmanaged", "OpaquePointer", "AutoreleasingUnsafeMutablePointer", "CVaListPointer", "_Pointer"].contains(name)
     }
 
-    /// `unsafeBitCast`, `withUnsafeBytes`, `unsafelyUnwrapped`, `_unsafeReferenceCast`...
+    /// `unsafeBitCast`, `withUnsafeBytes`, `unsafelyUnwrapped`, `_unsafeReferenceCast`, and the
+    /// functions that hand a closure a buffer pointer whose type need not be written...
     static func isUnsafeFunctionName(_ name: String) -> Bool {
         let bare = name.drop { $0 == "_" }
-        return bare.hasPrefix("unsafe") || bare.hasPrefix("withUnsafe")
+        return bare.hasPrefix("unsafe") || bare.hasPrefix("withUnsafe") || pointerHandingFunctions.contains(String(bare))
     }
+
+    static let pointerHandingFunctions: Set<String> = [
+        "withContiguousStorageIfAvailable", "withContiguousMutableStorageIfAvailable", "withUTF8", "withCString",
+        "withMemoryRebound", "withVaList",
+    ]
+
+    /// Names that read a value's fields by layout, or a reference's address.
+    static let reflectionNames: Set<String> = [
+        "Mirror", "CustomReflectable", "CustomLeafReflectable", "dump", "debugPrint", "reflecting", "_forEachField", "ObjectIdentifier",
+    ]
+
+    /// Names of the machinery that runs code on other threads or at other times.
+    static let concurrencyNames: Set<String> = [
+        "Task", "TaskGroup", "ThrowingTaskGroup", "DiscardingTaskGroup", "ThrowingDiscardingTaskGroup",
+        "withTaskGroup", "withThrowingTaskGroup", "withDiscardingTaskGroup", "withThrowingDiscardingTaskGroup",
+        "withTaskCancellationHandler", "withTaskPriorityEscalationHandler", "withTaskExecutorPreference",
+        "withCheckedContinuation", "withCheckedThrowingContinuation", "CheckedContinuation", "TaskLocal", "TaskPriority",
+        "AsyncStream", "AsyncThrowingStream", "DispatchQueue", "DispatchGroup", "Thread",
+        "Executor", "SerialExecutor", "TaskExecutor", "ExecutorJob", "UnownedJob", "UnownedSerialExecutor",
+        "MainActor", "Actor", "AnyActor", "GlobalActor",
+    ]
+
+    /// The standard types whose literals the standard library builds, with no heap.
+    static let scalarTypeNames: Set<String> = [
+        "Int", "Int8", "Int16", "Int32", "Int64", "UInt", "UInt8", "UInt16", "UInt32", "UInt64",
+        "Double", "Float", "Bool", "String", "StaticString", "Character",
+    ]
 }
 
-/// The names of the classes and actors declared in a set of files (at any depth).
-private struct ClassNames {
-    private(set) var names: Set<String> = []
+/// What the audited files declare: the payload-free cases of each enum (by the enum's simple
+/// name) and every declared name, at any depth.
+private struct DomainNames {
+    private(set) var enumCases: [String: Set<String>] = [:]
+    private(set) var declared: Set<String> = []
 
     init(files: [SourceFile]) {
         final class Collector: SyntaxVisitor {
-            var names: Set<String> = []
-            override func visit(_ node: ClassDeclSyntax) -> SyntaxVisitorContinueKind { names.insert(node.name.text); return .visitChildren }
-            override func visit(_ node: ActorDeclSyntax) -> SyntaxVisitorContinueKind { names.insert(node.name.text); return .visitChildren }
+            var enumCases: [String: Set<String>] = [:]
+            var declared: Set<String> = []
+            func add(_ token: TokenSyntax?) {
+                guard let token else { return }
+                let text = token.text
+                declared.insert(text.hasPrefix("`") ? String(text.dropFirst().dropLast()) : text)
+            }
+            override func visit(_ node: EnumDeclSyntax) -> SyntaxVisitorContinueKind {
+                add(node.name)
+                var cases: Set<String> = enumCases[node.name.text] ?? []
+                for member in node.memberBlock.members {
+                    for element in member.decl.as(EnumCaseDeclSyntax.self)?.elements ?? [] where element.parameterClause == nil {
+                        cases.insert(element.name.text)
+                    }
+                }
+                enumCases[node.name.text] = cases
+                return .visitChildren
+            }
+            override func visit(_ node: ClassDeclSyntax) -> SyntaxVisitorContinueKind { add(node.name); return .visitChildren }
+            override func visit(_ node: StructDeclSyntax) -> SyntaxVisitorContinueKind { add(node.name); return .visitChildren }
+            override func visit(_ node: ActorDeclSyntax) -> SyntaxVisitorContinueKind { add(node.name); return .visitChildren }
+            override func visit(_ node: ProtocolDeclSyntax) -> SyntaxVisitorContinueKind { add(node.name); return .visitChildren }
+            override func visit(_ node: TypeAliasDeclSyntax) -> SyntaxVisitorContinueKind { add(node.name); return .visitChildren }
+            override func visit(_ node: AssociatedTypeDeclSyntax) -> SyntaxVisitorContinueKind { add(node.name); return .visitChildren }
+            override func visit(_ node: FunctionDeclSyntax) -> SyntaxVisitorContinueKind { add(node.name); return .visitChildren }
+            override func visit(_ node: EnumCaseElementSyntax) -> SyntaxVisitorContinueKind { add(node.name); return .visitChildren }
+            override func visit(_ node: GenericParameterSyntax) -> SyntaxVisitorContinueKind { add(node.name); return .visitChildren }
+            override func visit(_ node: IdentifierPatternSyntax) -> SyntaxVisitorContinueKind { add(node.identifier); return .visitChildren }
+            override func visit(_ node: FunctionParameterSyntax) -> SyntaxVisitorContinueKind {
+                add(node.firstName); add(node.secondName); return .visitChildren
+            }
+            override func visit(_ node: EnumCaseParameterSyntax) -> SyntaxVisitorContinueKind {
+                add(node.firstName); add(node.secondName); return .visitChildren
+            }
+            override func visit(_ node: ClosureParameterSyntax) -> SyntaxVisitorContinueKind {
+                add(node.firstName); add(node.secondName); return .visitChildren
+            }
+            override func visit(_ node: ClosureShorthandParameterSyntax) -> SyntaxVisitorContinueKind { add(node.name); return .visitChildren }
+            override func visit(_ node: ClosureCaptureSyntax) -> SyntaxVisitorContinueKind { add(node.name); return .visitChildren }
+            /// A property wrapper declares `_name` (its storage) for `name`.
+            override func visit(_ node: VariableDeclSyntax) -> SyntaxVisitorContinueKind {
+                let wrapped = node.attributes.contains { $0.as(AttributeSyntax.self)?.attributeName.trimmedDescription.first?.isUppercase == true }
+                if wrapped {
+                    for binding in node.bindings {
+                        if let name = binding.pattern.as(IdentifierPatternSyntax.self)?.identifier.text { declared.insert("_" + name) }
+                    }
+                }
+                return .visitChildren
+            }
         }
         let collector = Collector(viewMode: .sourceAccurate)
         for file in files { collector.walk(file.tree) }
-        names = collector.names
+        enumCases = collector.enumCases
+        declared = collector.declared
+        declared.remove("_")
     }
 }
 
@@ -58,12 +137,12 @@ private struct ClassNames {
 /// identifier token.
 private final class DomainWalker: SyntaxVisitor {
     let file: SourceFile
-    let classes: Set<String>
+    let names: DomainNames
     var diagnostics: [Diagnostic] = []
 
-    init(file: SourceFile, classes: Set<String>) {
+    init(file: SourceFile, names: DomainNames) {
         self.file = file
-        self.classes = classes
+        self.names = names
         super.init(viewMode: .sourceAccurate)
     }
 
@@ -90,6 +169,8 @@ private final class DomainWalker: SyntaxVisitor {
 
     static let foreignSymbolAttributes: Set<String> = ["_silgen_name", "_cdecl", "c", "_extern"]
     static let privateAccessAttributes: Set<String> = ["testable", "_spi", "_spiOnly", "_implementationOnly", "_private"]
+    static let binaryPlacementAttributes: Set<String> = ["section", "_section", "used", "_used", "abi", "export", "_expose"]
+    static let concurrencyAttributes: Set<String> = ["globalActor", "concurrent", "isolated", "_unsafeInheritExecutor", "_inheritActorContext"]
 
     override func visit(_ node: AttributeSyntax) -> SyntaxVisitorContinueKind {
         let name = node.attributeName.trimmedDescription
@@ -112,6 +193,12 @@ private final class DomainWalker: SyntaxVisitor {
             report(.foreignSymbol, node, "'\(written)' binds a declaration to a symbol by name, outside the proxies and the type checker")
         case _ where Self.privateAccessAttributes.contains(name):
             report(.privateAccess, node, "'\(written)' reaches declarations a module did not make public")
+        case "preconcurrency":
+            report(.privateAccess, node, "'\(written)' silences the concurrency checks for what it marks")
+        case _ where Self.binaryPlacementAttributes.contains(name):
+            report(.binaryPlacement, node, "'\(written)' places a declaration's bytes or symbol in the binary by hand")
+        case _ where Self.concurrencyAttributes.contains(name):
+            report(.concurrency, node, "'\(written)' runs code on an actor or executor, outside the call gate")
         case _ where name.hasPrefix("_"):
             report(.underscoredAttribute, node, "'\(written)' is a compiler internal with no safety promise")
         default:
@@ -124,6 +211,11 @@ private final class DomainWalker: SyntaxVisitor {
     // MARK: unowned(unsafe), nonisolated(unsafe)
 
     override func visit(_ node: DeclModifierSyntax) -> SyntaxVisitorContinueKind {
+        if node.name.tokenKind == .keyword(.async) {
+            report(.concurrency, node, "'async let' runs a child task on another thread, outside the call gate")
+        } else if node.name.tokenKind == .keyword(.nonisolated), node.detail?.detail.text != "unsafe" {
+            report(.concurrency, node, "'\(node.trimmedDescription)' only has a meaning with actors, which run outside the call gate")
+        }
         if node.detail?.detail.text == "unsafe" {
             switch node.name.tokenKind {
             case .keyword(.unowned):
@@ -160,9 +252,9 @@ private final class DomainWalker: SyntaxVisitor {
             } else if isVar, Self.isStoredOrSettable(binding) {
                 report(.mutableGlobal, node.bindingSpecifier,
                        "mutable \(what) '\(name)': state outside the domain's objects survives its teardown; keep it in the domain's instance")
-            } else if let held = heldReference(binding) {
-                report(.mutableGlobal, binding.pattern,
-                       "\(what) '\(name)' holds \(held), which outlives the domain's teardown; keep it in the domain's instance")
+            } else if !isVar, let problem = initializerProblem(binding) {
+                report(.globalInitializer, binding.pattern,
+                       "\(what) '\(name)' is initialized by \(problem): a global is created in the domain's heap the first time it is used and outlives the domain's teardown, pointing into freed pages afterwards")
             }
         }
         return .visitChildren
@@ -191,23 +283,71 @@ private final class DomainWalker: SyntaxVisitor {
         }
     }
 
-    /// A closure or an instance of one of the domain's classes, stored by a `let`.
-    private func heldReference(_ binding: PatternBindingSyntax) -> String? {
-        if let type = binding.typeAnnotation?.type {
-            if type.is(FunctionTypeSyntax.self) || type.as(AttributedTypeSyntax.self)?.baseType.is(FunctionTypeSyntax.self) == true {
-                return "a closure"
+    /// What keeps a `let`'s initializer from being a constant that needs no heap, or nil.
+    private func initializerProblem(_ binding: PatternBindingSyntax) -> String? {
+        guard let value = binding.initializer?.value else { return "code that runs later (it has no initial value)" }
+        return constantProblem(value, type: binding.typeAnnotation?.type)
+    }
+
+    private func constantProblem(_ value: ExprSyntax, type: TypeSyntax?) -> String? {
+        if let member = value.as(MemberAccessExprSyntax.self) {
+            let enumName = member.base.map { $0.as(DeclReferenceExprSyntax.self).flatMap { $0.argumentNames == nil ? $0.baseName.text : nil } }
+                ?? type.flatMap(Self.enumName)
+            let caseName = member.declName.baseName.text
+            guard member.declName.argumentNames == nil, let enumName, names.enumCases[enumName]?.contains(caseName) == true else {
+                return "'\(value.trimmedDescription)', which is not a payload-free case of an enum the audited files declare"
             }
-            if let named = type.as(IdentifierTypeSyntax.self), classes.contains(named.name.text) {
-                return "an instance of class '\(named.name.text)'"
+            return nil
+        }
+        if value.is(NilLiteralExprSyntax.self), type?.is(OptionalTypeSyntax.self) == true { return nil }
+        if let tuple = value.as(TupleExprSyntax.self) {
+            let types = type?.as(TupleTypeSyntax.self).map { Array($0.elements.map(\.type)) }
+            if let types, types.count != tuple.elements.count { return "a tuple of another shape than its type" }
+            if types == nil, let type, !Self.isScalar(type) { return "a tuple of type '\(type.trimmedDescription)'" }
+            for (index, element) in tuple.elements.enumerated() {
+                if let problem = constantProblem(element.expression, type: types?[index]) { return problem }
             }
+            return nil
         }
-        guard let value = binding.initializer?.value else { return nil }
-        if value.is(ClosureExprSyntax.self) { return "a closure" }
-        if let call = value.as(FunctionCallExprSyntax.self), let callee = call.calledExpression.as(DeclReferenceExprSyntax.self),
-           classes.contains(callee.baseName.text) {
-            return "an instance of class '\(callee.baseName.text)'"
+        if let type, !Self.isScalar(type), value.is(IntegerLiteralExprSyntax.self) || value.is(FloatLiteralExprSyntax.self)
+            || value.is(StringLiteralExprSyntax.self) || value.is(BooleanLiteralExprSyntax.self) || value.is(NilLiteralExprSyntax.self)
+            || value.is(PrefixOperatorExprSyntax.self) || value.is(ArrayExprSyntax.self) || value.is(DictionaryExprSyntax.self) {
+            return "a literal of type '\(type.trimmedDescription)', which runs that type's initializer"
         }
-        return nil
+        switch value.as(ExprSyntaxEnum.self) {
+        case .integerLiteralExpr, .floatLiteralExpr, .booleanLiteralExpr, .nilLiteralExpr:
+            return nil
+        case .stringLiteralExpr(let string):
+            return string.segments.allSatisfy { $0.is(StringSegmentSyntax.self) } ? nil : "a string interpolation, built on the heap"
+        case .prefixOperatorExpr(let negation)
+            where negation.operator.text == "-" && (negation.expression.is(IntegerLiteralExprSyntax.self) || negation.expression.is(FloatLiteralExprSyntax.self)):
+            return nil
+        case .arrayExpr:
+            return "an array literal, whose storage is allocated on the heap"
+        case .dictionaryExpr:
+            return "a dictionary literal, whose storage is allocated on the heap"
+        case .closureExpr:
+            return "a closure"
+        case .functionCallExpr(let call):
+            return "a call to '\(call.calledExpression.trimmedDescription)'"
+        default:
+            return "'\(value.trimmedDescription)', which is not a literal"
+        }
+    }
+
+    /// `Mode` in `Mode` or `Mode?`.
+    static func enumName(of type: TypeSyntax) -> String? {
+        if let optional = type.as(OptionalTypeSyntax.self) { return enumName(of: optional.wrappedType) }
+        guard let named = type.as(IdentifierTypeSyntax.self), named.genericArgumentClause == nil else { return nil }
+        return named.name.text
+    }
+
+    /// A standard scalar, or an optional or tuple of them.
+    static func isScalar(_ type: TypeSyntax) -> Bool {
+        if let optional = type.as(OptionalTypeSyntax.self) { return isScalar(optional.wrappedType) }
+        if let tuple = type.as(TupleTypeSyntax.self) { return tuple.elements.allSatisfy { isScalar($0.type) } }
+        guard let named = type.as(IdentifierTypeSyntax.self), named.genericArgumentClause == nil else { return false }
+        return DomainAudit.scalarTypeNames.contains(named.name.text)
     }
 
     // MARK: Exchangeable
@@ -242,12 +382,22 @@ private final class DomainWalker: SyntaxVisitor {
             report(.unsafeKeyword, token, "'unsafe' tells the compiler to trust unchecked code; a domain's code is checked or refused")
         case .keyword(.unsafeAddress), .keyword(.unsafeMutableAddress):
             report(.unsafeKeyword, token, "'\(token.text)' accessor: it hands out a raw address")
+        case .keyword(.async):
+            report(.concurrency, token, "'async' code runs as a task, on executors outside the call gate")
+        case .keyword(.actor):
+            report(.concurrency, token, "an actor runs its methods on its own executor, outside the call gate")
         case .identifier(let raw):
             let name = raw.hasPrefix("`") ? String(raw.dropFirst().dropLast()) : raw
             if DomainAudit.isUnsafeTypeName(name) {
                 report(.unsafeType, token, "'\(name)' carries an address the compiler does not check: with it a domain can reach any memory")
             } else if DomainAudit.isUnsafeFunctionName(name) {
                 report(.unsafeFunction, token, "'\(name)' skips Swift's safety checks or hands out a pointer")
+            } else if DomainAudit.reflectionNames.contains(name) {
+                report(.reflection, token, "'\(name)' reflects on values (or their addresses) past their API, and through a proxy past the call gate")
+            } else if DomainAudit.concurrencyNames.contains(name) {
+                report(.concurrency, token, "'\(name)' runs code on other threads or later, outside the call gate and past the domain's teardown")
+            } else if name.hasPrefix("_"), name != "_", !names.declared.contains(name) {
+                report(.underscoredName, token, "'\(name)' is an underscored name the audited files do not declare: standard-library internals are not API")
             }
         default:
             break

@@ -3,8 +3,8 @@
 // expect: 15:19: error: mutable static 'current': state outside the domain's objects survives its teardown; keep it in the domain's instance [mutable-global]
 // expect: 16:12: error: mutable static 'observed': state outside the domain's objects survives its teardown; keep it in the domain's instance [mutable-global]
 // expect: 20:12: error: mutable static 'both': state outside the domain's objects survives its teardown; keep it in the domain's instance [mutable-global]
-// expect: 25:16: error: static 'cache' holds an instance of class 'Session', which outlives the domain's teardown; keep it in the domain's instance [mutable-global]
-// expect: 26:16: error: static 'callback' holds a closure, which outlives the domain's teardown; keep it in the domain's instance [mutable-global]
+// expect: 25:16: error: static 'cache' is initialized by a call to 'Session': a global is created in the domain's heap the first time it is used and outlives the domain's teardown, pointing into freed pages afterwards [global-initializer]
+// expect: 26:16: error: static 'callback' is initialized by a closure: a global is created in the domain's heap the first time it is used and outlives the domain's teardown, pointing into freed pages afterwards [global-initializer]
 // expect: 32:33: error: mutable static 'hits': state outside the domain's objects survives its teardown; keep it in the domain's instance [mutable-global]
 // expect: 38:12: error: mutable static 'depth': state outside the domain's objects survives its teardown; keep it in the domain's instance [mutable-global]
 import LeafInterfaces

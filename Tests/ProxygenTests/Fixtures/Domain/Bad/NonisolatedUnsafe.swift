@@ -4,5 +4,5 @@ import LeafInterfaces
 
 public final class Clock {
     nonisolated(unsafe) public var ticks = 0
-    nonisolated public var rate: Int { 100 }
+    public var rate: Int { 100 }
 }

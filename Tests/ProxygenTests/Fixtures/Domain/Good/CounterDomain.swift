@@ -83,7 +83,8 @@ let defaultCapacity = 16
 struct Tally: Equatable {
     var hits = 0
     var misses = 0
-    static let empty = Tally()
+    /// Built on each use: a static `let` of it would outlive the domain's heap.
+    static var empty: Tally { Tally() }
     mutating func record(_ hit: Bool) { if hit { hits += 1 } else { misses += 1 } }
 }
 
