@@ -33,9 +33,13 @@ public struct RRefDeque<T: Exchangeable, let N: Int>: ~Copyable {
     public func count() throws(AccessError) -> Int { try slots(write: false).count }
 
     /// Throws why `push(_:)` would refuse, or returns when it would succeed.
-    public func checkPush() throws(AccessError) {
+    public func checkPush() throws(AccessError) { _ = try slotsToPush() }
+
+    /// The slots, if `push` may append to them.
+    func slotsToPush() throws(AccessError) -> ContainerLayout {
         let s = try slots(write: true)
         guard s.count < N else { throw .full(id) }
+        return s
     }
 
     /// Appends `element` at the back. Returns nil when appended; when refused (deque full,
@@ -43,8 +47,7 @@ public struct RRefDeque<T: Exchangeable, let N: Int>: ~Copyable {
     /// `checkPush()` says why.
     public mutating func push(_ element: consuming RRef<T>) -> RRef<T>? {
         do throws(AccessError) {
-            try checkPush()
-            let s = try slots(write: true)
+            let s = try slotsToPush()
             let container = id, element = element.id
             try Kernel.asKernel { () throws(AccessError) in
                 try SharedHeap.put(element, into: container, slot: (s.head + s.count) % N)

@@ -78,38 +78,22 @@ import Testing
 
 /// A probe whose `ping` spins (for 10 s, so that a broken budget fails the test instead of
 /// hanging it).
-final class SpinningProbe: Probe {
-    func ping() throws(RpcError) {
+final class SpinningProbe: StubProbe {
+    override func ping() throws(RpcError) {
         let end = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < end {}
     }
-    func trap(_ kind: TrapKind) throws(RpcError) {}
-    func add(_ a: Int, _ b: Int) throws(RpcError) -> Int { a &+ b }
-    func keep(_ value: consuming RRef<Int>) throws(RpcError) -> Int { throw .invalidArgument }
-    func inspect(_ value: borrowing RRef<Int>) throws(RpcError) -> Int { throw .invalidArgument }
-    func make(_ value: Int) throws(RpcError) -> RRef<Int> { throw .invalidArgument }
-    func exchange(_ value: consuming RRef<Int>) throws(RpcError) -> RRef<Int> { throw .invalidArgument }
-    func batch(_ values: consuming RRefDeque<Int, 32>) throws(RpcError) -> RRefDeque<Int, 32> { throw .invalidArgument }
-    func relay(_ route: Route, _ hop: Int, _ value: borrowing RRef<Int>) throws(RpcError) -> Int { throw .invalidArgument }
 }
 
 final class SeenFlag: @unchecked Sendable { var value = false }
 final class OutcomeBox: @unchecked Sendable { var value = ""; var state = DomainState.unused }
 
 /// A probe whose `trap` recurses until the stack runs out.
-final class OverflowingProbe: Probe {
-    func trap(_ kind: TrapKind) throws(RpcError) { _ = descend(0) }
+final class OverflowingProbe: StubProbe {
+    override func trap(_ kind: TrapKind) throws(RpcError) { _ = descend(0) }
     @inline(never) func descend(_ n: Int) -> Int {
         var frame = InlineArray<32, Int>(repeating: n)
         frame[n & 31] = n
         return descend(n &+ 1) &+ frame[0]
     }
-    func ping() throws(RpcError) {}
-    func add(_ a: Int, _ b: Int) throws(RpcError) -> Int { a &+ b }
-    func keep(_ value: consuming RRef<Int>) throws(RpcError) -> Int { throw .invalidArgument }
-    func inspect(_ value: borrowing RRef<Int>) throws(RpcError) -> Int { throw .invalidArgument }
-    func make(_ value: Int) throws(RpcError) -> RRef<Int> { throw .invalidArgument }
-    func exchange(_ value: consuming RRef<Int>) throws(RpcError) -> RRef<Int> { throw .invalidArgument }
-    func batch(_ values: consuming RRefDeque<Int, 32>) throws(RpcError) -> RRefDeque<Int, 32> { throw .invalidArgument }
-    func relay(_ route: Route, _ hop: Int, _ value: borrowing RRef<Int>) throws(RpcError) -> Int { throw .invalidArgument }
 }
