@@ -36,8 +36,8 @@ build:
 
 # Serial: the property tests silence stderr while they trap on purpose. The long random runs
 # each get a process of their own: on the host, what a trap abandons on the host stack leaks
-# (20-85 KB a trap, in the Swift runtime's failure path), and one process for all of them would
-# hold some 15 GB by the end.
+# (20-190 KB a trap that prints a message, in the Swift runtime's failure path), and one
+# process for all of them would hold some 15 GB by the end.
 HEAVY_TESTS := randomSequencesKeepOwnershipExact nestedCallsWithTrapsKeepOwnershipExact RefinementTests
 unit-tests:
 	$(SWIFT) test --no-parallel --skip '$(subst $(eval) ,|,$(HEAVY_TESTS))'
