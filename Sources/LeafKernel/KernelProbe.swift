@@ -44,11 +44,19 @@ final class KernelProbe: Probe {
     /// When set, `ping` spins (preemptible) until the domain is torn down under it or 5 s pass.
     var spinInPing = false
 
+    /// When set, `ping` spins with interrupts on but not preemptible (a domain that never
+    /// returns), for at most 5 s so that a broken call budget fails the self-test, not hangs it.
+    var runawayInPing = false
+
     func ping() throws(RpcError) {
         if armed != .none { commit(armed) }
+        if runawayInPing {
+            let deadline = Clock.deadline(afterMilliseconds: 5000)
+            while leaf_rdtsc() < deadline { leaf_pause() }
+        }
         if spinInPing {
             ProbeDomains.spinnerInside = true
-            let deadline = leaf_rdtsc() + SelfTest.tscPerMs * 5000
+            let deadline = Clock.deadline(afterMilliseconds: 5000)
             Threads.withPreemption { while leaf_rdtsc() < deadline { leaf_pause() } }
         }
     }

@@ -101,7 +101,7 @@ func kernelMain(startInfo: UInt64) {
         apicPerMs = 62_500
         tscPerMs = 2_000_000
     }
-    SelfTest.tscPerMs = tscPerMs
+    Clock.tscPerMs = tscPerMs
     let period = UInt32(clamping: max(apicPerMs, 1))     // 1 ms
     leaf_lapic_timer_start(period)
     leaf_sti()
@@ -125,7 +125,7 @@ func finish(frames: FrameAllocator, usedBeforeBoot: Int, entryTSC: UInt64) -> Ne
     // From here on the kernel heap is gone: the runtime allocates from the early arena.
     SelfTest.check(leftover.pages == 0 && leftover.objects == 0, "shutdown: no page or object left accounted to anyone")
     SelfTest.check(frames.usedFrames == usedBeforeBoot, "shutdown: every frame back in the allocator (\(frames.usedFrames) used, \(usedBeforeBoot) before boot)")
-    let ms = (leaf_rdtsc() - entryTSC) / SelfTest.tscPerMs
+    let ms = (leaf_rdtsc() - entryTSC) / Clock.tscPerMs
     print("selftest: \(SelfTest.passed) passed, \(SelfTest.failed) failed (\(Monitor.checks) monitor checks, \(Monitor.specChecks) through the abstraction, \(Monitor.violations) violations; \(ms) ms since kernel entry)")
     leaf_qemu_exit(UInt8(SelfTest.failed == 0 ? LEAF_EXIT_SUCCESS : LEAF_EXIT_FAILURE))
 }

@@ -10,7 +10,6 @@ enum SelfTest {
     nonisolated(unsafe) static var passed = 0
     nonisolated(unsafe) static var failed = 0
     nonisolated(unsafe) static var frames: FrameAllocator! = nil
-    nonisolated(unsafe) static var tscPerMs: UInt64 = 0
     /// Booted with leaf.icount (boot/qemu.sh bench: TCG, -icount shift=0): the TSC then counts
     /// one tick per guest instruction, so the call cost is a path length in instructions.
     nonisolated(unsafe) static var icount = false
@@ -213,6 +212,9 @@ enum SelfTest {
         print("step: a domain crashes while another thread is inside it")
         crossThreadCrash(a, b)
         monitor("cross-thread crash")
+        print("step: call budget")
+        callBudget(a)
+        monitor("call budget")
 
         // ---- PCI.
         print("step: PCI")
@@ -236,7 +238,7 @@ enum SelfTest {
     }
 
     static func preemption(_ a: DomainID, _ b: DomainID, _ c: DomainID) {
-        let deadline = leaf_rdtsc() + tscPerMs * 10_000
+        let deadline = Clock.deadline(afterMilliseconds: 10_000)
         func worker() {
             let me = Kernel.runningThread
             var spins = 0
@@ -255,7 +257,7 @@ enum SelfTest {
         } catch { check(false, "spawn threads: \(error)"); return }
         check(Kernel.runQueue == [t1, t2], "\(t1) (home \(a)) and \(t2) (home \(b)) are ready")
         var monitoredMidway = false
-        while !(Threads.finished(t1) && Threads.finished(t2)) && leaf_rdtsc() < deadline + tscPerMs * 1000 {
+        while !(Threads.finished(t1) && Threads.finished(t2)) && leaf_rdtsc() < deadline + Clock.tscPerMs * 1000 {
             Threads.yield()
             if !monitoredMidway && Threads.timesPreempted(t1) >= 1 && Threads.timesPreempted(t2) >= 1 {
                 // Three live threads, two of them preempted: the scheduler invariants on a busy state.
@@ -284,7 +286,7 @@ enum SelfTest {
     /// thread crashes a. LeafCore unwinds t's frames; when t next runs, the platform resumes
     /// its call's continuation and t's proxy returns domainCrashed.
     static func crossThreadCrash(_ a: DomainID, _ b: DomainID) {
-        let deadline = leaf_rdtsc() + tscPerMs * 10_000
+        let deadline = Clock.deadline(afterMilliseconds: 10_000)
         ProbeDomains.probe(a)?.spinInPing = true
         ProbeDomains.spinnerInside = false
         nonisolated(unsafe) var outcome: RpcError? = nil
@@ -311,6 +313,25 @@ enum SelfTest {
             try ProbeDomains.restart(a)
             check(Kernel.state(of: a) == .live, "\(a) restarted")
         } catch { check(false, "reap/restart: \(error)") }
+    }
+
+    /// A call into a domain that never returns, made with a 20 ms budget: the timer crashes the
+    /// domain and the call returns domainCrashed; a call within its budget is not disturbed.
+    static func callBudget(_ a: DomainID) {
+        ProbeDomains.probe(a)?.runawayInPing = true
+        let before = Threads.budgetsOverrun
+        let start = Clock.now
+        expectError(.domainCrashed, "a runaway ping in \(a) with a 20 ms budget") { () throws(RpcError) in
+            try Threads.withCallBudget(milliseconds: 20) { () throws(RpcError) in try proxy(a).ping() }
+        }
+        let ms = (Clock.now - start) / Clock.tscPerMs
+        check(Threads.budgetsOverrun == before + 1 && Kernel.state(of: a) == .crashed && ms < 1000,
+              "the timer crashed \(a) after \(ms) ms (\(Threads.budgetsOverrun - before) overrun); it is \(Kernel.state(of: a))")
+        do throws(KernelError) { try ProbeDomains.restart(a) } catch { check(false, "restart \(a): \(error)") }
+        do throws(RpcError) {
+            let sum = try Threads.withCallBudget(milliseconds: 1000) { () throws(RpcError) in try proxy(a).add(2, 3) }
+            check(sum == 5 && Threads.budgetsOverrun == before + 1, "\(a) restarted; a call within its budget returns \(sum)")
+        } catch { check(false, "a call within its budget: \(error)") }
     }
 
     nonisolated(unsafe) static var directTarget: (any Probe)? = nil

@@ -22,6 +22,9 @@ enum Threads {
         var timesPreempted = 0
         /// Times the thread came back to find its calls unwound by another thread's crash.
         var unwoundOnResume = 0
+        /// The TSC value past which the domain this thread runs in is crashed at the next tick
+        /// (0: no budget). Set by `withCallBudget`.
+        var deadline: UInt64 = 0
     }
 
     /// A thread that was inside a call into a domain that crashed on another thread has had its
@@ -112,6 +115,38 @@ enum Threads {
         preemptible = false
     }
 
+    /// Runs `body` (which calls into domains) with a time budget: once `milliseconds` have
+    /// passed, the timer crashes whatever domain this thread is running at its next tick, as if
+    /// it had trapped, and the call into it returns `domainCrashed`; kernel code is left to
+    /// finish. A budget inside another ends no later than the outer one. Rv6's `kill` will
+    /// crash a runaway the same way.
+    static func withCallBudget<R, E: Error>(milliseconds: UInt64, _ body: () throws(E) -> R) throws(E) -> R {
+        let me = Int(Kernel.runningThread.raw)
+        let outer = contexts.unsafelyUnwrapped[me].deadline
+        let mine = Clock.deadline(afterMilliseconds: milliseconds)
+        contexts.unsafelyUnwrapped[me].deadline = outer == 0 ? mine : min(outer, mine)
+        defer { contexts.unsafelyUnwrapped[me].deadline = outer }
+        return try body()
+    }
+
+    /// Domains the timer crashed for overrunning a call budget.
+    nonisolated(unsafe) static var budgetsOverrun = 0
+
+    /// Asked by the timer interrupt while a domain's code runs (a continuation is innermost):
+    /// whether the running thread's budget is spent, so that the domain is to be crashed.
+    static func budgetOverrun() -> Bool {
+        guard Kernel.isBooted, let c = contexts else { return false }
+        let deadline = c[Int(Kernel.runningThread.raw)].deadline
+        guard deadline != 0, Clock.now >= deadline else { return false }
+        let domain = Kernel.currentDomain
+        guard domain != .kernel else { return false }
+        budgetsOverrun += 1
+        Traps.last = Traps.Fault(vector: UInt64(LEAF_VECTOR_TIMER), domain: domain, rip: 0, address: 0)
+        // What resumes is the caller, outside any preemptible section the domain was in.
+        preemptible = false
+        return true
+    }
+
     /// The timer (interrupts off, EOI sent).
     static func tick() {
         ticks += 1
@@ -179,6 +214,9 @@ enum Threads {
 
 @_cdecl("leaf_kernel_timer_tick")
 func timerTick() { Threads.tick() }
+
+@_cdecl("leaf_kernel_budget_overrun")
+func budgetOverrun() -> Bool { Threads.budgetOverrun() }
 
 @_cdecl("leaf_kernel_thread_start")
 func threadStart() { Threads.start() }

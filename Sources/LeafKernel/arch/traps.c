@@ -2,7 +2,8 @@
 // domain's crash: the frame is rewritten so that `iretq` lands in leaf_gate_resume with the
 // innermost continuation and code 1 (CallGate.faulted), exactly as the host's signal handler
 // does. An exception anywhere else is a kernel bug: registers and a backtrace go to the serial
-// console and QEMU exits with a failing status. The timer goes to the Swift scheduler.
+// console and QEMU exits with a failing status. The timer goes to the Swift scheduler, or
+// crashes a domain that overran its thread's call budget.
 #include "leaf_kernel.h"
 #include <leaf_gate.h>
 
@@ -58,6 +59,18 @@ __attribute__((noreturn)) static void kernel_exception(leaf_trap_frame *f) {
     leaf_qemu_exit(LEAF_EXIT_FAILURE);
 }
 
+// Makes `iretq` land in leaf_gate_resume(k, CallGate.faulted): the domain running under the
+// innermost continuation `k` is crashed, and the call into it returns domainCrashed.
+static void resume_as_crash(leaf_trap_frame *f, leaf_continuation *k) {
+    f->rip = (uint64_t)(uintptr_t)&leaf_gate_resume;
+    f->rdi = (uint64_t)(uintptr_t)k;
+    f->rsi = 1;  // CallGate.faulted
+    // leaf_gate_resume switches to the continuation's stack at once; until then (an
+    // interrupt may come) it needs a mapped one: the dead part of that same stack.
+    f->rsp = ((k->rsp - 256) & ~(uint64_t)15) - 8;
+    f->rflags &= ~(uint64_t)0x400;  // DF clear, as the ABI expects at a call
+}
+
 void leaf_trap_dispatch(leaf_trap_frame *f) {
     uint64_t v = f->vector;
     if (v < 32) {
@@ -70,19 +83,20 @@ void leaf_trap_dispatch(leaf_trap_frame *f) {
             // A timer interrupt whose delivery faulted (a stack overflowing into its guard page
             // as the CPU pushed the interrupt frame) is still in service at the APIC: end it.
             leaf_lapic_eoi_if_in_service(LEAF_VECTOR_TIMER);
-            f->rip = (uint64_t)(uintptr_t)&leaf_gate_resume;
-            f->rdi = (uint64_t)(uintptr_t)k;
-            f->rsi = 1;  // CallGate.faulted
-            // leaf_gate_resume switches to the continuation's stack at once; until then (an
-            // interrupt may come) it needs a mapped one: the dead part of that same stack.
-            f->rsp = ((k->rsp - 256) & ~(uint64_t)15) - 8;
-            f->rflags &= ~(uint64_t)0x400;  // DF clear, as the ABI expects at a call
+            resume_as_crash(f, k);
             return;
         }
         kernel_exception(f);
     }
     if (v == LEAF_VECTOR_TIMER) {
         leaf_lapic_eoi();
+        // A domain's code is running (not the kernel's: none is innermost there) past its
+        // thread's call budget: crash it, as a trap would.
+        leaf_continuation *k = leaf_innermost_continuation;
+        if (k != NULL && leaf_kernel_budget_overrun()) {
+            resume_as_crash(f, k);
+            return;
+        }
         leaf_kernel_timer_tick();
         return;
     }

@@ -76,6 +76,7 @@ void leaf_pic_disable(void);
 bool leaf_kernel_domain_faulted(uint64_t vector, uint64_t rip, uint64_t address);
 /// The local APIC timer fired (after EOI); may switch threads.
 void leaf_kernel_timer_tick(void);
+bool leaf_kernel_budget_overrun(void);
 
 /// Counters the C side keeps.
 extern volatile uint64_t leaf_domain_faults[32];

@@ -1,0 +1,12 @@
+import CLeafKernel
+
+/// Time on bare metal: the TSC, whose rate Main calibrates against the PIT at boot.
+enum Clock {
+    /// TSC ticks per millisecond (set once at boot, before any thread or domain runs).
+    nonisolated(unsafe) static var tscPerMs: UInt64 = 0
+
+    static var now: UInt64 { leaf_rdtsc() }
+
+    /// The TSC value `milliseconds` from now.
+    static func deadline(afterMilliseconds milliseconds: UInt64) -> UInt64 { now &+ milliseconds &* tscPerMs }
+}
