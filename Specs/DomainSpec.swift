@@ -1,6 +1,13 @@
 /// Domains and the call gate: create, call (push a frame, lending or moving an argument),
-/// return (pop, moving a result back), crash (unwind every thread out of the domain, then
-/// teardown), requested teardown, restart.
+/// return (pop, moving a result back), crash (the call into the domain returns domainCrashed
+/// to its caller; then teardown), requested teardown, restart.
+///
+/// A domain that crashes may have calls open below it (A calls B calls A, and the inner A
+/// traps; or a thread in C, called from A, when A crashes on another thread). Its callers are
+/// not abandoned: each is told in turn. The call into the crashed domain returns domainCrashed
+/// to its caller (B), which runs on, its own error paths and `defer`s included; when a call
+/// returns into a domain that is no longer live, the call below it, into that dead domain,
+/// returns domainCrashed to its own caller instead, and so on down to a live caller.
 extension SpecState {
     func createDomain(_ d: L.Value, mutant: Mutant) -> Step<L> {
         let allowed = l.all([l.inRange(d, bounds.domains), l.differ(d, 0), l.equal(select(domainStatus, d), DomainStatus.unused.rawValue)])
@@ -55,34 +62,44 @@ extension SpecState {
         return Step(allowed: allowed, after: transferring(o, to: callee).pushingFrame(to: callee, lending: c(Encoding.none)))
     }
 
-    /// The callee returns: its frame is popped, what it lent is released, the caller resumes.
+    /// The callee returns: its frame is popped, what it lent is released, the caller resumes;
+    /// a caller that crashed meanwhile is unwound past (`liveDepth`) to a live one, whose call
+    /// returns domainCrashed.
     func ret(mutant: Mutant) -> Step<L> {
         let allowed = l.less(c(0), select(depth, currentThread))
         return Step(allowed: allowed, after: popping(mutant: mutant))
     }
 
     func popping(mutant: Mutant) -> SpecState {
-        let top = l.minus(select(depth, currentThread), 1)
-        let returnTo = select((0..<bounds.threads).map { t in select(Array(caller[frame(t, 0)..<frame(t, bounds.frames)]), top) }, currentThread)
-        var s = unwinding(to: adjust(depth, currentThread, by: -1), mutant: mutant)
+        let newDepth = (0..<bounds.threads).map { t in
+            let top = l.minus(depth[t], 1)
+            return l.choose(isCurrent(t), mutant == .returnIntoDeadCaller ? top : liveDepth(t, below: top), depth[t])
+        }
+        let returnTo = select((0..<bounds.threads).map { t in caller(t, at: newDepth[t]) }, currentThread)
+        var s = unwinding(to: newDepth, mutant: mutant)
         s.currentDomain = returnTo
         return s
     }
 
     /// The callee returns `o` as a `consuming` result: after the pop it moves to the caller if
-    /// the callee owns it and nothing lends it; otherwise the caller gets an error and `o` stays.
+    /// the callee owns it and nothing lends it; otherwise the caller gets an error and `o` stays
+    /// (so too when the caller crashed meanwhile: the call below returns domainCrashed).
     func retMoving(object o: L.Value, mutant: Mutant) -> Step<L> {
-        let allowed = l.and(l.less(c(0), select(depth, currentThread)), l.inRange(o, bounds.objects))
+        let me = currentThread
+        let allowed = l.and(l.less(c(0), select(depth, me)), l.inRange(o, bounds.objects))
         let from = currentDomain
+        let callerLive = isLive(select((0..<bounds.threads).map { t in caller(t, at: l.minus(depth[t], 1)) }, me))
         let popped = popping(mutant: mutant)
-        let movable = l.and(popped.owns(from, o), l.not(popped.isPinned(o)))
+        let movable = l.all([callerLive, popped.owns(from, o), l.not(popped.isPinned(o))])
         let moved = popped.transferring(o, to: popped.currentDomain)
         return Step(allowed: allowed, after: popped.choosing(movable, moved))
     }
 
-    /// The current domain `d` traps. The faulting thread unwinds to (and including) its
-    /// outermost call into `d` and resumes its caller; every other thread inside `d` unwinds the
-    /// same way; threads whose home was `d` exit; then `d` is torn down.
+    /// The current domain `d` traps. The faulting thread's call into `d` returns domainCrashed
+    /// to its caller (unwinding on past callers that are dead, `liveDepth`); every other thread
+    /// running in `d` is unwound the same way; threads running elsewhere keep their frames (a
+    /// frame naming `d` below their top is unwound past when their call returns into it);
+    /// threads whose home was `d` exit; then `d` is torn down.
     func crash(_ d: L.Value, mutant: Mutant) -> Step<L> {
         let me = currentThread
         let allowed = l.all([
@@ -92,39 +109,34 @@ extension SpecState {
             // would keep running it in the dead domain).
             l.differ(select(home, me), d),
         ])
-        // Per thread: the depth of its outermost frame calling into d (its depth if none), and
-        // which frames go: that one and all above it.
-        var outermost: [L.Value] = []
-        var above: [L.Truth] = []
-        for t in 0..<bounds.threads {
-            var to = depth[t]
-            var seen = l.truth(false)
-            for f in (0..<bounds.frames).reversed() {
-                to = l.choose(l.and(isOnStack(t, f), l.equal(callee[frame(t, f)], d)), c(f), to)
-            }
-            for f in 0..<bounds.frames {
-                seen = l.or(seen, l.and(isOnStack(t, f), l.equal(callee[frame(t, f)], d)))
-                above.append(l.and(isOnStack(t, f), seen))
-            }
-            if mutant == .crashKeepsDeadDomainOnStacks {
-                to = l.choose(isCurrent(t), to, depth[t])
-                for f in 0..<bounds.frames { above[frame(t, f)] = l.and(isCurrent(t), above[frame(t, f)]) }
-            }
-            outermost.append(to)
-        }
-        let target = select(outermost, me)
-        let resumeIn = select((0..<bounds.threads).map { t in select(Array(caller[frame(t, 0)..<frame(t, bounds.frames)]), target) }, me)
         let homeless = (0..<bounds.threads).map { t in
             mutant == .crashSparesHomeThreads ? l.truth(false)
                 : l.all([l.not(isCurrent(t)), l.or(threadIs(t, .ready), threadIs(t, .blocked)), l.equal(home[t], d)])
         }
-        // One unwinding: threads living in d lose all their frames, the others those from
-        // their outermost call into d up.
-        let popped = (0..<bounds.threads).flatMap { t in
-            (0..<bounds.frames).map { f in l.or(above[frame(t, f)], l.and(homeless[t], isOnStack(t, f))) }
+        // Per thread: what it keeps. Threads living in d lose all their frames; the others those
+        // at their top that call into d or into domains already dead (none, if they run elsewhere).
+        let newDepth = (0..<bounds.threads).map { t in
+            let kept = mutant == .crashKeepsDeadDomainOnStacks
+                ? l.choose(isCurrent(t), liveDepth(t, below: depth[t], dying: d), depth[t])
+                : liveDepth(t, below: depth[t], dying: d)
+            return l.choose(homeless[t], c(0), kept)
         }
-        var s = unwinding(to: (0..<bounds.threads).map { l.choose(homeless[$0], c(0), outermost[$0]) }, popping: popped)
-            .retiring(homeless)
+        // The same per frame (sparing the prover from recovering it from the depths): a frame
+        // goes if its thread lives in d, or if it and every frame above it call into d or into
+        // domains already dead.
+        var popped = Array(repeating: l.truth(false), count: bounds.threads * bounds.frames)
+        for t in 0..<bounds.threads {
+            var upper = l.truth(true)
+            for f in (0..<bounds.frames).reversed() {
+                let k = frame(t, f)
+                var goes = l.and(upper, l.or(l.equal(callee[k], d), l.not(isLive(callee[k]))))
+                if mutant == .crashKeepsDeadDomainOnStacks { goes = l.and(isCurrent(t), goes) }
+                popped[k] = l.and(isOnStack(t, f), l.or(homeless[t], goes))
+                upper = l.or(l.not(isOnStack(t, f)), goes)
+            }
+        }
+        let resumeIn = select((0..<bounds.threads).map { t in caller(t, at: newDepth[t]) }, me)
+        var s = unwinding(to: newDepth, popping: popped).retiring(homeless)
         s.currentDomain = resumeIn
         return Step(allowed: allowed, after: s.reclaimingDomain(d, becoming: .crashed, mutant: mutant))
     }
@@ -138,11 +150,13 @@ extension SpecState {
     }
 
     /// A crashed or stopped domain comes back live (with nothing: teardown took it all), at the
-    /// request of the kernel or its creator.
+    /// request of the kernel or its creator, once no frame names it: a call into or out of the
+    /// dead incarnation still on a stack is to be unwound past, not returned into (LeafCore's
+    /// incarnations, which the spec does not model, tell the two apart).
     func restart(_ d: L.Value, mutant: Mutant) -> Step<L> {
         let status = select(domainStatus, d)
         let allowed = l.all([
-            l.inRange(d, bounds.domains), l.differ(d, 0), hasAuthority(over: d),
+            l.inRange(d, bounds.domains), l.differ(d, 0), hasAuthority(over: d), l.not(hasFrames(d)),
             l.or(l.equal(status, DomainStatus.crashed.rawValue), l.equal(status, DomainStatus.stopped.rawValue)),
         ])
         var s = self

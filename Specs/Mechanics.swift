@@ -49,6 +49,27 @@ extension SpecState {
         return s
     }
 
+    /// The depth thread t keeps when it unwinds its first `top` frames past calls into domains
+    /// that are not live (nor `dying`): one above the highest of them whose callee is live, or
+    /// 0. A call that returns into a dead caller (or crashes) resumes the call below it instead,
+    /// with domainCrashed, and so on down to a live caller.
+    func liveDepth(_ t: Int, below top: L.Value, dying: L.Value? = nil) -> L.Value {
+        var n = c(0)
+        for f in 0..<bounds.frames {
+            let k = frame(t, f)
+            var live = [l.less(c(f), top), isLive(callee[k])]
+            if let dying { live.append(l.differ(callee[k], dying)) }
+            n = l.choose(l.all(live), c(f + 1), n)
+        }
+        return n
+    }
+
+    /// The caller of thread t's frame at `depth` (the domain a thread resumes in when it
+    /// unwinds to that depth).
+    func caller(_ t: Int, at depth: L.Value) -> L.Value {
+        select(Array(caller[frame(t, 0)..<frame(t, bounds.frames)]), depth)
+    }
+
     /// Appends thread `t` to the run queue when `when` holds.
     func enqueuing(_ t: L.Value, when: L.Truth) -> SpecState {
         var s = self

@@ -11,6 +11,7 @@ public enum Mutant: Int, CaseIterable, Sendable {
     case teardownForgetsContainerElements
     case teardownKeepsPages
     case returnLeavesBorrowCounted
+    case returnIntoDeadCaller
     case crashKeepsDeadDomainOnStacks
     case crashSparesHomeThreads
     case callSkipsLiveCheck
@@ -30,7 +31,7 @@ public enum Mutant: Int, CaseIterable, Sendable {
         case .takeKeepsParent: .take
         case .dropForgetsContainerElements: .drop
         case .teardownForgetsContainerElements, .teardownKeepsPages: .tearDown
-        case .returnLeavesBorrowCounted: .ret
+        case .returnLeavesBorrowCounted, .returnIntoDeadCaller: .ret
         case .crashKeepsDeadDomainOnStacks, .crashSparesHomeThreads: .crash
         case .callSkipsLiveCheck: .call
         case .freePageTwice: .freePage
@@ -52,6 +53,7 @@ public enum Mutant: Int, CaseIterable, Sendable {
         case .teardownForgetsContainerElements: "teardown-forgets-container-elements"
         case .teardownKeepsPages: "teardown-keeps-pages"
         case .returnLeavesBorrowCounted: "return-leaves-borrow-counted"
+        case .returnIntoDeadCaller: "return-into-dead-caller"
         case .crashKeepsDeadDomainOnStacks: "crash-keeps-dead-domain-on-stacks"
         case .crashSparesHomeThreads: "crash-spares-home-threads"
         case .callSkipsLiveCheck: "call-skips-live-check"
@@ -74,6 +76,7 @@ public enum Mutant: Int, CaseIterable, Sendable {
         case .teardownForgetsContainerElements: "teardown reclaims what the domain owns outright, not its containers' elements"
         case .teardownKeepsPages: "teardown leaves the domain's pages allocated"
         case .returnLeavesBorrowCounted: "return pops the frame without releasing what it lent"
+        case .returnIntoDeadCaller: "return resumes a caller that crashed during the call"
         case .crashKeepsDeadDomainOnStacks: "crash unwinds only the faulting thread"
         case .crashSparesHomeThreads: "crash leaves threads whose home was the dead domain"
         case .callSkipsLiveCheck: "call enters a domain without checking it is live"

@@ -11,6 +11,11 @@ internal import CLeafGate
 ///
 /// `invoke` runs the body under a saved continuation; if the callee traps, the platform's trap
 /// handler resumes it, the callee is torn down, and `invoke` returns false with the frame popped.
+///
+/// Calls open below a crash are not abandoned: each caller is told in turn (the spec's
+/// DomainSpec.swift). In A→B→A with the inner A trapping, B's call into A returns
+/// domainCrashed and B runs on; when B returns into the dead A, `invoke` does not return into
+/// it but resumes the call below, into A, which returns domainCrashed to its own caller.
 @_spi(Kernel) public enum CallGate {
     /// Refuses a callee that is not live or not the incarnation the caller's proxy was bound to
     /// (its export box went with that incarnation), the kernel domain (it exports nothing, and
@@ -91,7 +96,10 @@ internal import CLeafGate
         // callee returns (back in the gate until `leave`).
         let code = leaf_gate_run(frame.pointee.continuation, body, arguments)
         if code == 0 {
-            k.pointee.currentDomain = frame.pointee.caller
+            let caller = frame.pointee.caller
+            // The caller crashed during the call (on another thread, or re-entered and trapped).
+            guard k.pointee.domains[Int(caller.raw)].state == .live else { Kernel.returnPastDeadCallers(frame) }
+            k.pointee.currentDomain = caller
             return true
         }
         if code == CallGate.faulted { Kernel.unwindFault(innermost: frame) }
@@ -152,52 +160,71 @@ extension Kernel {
         frame.pointee.lentCount = 0
     }
 
-    /// A domain called through `innermost` trapped. Unwinds this thread to the outermost call into
-    /// that domain (a re-entrant domain must not be returned into), tears it down, and returns to
-    /// that call's `invoke`, directly or by resuming its continuation.
+    /// A domain called through `innermost` trapped. Tears it down; its caller's call returns
+    /// (unwinding on past callers that are dead too), directly or by resuming that call's
+    /// continuation.
     static func unwindFault(innermost: UnsafeMutablePointer<Frame>) {
         let k = kernelState
-        let crashed = innermost.pointee.callee
         let thread = k.pointee.currentThread
-        let target = unwind(thread: thread, into: crashed)
-        leaf_set_innermost(k.pointee.frame(thread, target).pointee.outerContinuation)
-        k.pointee.currentDomain = k.pointee.frame(thread, target).pointee.caller
-        crash(crashed)
-        let frame = k.pointee.frame(thread, target)
+        crash(innermost.pointee.callee)
+        let frame = unwindToLiveCaller(thread: thread, below: innermost.pointee.depth)
         if frame != innermost { leaf_gate_resume(frame.pointee.continuation, CallGate.unwound) }
     }
 
-    /// Pops the thread's frames down to (and including) its outermost call into `domain`,
-    /// releasing their borrows; returns that frame's depth, or -1 if it has none.
-    @discardableResult
-    static func unwind(thread: UInt16, into domain: DomainID) -> Int {
-        let k = kernelState
-        let depth = k.pointee.threads[Int(thread)].depth
-        var target = -1
-        for d in 0..<depth where k.pointee.frame(thread, d).pointee.callee == domain { target = d; break }
-        guard target >= 0 else { return -1 }
-        popFrames(thread: thread, downTo: target)
-        return target
+    /// The call `frame` made returned, but its caller crashed meanwhile: it is not returned into.
+    /// The call below it (into that dead caller) returns domainCrashed instead, and so on down
+    /// to a live caller. Does not return.
+    static func returnPastDeadCallers(_ frame: UnsafeMutablePointer<Frame>) -> Never {
+        // A thread whose home died has exited and never runs again, so a frame below exists.
+        precondition(frame.pointee.depth > 0, "a call returned into the dead home of \(ThreadID(frame.pointee.thread))")
+        let resume = unwindToLiveCaller(thread: frame.pointee.thread, below: frame.pointee.depth)
+        leaf_gate_resume(resume.pointee.continuation, CallGate.unwound)
     }
 
-    /// Tears a domain down after a fault. Threads that are not running but are inside a call to
-    /// it are unwound too: they resume at that call with `domainCrashed` when next scheduled.
-    /// Threads whose home it was exit.
+    /// Pops the running thread's frames from `top` down while their callee is not live, and the
+    /// frame at `top` itself; makes the lowest popped frame's caller current with its
+    /// continuation innermost, and returns that frame (the call to return from).
+    static func unwindToLiveCaller(thread: UInt16, below top: Int) -> UnsafeMutablePointer<Frame> {
+        let k = kernelState
+        let keep = liveDepth(thread: thread, below: top)
+        popFrames(thread: thread, downTo: keep)
+        let frame = k.pointee.frame(thread, keep)
+        leaf_set_innermost(frame.pointee.outerContinuation)
+        k.pointee.currentDomain = frame.pointee.caller
+        return frame
+    }
+
+    /// The depth `thread` keeps of its first `top` frames when it unwinds past calls into
+    /// domains that are not live: one above the highest whose callee is live, or 0.
+    static func liveDepth(thread: UInt16, below top: Int) -> Int {
+        let k = kernelState
+        var keep = top
+        while keep > 0 && k.pointee.domains[Int(k.pointee.frame(thread, keep - 1).pointee.callee.raw)].state != .live { keep -= 1 }
+        return keep
+    }
+
+    /// Tears a domain down after a fault. Threads that are not running but run in it are
+    /// unwound to their live caller: they resume that call with `domainCrashed` when next
+    /// scheduled. Threads running elsewhere keep their frames (they unwind past the dead domain
+    /// when their call returns into it). Threads whose home it was exit.
     static func crash(_ domain: DomainID) {
         let k = kernelState
+        // Dead from here on, for liveDepth; the teardown below reclaims it.
+        k.pointee.domains[Int(domain.raw)].state = .crashed
         for t in 0..<k.pointee.configuration.threadCapacity where UInt16(t) != k.pointee.currentThread {
             let state = k.pointee.threads[t].state
             guard state != .unused && state != .exited else { continue }
             if k.pointee.threads[t].home == domain {
                 exitThread(UInt16(t))
-            } else {
-                let target = unwind(thread: UInt16(t), into: domain)
-                if target >= 0 {
-                    // When it runs again it resumes that call, whose continuation is then innermost.
-                    k.pointee.threads[t].pendingUnwind = target
-                    k.pointee.threads[t].innermost = k.pointee.frame(UInt16(t), target).pointee.outerContinuation
-                }
+                continue
             }
+            let depth = k.pointee.threads[t].depth
+            let keep = liveDepth(thread: UInt16(t), below: depth)
+            guard keep < depth else { continue }
+            popFrames(thread: UInt16(t), downTo: keep)
+            // When it runs again it resumes that call, whose caller's continuation is then innermost.
+            k.pointee.threads[t].pendingUnwind = keep
+            k.pointee.threads[t].innermost = k.pointee.frame(UInt16(t), keep).pointee.outerContinuation
         }
         tearDown(domain, becoming: .crashed)
     }

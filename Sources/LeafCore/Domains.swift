@@ -104,6 +104,9 @@ extension Kernel {
         }
         guard !k.pointee.domains[Int(domain.raw)].state.isLive else { throw .domainAlreadyLive(domain) }
         try checkAuthority(over: domain)
+        // A call into or out of the dead incarnation still open on a stack is to be unwound
+        // past when it returns, not into the new one.
+        if hasFrames(domain) { throw .domainInUse(domain) }
         k.pointee.domains[Int(domain.raw)].state = .live
         k.pointee.domains[Int(domain.raw)].incarnation += 1
         if let entry = domainRecords[Int(domain.raw)].entry {

@@ -204,12 +204,12 @@ enum Monitor {
                 }
             }
 
-        case .stacksNameLiveDomains:
+        case .threadsRunInLiveDomains:
             for t in threads {
                 if s.isActive(t) {
                     expect(s.homes[t] == .kernel || s.isLive(s.homes[t]), "thread \(t)'s home \(s.homes[t]) is not live")
-                    for (i, f) in s.frames[t].enumerated() {
-                        expect(s.isLive(f.caller) && s.isLive(f.callee), "thread \(t)'s frame \(i) names a domain that is not live")
+                    if let top = s.frames[t].last {
+                        expect(s.isLive(top.callee), "thread \(t) runs in \(top.callee), which is not live")
                     }
                 } else {
                     expect(s.frames[t].isEmpty, "thread \(t) is \(s.threadStates[t]) but has frames")

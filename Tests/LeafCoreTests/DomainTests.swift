@@ -67,21 +67,34 @@ import Testing
         }
     }
 
-    @Test func aReentrantCrashUnwindsToTheOutermostCallIntoTheDomain() throws {
+    /// kernel → a → b → a, the inner a traps. b, in the middle of its call, is told: its call
+    /// into a returns domainCrashed, its error path and `defer` run, and it can go on working;
+    /// when it returns into the dead a, the kernel's own call into a gets domainCrashed.
+    @Test func aReentrantCrashTellsEachCallerInTurn() throws {
         _ = try HostPlatform.withKernel { _ in
             let probes = ProbeDirectory()
-            let a = try probes.spawn("a"), b = try probes.spawn("b")
+            let a = try probes.spawn("a")
+            let witness = CallerWitness()
+            let b = try ProbeProxy.spawn(name: "b") { CallerUnderCrash(calling: { probes.proxies[$0] }, witness: witness) }
+            probes.proxies[b.domain] = b
+            let c = try probes.spawn("c")
+            witness.afterwards = c
             let value = try RRef(5)
-            // kernel → a → b → a, the inner a traps: returning into the outer a (dead) is not
-            // allowed, so the kernel's own call into a gets the crash; b survives.
             #expect(throws: RpcError.domainCrashed) {
                 try a.relay(Route([b.domain, a.domain], trapAt: 2), 0, value)
             }
+            #expect(witness.sawError == .domainCrashed)
+            #expect(witness.deferRan)
+            #expect(witness.workedOn == 7)                  // b called c after the crash
+            #expect(witness.stateOfCrashed == .crashed)     // and a was already gone then
             #expect(Kernel.state(of: a.domain) == .crashed)
             #expect(Kernel.state(of: b.domain) == .live)
             #expect(Kernel.frames(of: Kernel.currentThread).isEmpty)
             #expect(Kernel.object(at: Int(value.id.index)).borrows == 0)
+            #expect(kernelViolations().isEmpty)
             try b.ping()
+            try Kernel.restart(a.domain)
+            #expect(try a.relay(Route([b.domain, c.domain]), 0, value) == 5)
         }
     }
 
@@ -121,6 +134,39 @@ import Testing
             #expect(args.moveRefused)
             #expect(Kernel.object(at: Int(id.index)).borrows == 0)
             #expect(try value.read() == 1)
+        }
+    }
+}
+
+/// What the middle domain of a re-entrant crash saw.
+final class CallerWitness {
+    var sawError: RpcError? = nil
+    var deferRan = false
+    var workedOn: Int? = nil
+    var stateOfCrashed: DomainState? = nil
+    var afterwards: ProbeProxy? = nil
+}
+
+/// A middle domain that relays onward and, when the call it made fails, records what it saw
+/// and goes on working (a call to another domain) before it returns.
+final class CallerUnderCrash: StubProbe {
+    let peers: (DomainID) -> ProbeProxy?
+    let witness: CallerWitness
+    init(calling peers: @escaping (DomainID) -> ProbeProxy?, witness: CallerWitness) {
+        self.peers = peers
+        self.witness = witness
+    }
+
+    override func relay(_ route: Route, _ hop: Int, _ value: borrowing RRef<Int>) throws(RpcError) -> Int {
+        defer { witness.deferRan = true }
+        guard let next = peers(DomainID(route.hops[hop])) else { throw .invalidArgument }
+        do throws(RpcError) {
+            return try next.relay(route, hop + 1, value)
+        } catch {
+            witness.sawError = error
+            witness.stateOfCrashed = Kernel.state(of: next.domain)
+            witness.workedOn = try witness.afterwards?.add(3, 4)
+            throw error
         }
     }
 }

@@ -55,9 +55,11 @@ import Testing
         #expect(s.brokenInvariants.isEmpty)
     }
 
-    /// A crash unwinds the faulting thread to its outermost call into the domain and releases
-    /// what the popped frames lent.
-    @Test func crashUnwindsToTheOutermostCallAndReleasesBorrows() throws {
+    /// A→B→A with the inner A trapping: B, in the middle of its call, is told (its call into A
+    /// returns domainCrashed) and runs on; when B returns into the dead A, the kernel's call
+    /// into A returns domainCrashed in turn, and what that call lent is released. A cannot be
+    /// restarted while frames still name it.
+    @Test func aCrashTellsEachCallerInTurn() throws {
         var s = try #require(boot.applying(.createDomain, [1]))
         s = try #require(s.applying(.createDomain, [2]))
         s = try #require(s.applying(.alloc, [0, 0]))           // the kernel's object
@@ -67,10 +69,38 @@ import Testing
         s = try #require(s.applying(.call, [1]))               // 2 -> 1 (re-entrant)
         #expect(s.borrows[0] == 1)
         s = try #require(s.applying(.crash, [1]))
-        #expect(s.depth[0] == 0)
-        #expect(s.currentDomain == 0)
-        #expect(s.borrows[0] == 0)
+        #expect(s.depth[0] == 2 && s.currentDomain == 2)       // back in 2, still inside its call
         #expect(s.domainStatus[1] == DomainStatus.crashed.rawValue)
+        #expect(s.borrows[0] == 1)                             // the kernel's call into 1 is still open
+        #expect(s.brokenInvariants.isEmpty)
+        #expect(s.applying(.restart, [1]) == nil)              // a frame still names 1
+        s = try #require(s.applying(.alloc, [1, 0]))           // 2 goes on working
+        s = try #require(s.applying(.ret, []))                 // 2 returns into the dead 1: unwound past
+        #expect(s.depth[0] == 0 && s.currentDomain == 0)
+        #expect(s.borrows[0] == 0)
+        #expect(s.brokenInvariants.isEmpty)
+        s = try #require(s.applying(.restart, [1]))
+        #expect(s.brokenInvariants.isEmpty)
+    }
+
+    /// A crash on one thread leaves a thread that runs in another domain, called from the dead
+    /// one, running there; the thread running in the dead domain is unwound at once.
+    @Test func aCrashUnwindsOnlyTheThreadsRunningInTheDeadDomain() throws {
+        var s = try #require(boot.applying(.createDomain, [1]))
+        s = try #require(s.applying(.createDomain, [2]))
+        s = try #require(s.applying(.spawn, [1, 0]))           // t1, home: the kernel
+        s = try #require(s.applying(.call, [1]))               // t0: kernel -> 1
+        s = try #require(s.applying(.call, [2]))               // t0: 1 -> 2
+        s = try #require(s.applying(.yield, []))               // t1 runs
+        s = try #require(s.applying(.call, [1]))               // t1: kernel -> 1
+        s = try #require(s.applying(.crash, [1]))              // 1 traps on t1
+        #expect(s.depth[1] == 0 && s.currentDomain == 0)
+        #expect(s.depth[0] == 2)                               // t0 still runs in 2
+        #expect(s.brokenInvariants.isEmpty)
+        s = try #require(s.applying(.yield, []))               // t0 runs, in 2
+        #expect(s.currentDomain == 2)
+        s = try #require(s.applying(.ret, []))                 // and returns into the dead 1
+        #expect(s.depth[0] == 0 && s.currentDomain == 0)
         #expect(s.brokenInvariants.isEmpty)
     }
 

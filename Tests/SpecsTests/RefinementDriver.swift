@@ -147,24 +147,27 @@ final class RefinementDriver {
             applySpec(.take, [element], "take o\(element) from o\(c)", expected: done)
 
         case .call(let d):
+            let depthBefore = currentDepth
             let entered = applySpec(.call, [d], "call d\(d)")
-            finishCall(entered, d) { () throws(RpcError) in try proxies[d].ping() }
+            finishCall(entered, d, depthBefore) { () throws(RpcError) in try proxies[d].ping() }
 
         case .callLending(let d, let o):
+            let depthBefore = currentDepth
             let entered = applySpec(.callLending, [d, o], "call d\(d) lending o\(o)")
             let lent = RRef<Int>(_adopting: Kernel.objectID(at: o))
             var outcome: RpcError? = nil
             do { _ = try proxies[d].inspect(lent) } catch { outcome = error }
             _ = lent._relinquish()
-            settle(outcome, entered: entered, callee: d) { applySpec(.ret, [], "return from d\(d)", mustBeAllowed: true) }
+            settle(outcome, entered: entered, callee: d, depthBefore: depthBefore) { applySpec(.ret, [], "return from d\(d)", mustBeAllowed: true) }
 
         case .callMoving(let d, let o):
+            let depthBefore = currentDepth
             let entered = applySpec(.callMoving, [d, o], "call d\(d) moving o\(o)")
             let refusedBefore = Kernel.refusedDrops
             let moving = RRef<Int>(_adopting: Kernel.objectID(at: o))
             var outcome: RpcError? = nil
             do { _ = try proxies[d].keep(moving) } catch { outcome = error }
-            settle(outcome, entered: entered, callee: d) { applySpec(.ret, [], "return from d\(d)", mustBeAllowed: true) }
+            settle(outcome, entered: entered, callee: d, depthBefore: depthBefore) { applySpec(.ret, [], "return from d\(d)", mustBeAllowed: true) }
             if !entered {
                 // The proxy consumed the argument of a call that never started, so it dropped
                 // it (Swift's semantics of a consumed RRef); the drop is refused unless the
@@ -174,6 +177,7 @@ final class RefinementDriver {
             }
 
         case .callMaking(let d):
+            let depthBefore = currentDepth
             let entered = applySpec(.call, [d], "call d\(d).make")
             let madeBefore = made.count
             var result: ObjectID? = nil
@@ -183,7 +187,7 @@ final class RefinementDriver {
             }
             // ownershipViolation: the call returned but its result could not move back (the
             // callee no longer owns it, or it is lent); the caller's proxy leaves it where it is.
-            settle(outcome == .ownershipViolation ? nil : outcome, entered: entered, callee: d) {
+            settle(outcome == .ownershipViolation ? nil : outcome, entered: entered, callee: d, depthBefore: depthBefore) {
                 guard made.count > madeBefore, let alive = madeAlive[made[madeBefore]] else {
                     applySpec(.ret, [], "return (nothing made)", mustBeAllowed: true)
                     return
@@ -302,19 +306,28 @@ final class RefinementDriver {
     }
 
     /// Completes a plain call: on return the spec pops the frame.
-    private func finishCall(_ entered: Bool, _ d: Int, _ body: () throws(RpcError) -> Void) {
-        settle(callOutcome(body), entered: entered, callee: d) {
+    private func finishCall(_ entered: Bool, _ d: Int, _ depthBefore: Int, _ body: () throws(RpcError) -> Void) {
+        settle(callOutcome(body), entered: entered, callee: d, depthBefore: depthBefore) {
             applySpec(.ret, [], "return from d\(d)", mustBeAllowed: true)
         }
     }
 
-    private func settle(_ outcome: RpcError?, entered: Bool, callee d: Int, returned: () -> Void) {
+    /// `depthBefore`: the spec's depth when the call was made, to tell a call the crash itself
+    /// unwound (the spec popped its frame at the crash) from one unwound past later, when a call
+    /// above it returned into its crashed callee (the spec pops it at that return).
+    private func settle(_ outcome: RpcError?, entered: Bool, callee d: Int, depthBefore: Int, returned: () -> Void) {
         switch outcome {
         case nil:
             if !entered { fail("call into d\(d): the spec refuses it, LeafCore made it") } else { returned() }
         case .domainCrashed?:
             // A trap inside unwound to this call; the spec crashed the domain at the trap.
-            if !entered { fail("call into d\(d): the spec refuses it, LeafCore reports a crash") }
+            if !entered { fail("call into d\(d): the spec refuses it, LeafCore reports a crash"); return }
+            if currentDepth > depthBefore {
+                // d crashed inside a call it made, which returned domainCrashed to d's callee;
+                // that callee's return into the dead d unwound to this call.
+                applySpec(.ret, [], "a return into the dead d\(d) unwinds to this call", mustBeAllowed: true)
+                if currentDepth != depthBefore { fail("the spec unwound to depth \(currentDepth), LeafCore to \(depthBefore)") }
+            }
             trace.append("call into d\(d) ended by a crash")
         case .invalidArgument?:
             // The callee refused (make: the object table was full); the frame was popped.
