@@ -45,7 +45,7 @@ public enum KernelError: Error, Equatable, CustomStringConvertible, Sendable {
         case .domainNotLive(let d, let s): "\(d) is not live (it is \(s))"
         case .domainAlreadyLive(let d): "\(d) is already live; only a crashed or stopped domain can be restarted"
         case .kernelDomain: "the kernel domain cannot be torn down or restarted"
-        case .domainInUse(let d): "\(d) has frames on a thread's stack and cannot be torn down now"
+        case .domainInUse(let d): "\(d) has frames on a thread's stack and cannot be torn down or restarted now"
         case .tooManyDomains: "the domain table is full"
         case .noSuchThread(let t): "no such thread: \(t)"
         case .threadNotInState(let t, let s): "\(t) is not \(s)"

@@ -47,6 +47,8 @@ final class KernelProbe: Probe {
     /// When set, `ping` spins with interrupts on but not preemptible (a domain that never
     /// returns), for at most 5 s so that a broken call budget fails the self-test, not hangs it.
     var runawayInPing = false
+    /// When set, the last hop of a relay spins (preemptible) until `ProbeDomains.spinnerReleased`.
+    var spinInRelay = false
 
     func ping() throws(RpcError) {
         if armed != .none { commit(armed) }
@@ -116,6 +118,13 @@ final class KernelProbe: Probe {
             guard let next = ProbeDomains.proxy(DomainID(route.hops[hop + 1])) else { throw .domainUnavailable }
             return try next.relay(route, hop + 1, value) + 1
         }
+        if spinInRelay {
+            // The last hop holds the thread here (preemptible) until the self-test lets it go.
+            ProbeDomains.spinnerInside = true
+            let deadline = Clock.deadline(afterMilliseconds: 5000)
+            Threads.withPreemption { while !ProbeDomains.spinnerReleased && leaf_rdtsc() < deadline { leaf_pause() } }
+            ProbeDomains.spinnerReturned = true
+        }
         do { return try value.read() } catch { throw .invalidArgument }
     }
 
@@ -144,6 +153,8 @@ enum ProbeDomains {
     nonisolated(unsafe) static var proxies: [ProbeProxy?] = []
     /// Set by a probe spinning in `ping` (the cross-thread crash test).
     nonisolated(unsafe) static var spinnerInside = false
+    nonisolated(unsafe) static var spinnerReleased = false
+    nonisolated(unsafe) static var spinnerReturned = false
 
     static func proxy(_ d: DomainID) -> ProbeProxy? {
         Int(d.raw) < proxies.count ? proxies[Int(d.raw)] : nil

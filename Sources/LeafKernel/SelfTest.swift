@@ -212,6 +212,9 @@ enum SelfTest {
         print("step: a domain crashes while another thread is inside it")
         crossThreadCrash(a, b)
         monitor("cross-thread crash")
+        print("step: a domain crashes while another thread runs in a domain it called")
+        crashUnderACall(a, b, c)
+        monitor("crash under a call")
         print("step: call budget")
         callBudget(a)
         monitor("call budget")
@@ -313,6 +316,51 @@ enum SelfTest {
             try ProbeDomains.restart(a)
             check(Kernel.state(of: a) == .live, "\(a) restarted")
         } catch { check(false, "reap/restart: \(error)") }
+    }
+
+    /// Thread t (home b) relays through a into c, where it spins; meanwhile the kernel's thread
+    /// crashes a. t runs in c, which is live, so it keeps its frames and c goes on; a cannot be
+    /// restarted while t's frames name it. When c returns into the dead a, t unwinds past it and
+    /// its call into a returns domainCrashed.
+    static func crashUnderACall(_ a: DomainID, _ b: DomainID, _ c: DomainID) {
+        let deadline = Clock.deadline(afterMilliseconds: 10_000)
+        ProbeDomains.probe(c)?.spinInRelay = true
+        ProbeDomains.spinnerInside = false
+        ProbeDomains.spinnerReleased = false
+        ProbeDomains.spinnerReturned = false
+        nonisolated(unsafe) var outcome: RpcError? = nil
+        nonisolated(unsafe) var returned = false
+        let t: ThreadID
+        do {
+            t = try Threads.spawn(home: b, frames: frames) {
+                do throws(RpcError) {
+                    let v = try makeRef(4)
+                    _ = try proxy(a).relay(Route([a, c]), 0, v)
+                    returned = true
+                } catch { outcome = error }
+            }
+        } catch { check(false, "spawn thread: \(error)"); return }
+        while !ProbeDomains.spinnerInside && Clock.now < deadline { Threads.yield() }
+        check(ProbeDomains.spinnerInside && Kernel.frames(of: t).count == 2 && Kernel.frames(of: t)[1].callee == c,
+              "\(t) (home \(b)) runs in \(c), called from \(a)")
+        do throws(RpcError) { try proxy(a).trap(.fatalError); check(false, "trap returned") } catch {
+            check(error == .domainCrashed, "the kernel's thread crashes \(a): \(error)")
+        }
+        check(Kernel.frames(of: t).count == 2, "\(t) keeps its frames: it runs in \(c), which is live")
+        monitor("the crash, while \(t) runs in \(c)")
+        do throws(KernelError) { try ProbeDomains.restart(a); check(false, "restart of \(a) while a frame names it") } catch {
+            check(error == .domainInUse(a), "\(a) is not restarted while \(t)'s frames name it: \(error)")
+        }
+        ProbeDomains.spinnerReleased = true
+        while !Threads.finished(t) && Clock.now < deadline { Threads.yield() }
+        check(Threads.finished(t) && ProbeDomains.spinnerReturned && !returned && outcome == .domainCrashed && Kernel.frames(of: t).isEmpty,
+              "\(c) returned into the dead \(a); \(t)'s call into \(a) returned \(outcome.map { "\($0)" } ?? "nothing")")
+        do throws(KernelError) {
+            try Threads.reap(t, frames: frames)
+            try ProbeDomains.restart(a)
+            check(Kernel.state(of: a) == .live, "\(a) restarted once no frame names it")
+        } catch { check(false, "reap/restart: \(error)") }
+        ProbeDomains.probe(c)?.spinInRelay = false
     }
 
     /// A call into a domain that never returns, made with a 20 ms budget: the timer crashes the

@@ -27,6 +27,8 @@ final class RefinementDriver {
     /// Statistics, to show the sequences are not vacuous.
     private(set) var stepsApplied = 0
     private(set) var crashes = 0
+    /// Calls that returned into a caller that crashed meanwhile, and were unwound past it.
+    private(set) var returnsIntoDeadCallers = 0
     private var made: [ObjectID] = []
     /// Whether each made object was still alive when the callee returned it.
     private var madeAlive: [ObjectID: Bool] = [:]
@@ -326,6 +328,7 @@ final class RefinementDriver {
                 // d crashed inside a call it made, which returned domainCrashed to d's callee;
                 // that callee's return into the dead d unwound to this call.
                 applySpec(.ret, [], "a return into the dead d\(d) unwinds to this call", mustBeAllowed: true)
+                returnsIntoDeadCallers += 1
                 if currentDepth != depthBefore { fail("the spec unwound to depth \(currentDepth), LeafCore to \(depthBefore)") }
             }
             trace.append("call into d\(d) ended by a crash")

@@ -57,18 +57,20 @@ func reportDivergence(_ driver: RefinementDriver, _ ops: [RefinementOp], _ raw: 
     }
 
     func check(count: Int, lengths: ClosedRange<Int>, label: String) async {
-        var steps = 0, crashes = 0, sequences = 0
+        var steps = 0, crashes = 0, sequences = 0, deadReturns = 0
         await propertyCheck(count: count, input: Gen.uint32().array(of: lengths)) { raw in
             let (driver, ops) = runRefinement(raw)
             sequences += 1
             steps += driver.stepsApplied
             crashes += driver.crashes
+            deadReturns += driver.returnsIntoDeadCallers
             if !driver.failures.isEmpty { reportDivergence(driver, ops, raw) }
             driver.discardHistory()
         }
-        print("refinement (\(label)): \(sequences) sequences, \(steps) spec steps taken, \(crashes) crashes, compared after every step")
+        print("refinement (\(label)): \(sequences) sequences, \(steps) spec steps taken, \(crashes) crashes, \(deadReturns) returns into a crashed caller unwound past it, compared after every step")
         // Not vacuous: most steps are allowed ones, and domains really crashed.
         #expect(steps > sequences * 3)
         #expect(crashes > sequences / 20)
+        #expect(deadReturns > 0)
     }
 }
