@@ -116,7 +116,12 @@ final class KernelProbe: Probe {
         if Int(route.trapAt) == hop { try trap(route.trap) }
         if hop + 1 < Int(route.count) {
             guard let next = ProbeDomains.proxy(DomainID(route.hops[hop + 1])) else { throw .domainUnavailable }
-            return try next.relay(route, hop + 1, value) + 1
+            do throws(RpcError) { return try next.relay(route, hop + 1, value) + 1 } catch {
+                // Told of the failure of the call it made (a crash below it): the self-test counts.
+                ProbeDomains.relayFailuresSeen += 1
+                ProbeDomains.lastToSeeARelayFail = domain
+                throw error
+            }
         }
         if spinInRelay {
             // The last hop holds the thread here (preemptible) until the self-test lets it go.
@@ -154,6 +159,10 @@ enum ProbeDomains {
     /// Set by a probe spinning in `ping` (the cross-thread crash test).
     nonisolated(unsafe) static var spinnerInside = false
     nonisolated(unsafe) static var spinnerReleased = false
+    /// Relays whose onward call failed, and the last probe told so (plain values: a domain's
+    /// code must not grow kernel arrays, which would allocate in its own heap).
+    nonisolated(unsafe) static var relayFailuresSeen = 0
+    nonisolated(unsafe) static var lastToSeeARelayFail: DomainID = .kernel
     nonisolated(unsafe) static var spinnerReturned = false
 
     static func proxy(_ d: DomainID) -> ProbeProxy? {

@@ -150,6 +150,18 @@ enum SelfTest {
             check(Kernel.object(at: Int(v.id.index)).borrows == 0, "the lent object's borrows were released by the unwind")
             do throws(KernelError) { try ProbeDomains.restart(c) } catch { check(false, "restart \(c): \(error)") }
             check(try proxy(a).relay(Route([a, b, c]), 0, v) == 7, "\(c) restarted; the nested call works again")
+            // Re-entrant: kernel -> a -> b -> a, the inner a traps. b is told (its call returns
+            // domainCrashed, its error path runs); its return into the dead a unwinds to the
+            // kernel's call into a.
+            ProbeDomains.relayFailuresSeen = 0
+            expectError(.domainCrashed, "relay kernel -> \(a) -> \(b) -> \(a), the inner \(a) trapping") { () throws(RpcError) in
+                _ = try proxy(a).relay(Route([a, b, a], trapAt: 2, trap: .indexOutOfRange), 0, v)
+            }
+            check(ProbeDomains.relayFailuresSeen == 1 && ProbeDomains.lastToSeeARelayFail == b && Kernel.state(of: a) == .crashed && Kernel.state(of: b) == .live
+                  && Kernel.frames(of: Kernel.runningThread).isEmpty && Kernel.object(at: Int(v.id.index)).borrows == 0,
+                  "\(b) was told and ran on (\(ProbeDomains.relayFailuresSeen) relay failure, seen in \(ProbeDomains.lastToSeeARelayFail)); the dead \(a) was unwound past; borrows released")
+            do throws(KernelError) { try ProbeDomains.restart(a) } catch { check(false, "restart \(a): \(error)") }
+            check(try proxy(a).relay(Route([a, b, c]), 0, v) == 7, "\(a) restarted; the nested call works again")
         } catch { check(false, "nested calls: \(error)") }
         monitor("nested calls")
         try domainModules()
