@@ -1,17 +1,20 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Domain code is unwound by continuations when it traps. Debug builds keep dynamic exclusivity
-// records on the stack that such an unwind would leave dangling, so code that runs inside
-// domains (and the kernel core that calls it) is built without them; static exclusivity
-// checking is unaffected.
+// The kernel core (and the code that runs it) is unwound by continuations when a domain traps
+// and takes no part in exclusivity checking at run time; static exclusivity checking is
+// unaffected.
 let domainCode: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 
 // Domains are isolated by language safety alone: strict memory safety is an error in them (the
 // domain audit, `proxygen --audit-domain`, refuses what the compiler lets through).
 // Nor do they get reflection (Mirror would reach the implementation behind a proxy) or the
 // implicit concurrency module (tasks would run domain code outside the gate).
-let domainModule: [SwiftSetting] = domainCode + [.unsafeFlags([
+// Domains keep dynamic exclusivity checks (an overlapping access is a trap, so a crash of the
+// domain, never a use of freed memory): the call gate drops the records of the frames a trap
+// abandons (CLeafGate, leaf_gate_drop_accesses).
+let domainModule: [SwiftSetting] = [.unsafeFlags([
+    "-enforce-exclusivity=checked",
     "-strict-memory-safety", "-Werror", "StrictMemorySafety",
     "-Xfrontend", "-disable-reflection-metadata", "-Xfrontend", "-disable-implicit-concurrency-module-import",
 ])]
@@ -44,7 +47,7 @@ let package = Package(
 
         // The host platform: trap capture by signals, host pages, cycle counter.
         .target(name: "CLeafHost", dependencies: ["CLeafGate"]),
-        .target(name: "LeafHost", dependencies: ["LeafCore", "CLeafHost"], swiftSettings: domainCode),
+        .target(name: "LeafHost", dependencies: ["LeafCore", "CLeafGate", "CLeafHost"], swiftSettings: domainCode),
 
         // Specifications (executable state machines) and their proofs.
         .target(name: "Specs", path: "Specs"),

@@ -14,7 +14,7 @@ KERNEL_CFLAGS := -target x86_64-unknown-none-elf -ffreestanding -fno-builtin -no
 	-mno-red-zone -mcmodel=kernel -mgeneral-regs-only -fno-stack-protector -fno-omit-frame-pointer \
 	-O2 -g -Wall -Wextra -Werror -I Sources/LeafKernel/include -I Sources/CLeafGate/include
 KERNEL_SWIFT := $(sort $(wildcard Sources/LeafKernel/*.swift))
-KERNEL_C := $(sort $(wildcard Sources/LeafKernel/arch/*.c))
+KERNEL_C := $(sort $(wildcard Sources/LeafKernel/arch/*.c)) Sources/CLeafGate/innermost.c
 KERNEL_ASM := $(sort $(wildcard Sources/LeafKernel/arch/*.S)) boot/pvh.S Sources/CLeafGate/gate.S
 KERNEL_NATIVE_OBJS := $(patsubst %,$(KERNEL_OUT)/%.o,$(subst /,_,$(KERNEL_C) $(KERNEL_ASM)))
 # String's grapheme breaking needs the Embedded stdlib's Unicode tables.

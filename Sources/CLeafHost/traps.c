@@ -16,13 +16,18 @@
 
 static uint64_t traps_caught;
 static int last_trap_signal;
-static const int trapped_signals[] = { SIGILL, SIGTRAP, SIGFPE, SIGSEGV, SIGBUS };
+// SIGABRT: the runtime's own fatal errors (an exclusivity conflict in domain code) end in
+// abort(), which releases its lock before it raises, so that a handler may leave by a jump.
+static const int trapped_signals[] = { SIGILL, SIGTRAP, SIGFPE, SIGSEGV, SIGBUS, SIGABRT };
 
 // Makes the interrupted thread continue in leaf_gate_resume(k, CallGate.faulted) when the
 // handler returns: the domain that k's call entered is taken to have trapped.
 static void resume_as_fault(leaf_continuation *k, void *raw_context) {
     ucontext_t *context = raw_context;
     greg_t *regs = context->uc_mcontext.gregs;
+    // The frames between the trap and k's call are abandoned (this handler runs on the
+    // alternate stack, so they are still intact): their exclusivity records go.
+    leaf_gate_drop_accesses((uintptr_t)regs[REG_RSP] - 128, k->rsp);
     regs[REG_RIP] = (greg_t)(uintptr_t)&leaf_gate_resume;
     regs[REG_RDI] = (greg_t)(uintptr_t)k;
     regs[REG_RSI] = 1;  // CallGate.faulted

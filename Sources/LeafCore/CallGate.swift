@@ -168,7 +168,7 @@ extension Kernel {
         let thread = k.pointee.currentThread
         crash(innermost.pointee.callee)
         let frame = unwindToLiveCaller(thread: thread, below: innermost.pointee.depth)
-        if frame != innermost { leaf_gate_resume(frame.pointee.continuation, CallGate.unwound) }
+        if frame != innermost { leaf_gate_unwind_to(frame.pointee.continuation, CallGate.unwound) }
     }
 
     /// The call `frame` made returned, but its caller crashed meanwhile: it is not returned into.
@@ -178,7 +178,7 @@ extension Kernel {
         // A thread whose home died has exited and never runs again, so a frame below exists.
         precondition(frame.pointee.depth > 0, "a call returned into the dead home of \(ThreadID(frame.pointee.thread))")
         let resume = unwindToLiveCaller(thread: frame.pointee.thread, below: frame.pointee.depth)
-        leaf_gate_resume(resume.pointee.continuation, CallGate.unwound)
+        leaf_gate_unwind_to(resume.pointee.continuation, CallGate.unwound)
     }
 
     /// Pops the running thread's frames from `top` down while their callee is not live, and the
@@ -259,7 +259,7 @@ extension Kernel {
         let target = k.pointee.threads[Int(thread)].pendingUnwind
         precondition(target >= 0, "no pending unwind on \(ThreadID(thread))")
         k.pointee.threads[Int(thread)].pendingUnwind = -1
-        leaf_gate_resume(k.pointee.frame(thread, target).pointee.continuation, CallGate.unwound)
+        leaf_gate_unwind_to(k.pointee.frame(thread, target).pointee.continuation, CallGate.unwound)
     }
 
     /// Frames on the thread's stack.

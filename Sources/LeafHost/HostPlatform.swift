@@ -1,3 +1,4 @@
+import CLeafGate
 import CLeafHost
 import Glibc
 @_spi(Kernel) import LeafCore
@@ -43,6 +44,10 @@ import Glibc
 
     /// Domains crashed for overrunning a call budget so far in this process.
     public static var budgetsOverrun: UInt64 { leaf_host_budgets_overrun() }
+
+    /// Whether this thread has exclusivity accesses in progress (the runtime's list is not
+    /// empty): a trap must leave none of the domain's behind.
+    public static var hasAccessesInProgress: Bool { leaf_gate_access_head() != nil }
 
     /// Traps turned into domain crashes so far in this process.
     public static var trapsCaught: UInt64 { leaf_host_traps_caught() }

@@ -146,6 +146,11 @@ final class KernelProbe: Probe {
             scratch.append(1 / opaqueZero)
         case .fatalError:
             fatalError("probe domain asked to trap")
+        case .simultaneousAccess:
+            // No trap on bare metal (Embedded Swift 6.3 compiles in no dynamic exclusivity
+            // checks): two overlapping writes of an Int.
+            func bump(_ value: inout Int, during: () -> Void) { during(); value += 1 }
+            bump(&scratch[0]) { self.scratch[0] += 1 + opaqueZero }
         }
     }
 }

@@ -33,6 +33,8 @@ import Testing
             let other = try probes.spawn()
             _ = try p.keep(try RRef(1))
             #expect(throws: RpcError.domainCrashed) { try p.trap(kind) }
+            // The accesses the trap abandoned are gone from the runtime's list.
+            #expect(!HostPlatform.hasAccessesInProgress)
             #expect(Kernel.state(of: p.domain) == .crashed)
             #expect(Kernel.objectsOwned(by: p.domain) == 0)
             #expect(Kernel.pages(of: p.domain) == 0)
@@ -43,5 +45,26 @@ import Testing
             #expect(Kernel.incarnation(of: p.domain) == 2)
         }
         #expect(report.pagesLeft == 0 && report.objectsLeft == 0 && report.hostPagesLeaked == 0)
+    }
+
+    /// Dynamic exclusivity checking is on in domain code: an overlapping modification is a trap
+    /// (the domain crashes), not a write through a stale address. The caller, with an access of
+    /// its own open across the call, keeps it: the gate drops only the records of the frames
+    /// the trap abandoned (were it to drop the caller's, ending it would be a runtime failure).
+    @Test func anExclusivityViolationCrashesTheDomainAndLeavesTheCallersAccessesAlone() throws {
+        _ = try HostPlatform.withKernel { _ in
+            let probes = ProbeDirectory()
+            let a = try probes.spawn("a"), b = try probes.spawn("b")
+            let value = try RRef(5)
+            #expect(throws: RpcError.domainCrashed) {
+                try a.relay(Route([b.domain], trapAt: 1, trap: .simultaneousAccess), 0, value)
+            }
+            #expect(Kernel.state(of: b.domain) == .crashed)
+            #expect(Kernel.state(of: a.domain) == .live)
+            #expect(!HostPlatform.hasAccessesInProgress)
+            try Kernel.restart(b.domain)
+            #expect(try a.relay(Route([b.domain]), 0, value) == 5)
+            #expect(kernelViolations().isEmpty)
+        }
     }
 }

@@ -19,6 +19,18 @@ int leaf_gate_run(leaf_continuation *k, leaf_gate_body body, void *context);
 /// Abandons the current stack and returns `code` (non-zero) from the `leaf_gate_run` that saved `k`.
 __attribute__((noreturn)) void leaf_gate_resume(const leaf_continuation *k, int code);
 
+/// Drops from the thread's list of exclusivity accesses in progress (host builds of domain
+/// code) the records that lie in [low, high): those of frames a trap or an unwind abandoned.
+void leaf_gate_drop_accesses(uintptr_t low, uintptr_t high);
+
+/// The head of the thread's list of exclusivity accesses in progress (NULL when none, and on
+/// bare metal always), for tests.
+void *leaf_gate_access_head(void);
+
+/// leaf_gate_resume(k, code) from Swift code that unwinds to an outer call: first drops the
+/// access records of the frames between here and k's.
+__attribute__((noreturn)) void leaf_gate_unwind_to(const leaf_continuation *k, int code);
+
 /// The innermost continuation of the running thread, or NULL outside any cross-domain call.
 /// Trap handlers read it; the call gate writes it. On the host every thread has its own (a trap
 /// on one host thread must never resume another's call); on bare metal there is one CPU, and
