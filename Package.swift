@@ -102,6 +102,8 @@ let package = Package(
                 "LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
-            swiftSettings: domainCode),
+            // Checked at run time like domain code (the test doubles run as domains; the tests
+            // hold accesses of their own across calls that trap).
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=checked"])]),
     ]
 )

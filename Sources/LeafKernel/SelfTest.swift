@@ -165,6 +165,7 @@ enum SelfTest {
         } catch { check(false, "nested calls: \(error)") }
         monitor("nested calls")
         try domainModules()
+        try updateUnderTheClosure()
 
         // ---- A domain crashed by each kind of exception, then restarted.
         print("step: exceptions inside a domain")
@@ -375,6 +376,32 @@ enum SelfTest {
         ProbeDomains.probe(c)?.spinInRelay = false
     }
 
+    /// The red team's write-anywhere through `update`, where no dynamic exclusivity check stops
+    /// it (Embedded Swift): the closure drops the object under update and writes on. `update`
+    /// works on a copy, so the write lands in the copy and the heap is intact.
+    static func updateUnderTheClosure() throws(KernelError) {
+        print("step: update under the closure")
+        let d = try Kernel.createDomain(name: "attacker")
+        nonisolated(unsafe) var first = -1, second = -1
+        do throws(RpcError) {
+            try Kernel.run(in: d) {
+                guard let reference = try? RRef(0) else { return }
+                let holder = Holder(reference)
+                try? holder.reference.update { v in
+                    if let fresh = try? RRef(1) { holder.reference = fresh }   // the object under update is dropped
+                    v = 0x4141_4141_4141                                       // was: a write into the freed block
+                }
+                guard let a = try? RRef(2), let b = try? RRef(3) else { return }
+                first = (try? a.read()) ?? -1
+                second = (try? b.read()) ?? -1
+            }
+        } catch { check(false, "update under the closure: \(error)") }
+        check(first == 2 && second == 3 && Kernel.state(of: d) == .live,
+              "dropping the object inside its update corrupts nothing (the next objects read \(first), \(second))")
+        try Kernel.tearDown(d)
+        monitor("update under the closure")
+    }
+
     /// A call into a domain that never returns, made with a 20 ms budget: the timer crashes the
     /// domain and the call returns domainCrashed; a call within its budget is not disturbed.
     static func callBudget(_ a: DomainID) {
@@ -459,4 +486,10 @@ enum ModuleProbes {
         for p in proxies where p.domain == d { return p }
         return nil
     }
+}
+
+/// The object `updateUnderTheClosure` drops from inside its own update.
+final class Holder {
+    var reference: RRef<Int>
+    init(_ reference: consuming RRef<Int>) { self.reference = reference }
 }

@@ -49,16 +49,24 @@ import Testing
 
     /// Dynamic exclusivity checking is on in domain code: an overlapping modification is a trap
     /// (the domain crashes), not a write through a stale address. The caller, with an access of
-    /// its own open across the call, keeps it: the gate drops only the records of the frames
-    /// the trap abandoned (were it to drop the caller's, ending it would be a runtime failure).
+    /// its own open across the call (this test's code is checked too), keeps it: the gate drops
+    /// only the records of the frames the trap abandoned (were it to drop the caller's, ending
+    /// it would be a runtime failure).
     @Test func anExclusivityViolationCrashesTheDomainAndLeavesTheCallersAccessesAlone() throws {
         _ = try HostPlatform.withKernel { _ in
             let probes = ProbeDirectory()
             let a = try probes.spawn("a"), b = try probes.spawn("b")
             let value = try RRef(5)
-            #expect(throws: RpcError.domainCrashed) {
-                try a.relay(Route([b.domain], trapAt: 1, trap: .simultaneousAccess), 0, value)
+            let calls = CallCount()
+            #expect(!HostPlatform.hasAccessesInProgress)
+            counting(&calls.made) {
+                #expect(HostPlatform.hasAccessesInProgress)
+                #expect(throws: RpcError.domainCrashed) {
+                    try a.relay(Route([b.domain], trapAt: 1, trap: .simultaneousAccess), 0, value)
+                }
+                #expect(HostPlatform.hasAccessesInProgress)    // this test's own, still open
             }
+            #expect(calls.made == 1)
             #expect(Kernel.state(of: b.domain) == .crashed)
             #expect(Kernel.state(of: a.domain) == .live)
             #expect(!HostPlatform.hasAccessesInProgress)
@@ -67,4 +75,15 @@ import Testing
             #expect(kernelViolations().isEmpty)
         }
     }
+}
+
+/// A class's stored property, so that modifying it is checked at run time.
+final class CallCount {
+    var made = 0
+}
+
+/// Adds one to `count`, then runs `body` while that modification is still in progress.
+func counting(_ count: inout Int, _ body: () -> Void) {
+    count += 1
+    body()
 }

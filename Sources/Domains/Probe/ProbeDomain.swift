@@ -13,10 +13,6 @@ public final class ProbeDomain: Probe {
     let atInnermostHop: (() -> Void)?
     /// What `keep` was given, newest first: it stays this domain's until the domain dies.
     var kept: Kept? = nil
-    /// Relays this domain has forwarded. Counted while the onward call is in progress, so that a
-    /// modification of a stored property is open across it (a trap further on must not take
-    /// this domain's exclusivity record with it).
-    var forwarded = 0
 
     public init(peers: @escaping (DomainID) -> (any Probe)?, atInnermostHop: (() -> Void)? = nil) {
         self.peers = peers
@@ -63,7 +59,7 @@ public final class ProbeDomain: Probe {
             return try inspect(value)
         }
         guard let next = peers(DomainID(route.hops[hop])) else { throw .invalidArgument }
-        return try counting(&forwarded) { () throws(RpcError) in try next.relay(route, hop + 1, value) }
+        return try next.relay(route, hop + 1, value)
     }
 
     public func trap(_ kind: TrapKind) throws(RpcError) { commit(kind) }
@@ -114,12 +110,6 @@ func commit(_ kind: TrapKind) {
 /// only a dynamic check sees (the property is a class's).
 final class Tally {
     var count = 0
-}
-
-/// Adds one to `count`, then runs `body` while the modification is still in progress.
-func counting<R>(_ count: inout Int, _ body: () throws(RpcError) -> R) throws(RpcError) -> R {
-    count += 1
-    return try body()
 }
 
 func bump(_ value: inout Int, during: () -> Void) {
