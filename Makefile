@@ -19,6 +19,11 @@ DOMAIN_SDK_MODULES := LeafCore LeafSDK LeafInterfaces
 DOMAIN_EMBEDDED_FLAGS := $(EMBEDDED_TARGET_FLAGS) -strict-memory-safety -Werror StrictMemorySafety \
 	-I $(DOMAIN_SDK) -I Sources/CLeafGate/include
 DOMAIN_OBJS := $(patsubst %,$(OUT)/embedded/%Domain.o,$(DOMAINS))
+# Domain code gets stack probes: swiftc has no option for them, so its IR is compiled by the
+# toolchain's clang with every function marked "probe-stack"="inline-asm" (a frame larger than
+# a page touches each page from the top down, so the guard page under the stack stops it
+# instead of being stepped over).
+DOMAIN_CC ?= clang
 
 # Each component adds its checks to TEST_STEPS in its own makefile fragment.
 TEST_STEPS := build embedded unit-tests
@@ -58,7 +63,10 @@ embedded:
 		echo "embedded: domain $$d (module $${d}Domain: strict memory safety, SDK and interfaces only)"; \
 		swiftc $(DOMAIN_EMBEDDED_FLAGS) -module-name $${d}Domain -emit-module \
 			-emit-module-path $(OUT)/embedded/$${d}Domain.swiftmodule \
-			-c $$(find Sources/Domains/$$d -name '*.swift' | sort) -o $(OUT)/embedded/$${d}Domain.o; \
+			-emit-ir $$(find Sources/Domains/$$d -name '*.swift' | sort) -o $(OUT)/embedded/$${d}Domain.ll; \
+		sed -E 's/^(attributes #[0-9]+ = \{)/\1 "probe-stack"="inline-asm"/' $(OUT)/embedded/$${d}Domain.ll \
+			> $(OUT)/embedded/$${d}Domain.probed.ll; \
+		$(DOMAIN_CC) -target x86_64-unknown-none-elf -Os -c $(OUT)/embedded/$${d}Domain.probed.ll -o $(OUT)/embedded/$${d}Domain.o; \
 	done
 
 # Cycles per call against a direct call (rdtsc), heap allocations per call (malloc

@@ -1,11 +1,11 @@
 import LeafSDK
 
-/// A fault a probe domain can be asked to commit, one per kind of Swift trap.
-/// `simultaneousAccess` is an exclusivity violation (two overlapping modifications of a class's
+/// A fault a probe domain can be asked to commit, one per kind of Swift trap, and a stack
+/// overflow (recursion into the stack's guard page). `simultaneousAccess` is an exclusivity violation (two overlapping modifications of a class's
 /// stored property), a trap where dynamic exclusivity checks are compiled in: host builds of
 /// domain code; Embedded Swift 6.3 has none, so on bare metal the two writes just overlap.
 public enum TrapKind: UInt8, BitwiseCopyable, CaseIterable, Sendable {
-    case indexOutOfRange, nilUnwrap, overflow, divisionByZero, fatalError, simultaneousAccess
+    case indexOutOfRange, nilUnwrap, overflow, divisionByZero, fatalError, simultaneousAccess, stackOverflow
 }
 
 /// Where a relayed call goes: up to 6 further domains, and the hop (if any) that traps.

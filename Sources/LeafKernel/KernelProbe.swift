@@ -146,6 +146,8 @@ final class KernelProbe: Probe {
             scratch.append(1 / opaqueZero)
         case .fatalError:
             fatalError("probe domain asked to trap")
+        case .stackOverflow:
+            leaf_fault_stack_overflow()
         case .simultaneousAccess:
             // No trap on bare metal (Embedded Swift 6.3 compiles in no dynamic exclusivity
             // checks): two overlapping writes of an Int.

@@ -73,6 +73,14 @@ enum SelfTest {
             try? Kernel.restart(second.domain)
             check(try first.relay(Route([second.domain]), 0, v) == 9 && second.incarnation == 2,
                   "\(second.domain) restarted from the module's entry; the relay works again")
+            // Frames of 80 KiB, larger than the guard page and the stack: the module's stack probes make the
+            // guard stop the recursion (without them a frame steps over it, into the page tables
+            // below the boot stack).
+            expectError(.domainCrashed, "a stack overflow in ProbeDomain (\(second.domain)) with 80 KiB frames") { () throws(RpcError) in try second.trap(.stackOverflow) }
+            check(Traps.last.vector == 14 && Traps.last.domain == second.domain,
+                  "the guard page under the stack stopped it: \(Traps.name(Traps.last.vector)) at \(Traps.last.address)")
+            try? Kernel.restart(second.domain)
+            check(try first.relay(Route([second.domain]), 0, v) == 9, "\(second.domain) restarted; the relay works again")
         } catch { check(false, "domain modules: \(error)") }
         monitor("domain modules")
     }

@@ -102,7 +102,26 @@ func commit(_ kind: TrapKind) {
     case .simultaneousAccess:
         let tally = Tally()
         bump(&tally.count) { tally.count += 1 + zero }
+    case .stackOverflow:
+        _ = descend(zero)
     }
+}
+
+/// Recursion that ends only in the stack's guard page. On bare metal each frame is larger than
+/// the guard page: the domain's code is built with stack probes (Makefile), so the frame's pages
+/// are touched from the top down and the guard stops it, where without them the frame would
+/// step over the guard into what lies below. On the host (no probes, one-page guards under
+/// thread stacks) the frames stay smaller than a page.
+@inline(never)
+func descend(_ depth: Int) -> Int {
+    #if hasFeature(Embedded)
+    var frame = InlineArray<10240, Int>(repeating: depth)  // 80 KiB: more than a whole kernel stack
+    #else
+    var frame = InlineArray<256, Int>(repeating: depth)    // 2 KiB
+    #endif
+    if depth == Int.max { return 0 }
+    frame[depth & 255] = descend(depth &+ 1)
+    return frame[(depth &+ 1) & 255]
 }
 
 /// A counter, and a modification of it that runs other code while it is in progress: `bump`
