@@ -4,10 +4,10 @@ OUT := out
 
 # The portable modules, in dependency order: each must build for the host (swift build) and
 # with Embedded Swift for the bare-metal target, from the same sources. Specs lives at the top.
-PORTABLE_MODULES := LeafCore LeafSDK Specs LeafAbstraction LeafInterfaces LeafProxies
+PORTABLE_MODULES := LeafCore LeafDevices LeafSDK Specs LeafAbstraction LeafInterfaces LeafProxies
 EMBEDDED_TARGET_FLAGS := -enable-experimental-feature Embedded -target x86_64-unknown-none-elf -wmo \
 	-parse-as-library -Osize -Xcc -mno-red-zone -Xcc -mcmodel=kernel -Xfrontend -disable-stack-protector
-EMBEDDED_FLAGS := $(EMBEDDED_TARGET_FLAGS) -I Sources/CLeafGate/include -I $(OUT)/embedded
+EMBEDDED_FLAGS := $(EMBEDDED_TARGET_FLAGS) -I Sources/CLeafGate/include -I Sources/CLeafDevices/include -I $(OUT)/embedded
 
 # Domains: Sources/Domains/<Name> is module <Name>Domain. They are compiled with strict memory
 # safety as an error and see only the SDK and the interfaces on their search path (LeafCore is
@@ -15,9 +15,9 @@ EMBEDDED_FLAGS := $(EMBEDDED_TARGET_FLAGS) -I Sources/CLeafGate/include -I $(OUT
 # Embedded Swift loads LeafCore's own imports with it; the audit refuses importing either).
 DOMAINS := $(sort $(notdir $(wildcard Sources/Domains/*)))
 DOMAIN_SDK := $(OUT)/embedded/domain-sdk
-DOMAIN_SDK_MODULES := LeafCore LeafSDK LeafInterfaces
+DOMAIN_SDK_MODULES := LeafCore LeafDevices LeafSDK LeafInterfaces
 DOMAIN_EMBEDDED_FLAGS := $(EMBEDDED_TARGET_FLAGS) -strict-memory-safety -Werror StrictMemorySafety \
-	-I $(DOMAIN_SDK) -I Sources/CLeafGate/include
+	-I $(DOMAIN_SDK) -I Sources/CLeafGate/include -I Sources/CLeafDevices/include
 DOMAIN_OBJS := $(patsubst %,$(OUT)/embedded/%Domain.o,$(DOMAINS))
 # Domain code gets stack probes: swiftc has no option for them, so its IR is compiled by the
 # toolchain's clang with every function marked "probe-stack"="inline-asm" (a frame larger than

@@ -36,14 +36,25 @@ let package = Package(
         // The portable core: builds for the host and, with Embedded Swift, for the kernel image.
         .target(name: "CLeafGate"),
         .target(name: "LeafCore", dependencies: ["CLeafGate"], swiftSettings: domainCode),
-        // What domains may import: the SDK (RRef, containers, errors) and the interfaces.
-        .target(name: "LeafSDK", dependencies: ["LeafCore"], swiftSettings: domainCode),
+        // The device layer: PCI functions as capabilities, MMIO and port windows, fences.
+        .target(name: "CLeafDevices"),
+        .target(name: "LeafDevices", dependencies: ["CLeafDevices"], swiftSettings: domainCode),
+        // What domains may import: the SDK (RRef, containers, errors, the device layer's safe
+        // types) and the interfaces.
+        .target(name: "LeafSDK", dependencies: ["LeafCore", "LeafDevices"], swiftSettings: domainCode),
         .target(name: "LeafInterfaces", dependencies: ["LeafSDK"], swiftSettings: domainCode),
         .target(name: "LeafProxies", dependencies: ["LeafCore", "LeafInterfaces"], swiftSettings: domainCode),
 
         // Domains: one module each, importing only the SDK and the interfaces.
         .target(name: "ProbeDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/Probe",
                 swiftSettings: domainModule),
+        .target(name: "EduDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/Edu",
+                swiftSettings: domainModule),
+        .target(name: "DeviceProbeDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/DeviceProbe",
+                swiftSettings: domainModule),
+
+        // Host back-end of the device layer: a virtual PCI bus and behavioural device models.
+        .target(name: "DeviceModels", dependencies: ["LeafDevices"], swiftSettings: domainCode),
 
         // The host platform: trap capture by signals, host pages, cycle counter.
         .target(name: "CLeafHost", dependencies: ["CLeafGate"]),
@@ -98,7 +109,7 @@ let package = Package(
         .testTarget(
             name: "LeafCoreTests",
             dependencies: [
-                "ProbeDomain",
+                "ProbeDomain", "EduDomain", "DeviceProbeDomain", "DeviceModels",
                 "LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

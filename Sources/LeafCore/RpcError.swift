@@ -14,6 +14,11 @@ public enum RpcError: Error, Equatable, CustomStringConvertible, Sendable {
     case callIntoHomeDomain
     /// The callee refused an argument.
     case invalidArgument
+    /// The device behind the callee (a driver) failed, refused an access, or did not finish
+    /// in time.
+    case deviceFailed
+    /// The callee was given no device to do this with.
+    case noDevice
 
     public var description: String {
         switch self {
@@ -23,6 +28,8 @@ public enum RpcError: Error, Equatable, CustomStringConvertible, Sendable {
         case .callDepthExceeded: "the thread's domain frame stack is full"
         case .callIntoHomeDomain: "the callee is the running thread's home domain (a crash there would leave the thread nowhere to return)"
         case .invalidArgument: "the callee refused an argument"
+        case .deviceFailed: "the callee's device failed, refused the access or did not finish in time"
+        case .noDevice: "the callee was handed no device capability for this"
         }
     }
 }

@@ -8,3 +8,6 @@
 /// and the domain audit (`proxygen --audit-domain`) refuses `@_spi`, `@testable` and direct
 /// imports of LeafCore, which would.
 @_exported import LeafCore
+/// And the device layer's safe surface: `PCIFunction` (a capability the kernel hands a driver),
+/// `MMIOWindow`, `PortWindow`, `BAR`, `DeviceError`, `Fence`. Their constructors are SPI.
+@_exported import LeafDevices
