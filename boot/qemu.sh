@@ -68,7 +68,14 @@ echo "qemu: booting $kernel with $accel_name" >&2
 
 # isa-debug-exit: the kernel writes v to port 0xf4 and QEMU exits with (v << 1) | 1.
 # Success is v = 0x10 (status 33), failure v = 0x11 (status 35); see leaf_kernel.h.
-common="-machine q35 -m 256M -no-reboot -display none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel $kernel"
+# The machine's devices (DEVICE-FACTS.md §1, §2): QEMU's edu teaching device, an NVMe controller
+# on a scratch image (LEAF_NVME_IMAGE, made here when missing), virtio-net on user networking
+# with its option ROM off (iPXE would drive the device before the kernel does).
+nvme_image=${LEAF_NVME_IMAGE:-$(dirname "$kernel")/nvme.img}
+[ -f "$nvme_image" ] || truncate -s 16M "$nvme_image" || { echo "qemu: cannot create $nvme_image" >&2; exit 2; }
+devices="-device edu -drive file=$nvme_image,if=none,id=nvm,format=raw -device nvme,serial=leaf0001,drive=nvm"
+devices="$devices -netdev user,id=net0 -device virtio-net-pci,netdev=net0,romfile="
+common="-machine q35 -m 256M -no-reboot -display none -device isa-debug-exit,iobase=0xf4,iosize=0x04 $devices -kernel $kernel"
 
 if [ "$mode" = run ]; then
     # shellcheck disable=SC2086

@@ -1,7 +1,8 @@
 import LeafDevices
 
 /// A behavioural model of QEMU's `edu` device (hw/misc/edu.c, the teaching device; QEMU 7.2
-/// `-device edu`): vendor 1234, device 11e8, revision 0x10, class 0xff, one 1 MiB memory BAR.
+/// `-device edu`): vendor 1234, device 11e8, revision 0x10, class 0x00 subclass 0xff (as QEMU
+/// reports it: PCI_CLASS_OTHERS is 0x00ff there), one 1 MiB 32-bit memory BAR.
 /// Registers (32-bit accesses only below 0x80; others read as all ones and are ignored):
 ///   0x00 identification 0x010000ed (major 1, minor 0)
 ///   0x04 liveness: reads back the inverse of what was written
@@ -11,7 +12,7 @@ import LeafDevices
 /// after `latency` further reads of the status register, or when the test calls `step()`.
 /// DMA (0x80...) and interrupts are not modelled.
 public final class EduModel: PCIDeviceModel {
-    public let identity = ModelIdentity(vendorID: 0x1234, deviceID: 0x11e8, revision: 0x10, classCode: 0xff, subclass: 0, progIF: 0,
+    public let identity = ModelIdentity(vendorID: 0x1234, deviceID: 0x11e8, revision: 0x10, classCode: 0x00, subclass: 0xff, progIF: 0,
                                         bars: [(slot: 0, kind: .memory32, size: 1 << 20)])
     /// Status reads after which a factorial completes on its own.
     public var latency: Int

@@ -23,7 +23,7 @@ import Testing
 
     @Test func barsAreSizedThroughConfigurationSpace() throws {
         let edu = try #require(bus().function(at: eduAddress))
-        #expect(edu.vendorID == 0x1234 && edu.deviceID == 0x11e8 && edu.revision == 0x10 && edu.classCode == 0xff)
+        #expect(edu.vendorID == 0x1234 && edu.deviceID == 0x11e8 && edu.revision == 0x10 && edu.classCode == 0x00 && edu.subclass == 0xff)
         #expect(edu.bars.count == 1)
         let bar = try edu.bar(0)
         #expect(bar.kind == .memory32 && bar.size == 1 << 20 && bar.base % bar.size == 0)
