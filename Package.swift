@@ -44,6 +44,8 @@ let package = Package(
         .target(name: "LeafSDK", dependencies: ["LeafCore", "LeafDevices"], swiftSettings: domainCode),
         .target(name: "LeafInterfaces", dependencies: ["LeafSDK"], swiftSettings: domainCode),
         .target(name: "LeafProxies", dependencies: ["LeafCore", "LeafInterfaces"], swiftSettings: domainCode),
+        // The boot manifest: which domains a system creates, in order, with what.
+        .target(name: "LeafBoot", dependencies: ["LeafCore", "LeafDevices"], swiftSettings: domainCode),
 
         // Domains: one module each, importing only the SDK and the interfaces.
         .target(name: "ProbeDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/Probe",
@@ -109,7 +111,7 @@ let package = Package(
         .testTarget(
             name: "LeafCoreTests",
             dependencies: [
-                "ProbeDomain", "EduDomain", "DeviceProbeDomain", "DeviceModels",
+                "ProbeDomain", "EduDomain", "DeviceProbeDomain", "DeviceModels", "LeafBoot",
                 "LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

@@ -1,4 +1,5 @@
 import CLeafKernel
+import LeafBoot
 @_spi(Kernel) import LeafCore
 
 /// The PVH start_info (Xen's hvm_start_info, version 1), as the boot code hands it over.
@@ -107,15 +108,22 @@ func kernelMain(startInfo: UInt64) {
     leaf_sti()
     print("apic: id \(leaf_lapic_id()); timer \(apicPerMs) ticks/ms (divide 16), period 1 ms; TSC \(tscPerMs / 1000) MHz")
 
-    let devices = PCI.enumerate()
-    print("pci: \(devices.count) functions")
-    for d in devices { print("  pci \(PCI.describe(d))") }
-
     SelfTest.frames = frames
-    SelfTest.run(pciDevices: devices)
+    bootAndTest()
 
     leaf_lapic_timer_stop()
     finish(frames: frames, usedBeforeBoot: usedBeforeBoot, entryTSC: entryTSC)
+}
+
+/// Finds the PCI functions, creates the manifest's domains with them, and runs the self-test.
+/// Everything made here (capabilities, proxies) is released on return, before shutdown.
+func bootAndTest() {
+    let devices = PCI.enumerate()
+    print("pci: \(devices.count) functions")
+    for d in devices { print("  pci \(PCI.describe(d))") }
+    let graph = Boot.run(KernelManifest.standard, functions: devices)
+    for line in graph.log { print(line) }
+    SelfTest.run(pciDevices: devices, graph: graph)
 }
 
 /// Shuts LeafCore down (every page back to the frame allocator), prints the result, exits QEMU.

@@ -2,8 +2,7 @@ import CLeafKernel
 @_spi(Kernel) import LeafCore
 import LeafInterfaces
 @_spi(Kernel) import LeafProxies
-import DeviceProbeDomain
-import EduDomain
+import LeafBoot
 @_spi(Kernel) import LeafDevices
 import ProbeDomain
 
@@ -13,6 +12,8 @@ enum SelfTest {
     nonisolated(unsafe) static var passed = 0
     nonisolated(unsafe) static var failed = 0
     nonisolated(unsafe) static var frames: FrameAllocator! = nil
+    /// The domains the manifest made at boot (KernelManifest).
+    nonisolated(unsafe) static var graph: BootGraph? = nil
     /// Booted with leaf.icount (boot/qemu.sh bench: TCG, -icount shift=0): the TSC then counts
     /// one tick per guest instruction, so the call cost is a path length in instructions.
     nonisolated(unsafe) static var icount = false
@@ -48,7 +49,9 @@ enum SelfTest {
 
     static func proxy(_ d: DomainID) -> ProbeProxy { ProbeDomains.proxy(d).unsafelyUnwrapped }
 
-    static func run(pciDevices: [PCIFunction]) {
+    static func run(pciDevices: [PCIFunction], graph: BootGraph) {
+        self.graph = graph
+        defer { self.graph = nil }
         print("selftest: start")
         do throws(KernelError) { try body(pciDevices: pciDevices) } catch {
             check(false, "kernel operation refused: \(error)")
@@ -420,34 +423,45 @@ enum SelfTest {
     /// QEMU's device, unchanged from the host tests, where it runs on the model.
     static func devices(_ functions: [PCIFunction]) {
         print("step: devices")
+        guard let graph else { check(false, "no boot graph"); return }
         let edu = functions.first { $0.vendorID == 0x1234 && $0.deviceID == 0x11e8 }
         let nvme = functions.first { $0.classCode == 0x01 && $0.subclass == 0x08 }
         let virtio = functions.first { $0.vendorID == 0x1af4 && $0.deviceID == 0x1000 }
         check(edu != nil && nvme != nil && virtio != nil,
               "the bus has QEMU's edu (\(edu.map { "\($0.address)" } ?? "missing")), an NVMe controller (\(nvme.map { "\($0.address)" } ?? "missing")) and a transitional virtio-net (\(virtio.map { "\($0.address)" } ?? "missing"))")
-        do throws(KernelError) {
-            let driver = try FactorialDeviceProxy.spawn(name: "edu") { EduDriver(function: edu) }
-            do throws(RpcError) {
-                let f5 = try driver.factorial(5), f12 = try driver.factorial(12), f13 = try driver.factorial(13)
-                let live = try driver.liveness(0x1234_5678)
-                check(f5 == 120 && f12 == 479_001_600 && f13 == 1_932_053_504 && live == ~0x1234_5678,
-                      "the edu driver (\(driver.domain)) on QEMU's device: 5! = \(f5), 12! = \(f12), 13! mod 2^32 = \(f13); liveness inverts")
-            } catch { check(false, "the edu driver: \(error)") }
-            let nvmeProbe = try DeviceProbeProxy.spawn(name: "nvme-probe") { DeviceProbeDomain(function: nvme) }
-            let virtioProbe = try DeviceProbeProxy.spawn(name: "virtio-probe") { DeviceProbeDomain(function: virtio) }
-            let noProbe = try DeviceProbeProxy.spawn(name: "no-device") { DeviceProbeDomain(function: nil) }
-            do throws(RpcError) {
-                let vs = try nvmeProbe.read32(0, 0x08)
-                check(vs == 0x0001_0400, "NVMe VS through \(nvmeProbe.domain)'s capability: 0x\(Console.hex(UInt64(vs))) (NVMe 1.4)")
-                expectError(.deviceFailed, "an NVMe read past BAR0's end") { () throws(RpcError) in _ = try nvmeProbe.read32(0, 16 * 1024) }
-                // Legacy virtio header (virtio 1.x §4.1.4.8): device features at offset 0 of I/O BAR0.
-                let features = try virtioProbe.in32(0, 0)
-                check(features & (1 << 5) != 0, "virtio-net device features through \(virtioProbe.domain)'s ports: 0x\(Console.hex(UInt64(features))) (MAC offered, bit 5)")
-                expectError(.deviceFailed, "a port read of virtio-net's memory BAR") { () throws(RpcError) in _ = try virtioProbe.in32(1, 0) }
-            } catch { check(false, "device probes: \(error)") }
-            expectError(.noDevice, "the same NVMe read from a domain handed no capability") { () throws(RpcError) in _ = try noProbe.read32(0, 0x08) }
-            for d in [driver.domain, nvmeProbe.domain, virtioProbe.domain, noProbe.domain] { try Kernel.tearDown(d) }
+        let handedOut = graph.booted.flatMap { $0.functions }
+        let each = handedOut.indices.allSatisfy { i in !handedOut[..<i].contains(handedOut[i]) }
+        check(edu.map { handedOut.contains($0.address) } == true && each,
+              "the manifest handed out \(handedOut.count) functions, each to one domain")
+        guard let driver = graph.proxy(FactorialDeviceProxy.self, of: "edu"),
+              let nvmeProbe = graph.proxy(DeviceProbeProxy.self, of: "nvme-probe"),
+              let virtioProbe = graph.proxy(DeviceProbeProxy.self, of: "virtio-probe"),
+              let noProbe = graph.proxy(DeviceProbeProxy.self, of: "no-device") else {
+            check(false, "the manifest's device domains: \(graph.log)")
+            return
+        }
+        do throws(RpcError) {
+            let f5 = try driver.factorial(5), f12 = try driver.factorial(12), f13 = try driver.factorial(13)
+            let live = try driver.liveness(0x1234_5678)
+            check(f5 == 120 && f12 == 479_001_600 && f13 == 1_932_053_504 && live == ~0x1234_5678,
+                  "the edu driver (\(driver.domain)) on QEMU's device: 5! = \(f5), 12! = \(f12), 13! mod 2^32 = \(f13); liveness inverts")
+            let vs = try nvmeProbe.read32(0, 0x08)
+            check(vs == 0x0001_0400, "NVMe VS through \(nvmeProbe.domain)'s capability: 0x\(Console.hex(UInt64(vs))) (NVMe 1.4)")
+            expectError(.deviceFailed, "an NVMe read past BAR0's end") { () throws(RpcError) in _ = try nvmeProbe.read32(0, 16 * 1024) }
+            // Legacy virtio header (virtio 1.x §4.1.4.8): device features at offset 0 of I/O BAR0.
+            let features = try virtioProbe.in32(0, 0)
+            check(features & (1 << 5) != 0, "virtio-net device features through \(virtioProbe.domain)'s ports: 0x\(Console.hex(UInt64(features))) (MAC offered, bit 5)")
+            expectError(.deviceFailed, "a port read of virtio-net's memory BAR") { () throws(RpcError) in _ = try virtioProbe.in32(1, 0) }
         } catch { check(false, "device domains: \(error)") }
+        expectError(.noDevice, "the same NVMe read from a domain handed no capability") { () throws(RpcError) in _ = try noProbe.read32(0, 0x08) }
+        // A driver's domain torn down and started again from the manifest gets its function back.
+        do throws(KernelError) { try Kernel.tearDown(driver.domain) } catch { check(false, "teardown of edu: \(error)") }
+        graph.forget("edu")
+        do throws(BootError) {
+            let again = try graph.start("edu")
+            let f6 = try? graph.proxy(FactorialDeviceProxy.self, of: "edu")?.factorial(6)
+            check(f6 == 720, "edu torn down and started again from the manifest (\(again)): 6! = \(f6.map { "\($0)" } ?? "none")")
+        } catch { check(false, "restart edu from the manifest: \(error)") }
     }
 
     /// A call into a domain that never returns, made with a 20 ms budget: the timer crashes the

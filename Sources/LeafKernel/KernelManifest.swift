@@ -1,0 +1,30 @@
+import DeviceProbeDomain
+import EduDomain
+import LeafBoot
+@_spi(Kernel) import LeafCore
+import LeafInterfaces
+@_spi(Kernel) import LeafProxies
+
+/// The domains the kernel creates at boot, in order, and what each is handed.
+enum KernelManifest {
+    static let standard = Manifest([
+        // QEMU's teaching device and its driver.
+        ManifestEntry("edu", grants: [.pciFunction(vendor: 0x1234, device: 0x11e8)]) { handed throws(KernelError) in
+            let p = try FactorialDeviceProxy.spawn(name: "edu") { EduDriver(function: handed.functions.first) }
+            return (p.domain, p)
+        },
+        // Register probes: what a domain reaches through the function it is handed, and without one.
+        ManifestEntry("nvme-probe", grants: [.pciClass(0x01, subclass: 0x08)]) { handed throws(KernelError) in
+            let p = try DeviceProbeProxy.spawn(name: "nvme-probe") { DeviceProbeDomain(function: handed.functions.first) }
+            return (p.domain, p)
+        },
+        ManifestEntry("virtio-probe", grants: [.pciFunction(vendor: 0x1af4, device: 0x1000)]) { handed throws(KernelError) in
+            let p = try DeviceProbeProxy.spawn(name: "virtio-probe") { DeviceProbeDomain(function: handed.functions.first) }
+            return (p.domain, p)
+        },
+        ManifestEntry("no-device") { _ throws(KernelError) in
+            let p = try DeviceProbeProxy.spawn(name: "no-device") { DeviceProbeDomain(function: nil) }
+            return (p.domain, p)
+        },
+    ])
+}
