@@ -44,7 +44,7 @@ public final class VirtualPCIBus {
 
     /// Every function on the bus, in address order.
     public var addresses: [PCIAddress] {
-        slots.map(\.address).sorted { ($0.bus, $0.device, $0.function) < ($1.bus, $1.device, $1.function) }
+        slots.map { $0.address }.sorted { ($0.bus, $0.device, $0.function) < ($1.bus, $1.device, $1.function) }
     }
 
     /// The capability for the function at `address` (what the kernel hands the driver the

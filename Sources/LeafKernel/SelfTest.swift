@@ -1,7 +1,9 @@
 import CLeafKernel
+@_spi(Kernel) import DeviceModels
 @_spi(Kernel) import LeafCore
 import LeafInterfaces
 @_spi(Kernel) import LeafProxies
+import EduDomain
 import LeafBoot
 @_spi(Kernel) import LeafDevices
 import ProbeDomain
@@ -462,6 +464,18 @@ enum SelfTest {
             let f6 = try? graph.proxy(FactorialDeviceProxy.self, of: "edu")?.factorial(6)
             check(f6 == 720, "edu torn down and started again from the manifest (\(again)): 6! = \(f6.map { "\($0)" } ?? "none")")
         } catch { check(false, "restart edu from the manifest: \(error)") }
+        // The same driver against the edu model running in the kernel, behind the same API (the
+        // way the 82599's driver will boot, for want of a QEMU device).
+        let bus = VirtualPCIBus()
+        let model = EduModel(latency: 4)
+        let modelAddress = PCIAddress(bus: 1, device: 0, function: 0)
+        bus.attach(model, at: modelAddress)
+        do throws(KernelError) {
+            let onModel = try FactorialDeviceProxy.spawn(name: "edu-model") { EduDriver(function: bus.function(at: modelAddress)) }
+            let f7 = try? onModel.factorial(7)
+            check(f7 == 5040 && model.factorialsComputed == 1, "the edu driver (\(onModel.domain)) on the edu model in the kernel: 7! = \(f7.map { "\($0)" } ?? "none")")
+            try Kernel.tearDown(onModel.domain)
+        } catch { check(false, "the edu driver on the model: \(error)") }
     }
 
     /// A call into a domain that never returns, made with a 20 ms budget: the timer crashes the
