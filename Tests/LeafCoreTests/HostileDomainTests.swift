@@ -30,6 +30,13 @@ import Testing
         Attack(name: "switch threads inside a call", code: "_ = Kernel.yield()", diagnostic: "cannot find 'Kernel' in scope"),
         Attack(name: "rewrite a saved continuation through the frames", code: "_ = Kernel.frames(of: ThreadID(0))", diagnostic: "cannot find 'Kernel' in scope"),
         Attack(name: "box an implementation as an export", code: "final class P {}; _ = Export(P())", diagnostic: "cannot find 'Export' in scope"),
+        // The device layer: a domain reaches devices only through the capabilities it is handed.
+        Attack(name: "make an MMIO window at an address of its choosing", code: "_ = MMIOWindow(bar: 0, base: 0xfee0_0000, size: 4096, model: nil)",
+               diagnostic: "is inaccessible due to '@_spi' protection level"),
+        Attack(name: "make the ports of any device its own", code: "_ = PortWindow(bar: 0, base: 0xcf8, size: 8, model: nil)",
+               diagnostic: "is inaccessible due to '@_spi' protection level"),
+        Attack(name: "forge a PCI function over a configuration space of its own", code: "final class Fake: ConfigSpace {}",
+               diagnostic: "cannot find type 'ConfigSpace' in scope"),
         // References cannot be forged.
         Attack(name: "adopt an object by its ID", code: "let r = RRef<Int>(_adopting: ObjectID(index: 0, generation: 0)); _ = r.id", diagnostic: "extraneous argument label '_adopting:' in call"),
         // Types cannot be confused, and nothing with an address or a bad bit pattern is a payload.

@@ -3,9 +3,9 @@ import Foundation
 /// Compiles a snippet of Swift against the modules built next to the test binary, the way a
 /// domain is compiled: to SIL (ownership errors come from the move checker), with strict memory
 /// safety as an error, and, by default, with only the modules a domain may import on the search
-/// path (LeafSDK, LeafInterfaces, and LeafCore behind the SDK).
+/// path (LeafSDK, LeafInterfaces, and LeafCore and LeafDevices behind the SDK).
 enum SnippetCompiler {
-    static let domainModules = ["LeafCore", "LeafSDK", "LeafInterfaces"]
+    static let domainModules = ["LeafCore", "LeafDevices", "LeafSDK", "LeafInterfaces"]
 
     static func compile(_ source: String, asDomain: Bool = true) throws -> (status: Int32, text: String) {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
@@ -28,7 +28,8 @@ enum SnippetCompiler {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         var arguments = ["swiftc", "-emit-sil", "-o", "/dev/null", "-I", searchPath.path,
-                         "-I", root.appendingPathComponent("Sources/CLeafGate/include").path]
+                         "-I", root.appendingPathComponent("Sources/CLeafGate/include").path,
+                         "-I", root.appendingPathComponent("Sources/CLeafDevices/include").path]
         if asDomain { arguments += ["-strict-memory-safety", "-Werror", "StrictMemorySafety"] }
         process.arguments = arguments + [file.path]
         let pipe = Pipe()
