@@ -8,6 +8,8 @@ public enum DeviceError: Error, Equatable, Sendable, CustomStringConvertible {
     case outOfRange(offset: Int, width: Int, size: Int)
     /// An access of `width` bytes at an offset that is not a multiple of `width`.
     case misaligned(offset: Int, width: Int)
+    /// The BAR lies where the kernel does not map device memory (above the identity map).
+    case notMapped(Int)
     /// A configuration-space read past the 256 bytes a function exposes, or not aligned.
     case badConfigOffset(Int)
     /// The model behind the window refused the access (a host model told to fail).
@@ -19,6 +21,7 @@ public enum DeviceError: Error, Equatable, Sendable, CustomStringConvertible {
         case .wrongKindOfBAR(let i): "BAR \(i) is of the other kind (memory versus I/O)"
         case .outOfRange(let offset, let width, let size): "a \(width)-byte access at offset \(offset) is outside the window's \(size) bytes"
         case .misaligned(let offset, let width): "a \(width)-byte access at offset \(offset) is not aligned"
+        case .notMapped(let i): "BAR \(i) lies outside the memory the kernel maps for devices"
         case .badConfigOffset(let offset): "configuration offset \(offset) is outside the header and capabilities (0..<256) or not aligned"
         case .deviceFailed(let why): "the device failed: \(why)"
         }

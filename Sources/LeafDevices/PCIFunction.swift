@@ -36,6 +36,9 @@ public final class PCIFunction {
     public let bars: [BAR]
     let config: any ConfigSpace
     let model: (any DeviceRegisters)?
+    /// The end of the physical addresses the back-end maps for MMIO (bare metal: the identity
+    /// map's 4 GiB); a memory BAR beyond it gets no window.
+    let mappedLimit: UInt64
 
     /// COMMAND register bits (PCI 3.0 §6.2.2).
     public struct Command: OptionSet, Sendable {
@@ -48,11 +51,13 @@ public final class PCIFunction {
     }
 
     /// Reads the function's identity from `config`; `bars` are what the back-end sized.
-    @_spi(Kernel) public init(address: PCIAddress, config: any ConfigSpace, bars: [BAR], model: (any DeviceRegisters)?) {
+    @_spi(Kernel) public init(address: PCIAddress, config: any ConfigSpace, bars: [BAR], model: (any DeviceRegisters)?,
+                              mappedLimit: UInt64 = .max) {
         self.address = address
         self.config = config
         self.bars = bars
         self.model = model
+        self.mappedLimit = mappedLimit
         let id = config.read32(0x00), classWord = config.read32(0x08)
         vendorID = UInt16(truncatingIfNeeded: id)
         deviceID = UInt16(truncatingIfNeeded: id >> 16)
@@ -106,6 +111,7 @@ public final class PCIFunction {
     public func mmio(bar index: Int) throws(DeviceError) -> MMIOWindow {
         let bar = try self.bar(index)
         guard bar.isMemory else { throw .wrongKindOfBAR(index) }
+        guard model != nil || (bar.base <= mappedLimit && bar.size <= mappedLimit - bar.base) else { throw .notMapped(index) }
         return MMIOWindow(bar: index, base: bar.base, size: Int(bar.size), model: model)
     }
 

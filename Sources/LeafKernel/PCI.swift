@@ -30,6 +30,9 @@ final class PortConfigSpace: ConfigSpace {
 /// The functions on the bus, as capabilities: every bus, device and function is probed (a
 /// vendor ID of 0xFFFF means nothing is there) and each function's BARs are sized.
 enum PCI {
+    /// Device memory the kernel reaches: the identity map of the low 4 GiB (Main's paging).
+    static let identityMapped: UInt64 = 1 << 32
+
     static func enumerate() -> [PCIFunction] {
         var found: [PCIFunction] = []
         for bus in 0...255 {
@@ -40,7 +43,8 @@ enum PCI {
                 for function in 0..<functions {
                     let config = PortConfigSpace(PCIAddress(bus: UInt8(bus), device: UInt8(device), function: UInt8(function)))
                     guard config.read32(0x00) & 0xffff != 0xffff else { continue }
-                    found.append(PCIFunction(address: config.address, config: config, bars: BARSizing.bars(of: config), model: nil))
+                    found.append(PCIFunction(address: config.address, config: config, bars: BARSizing.bars(of: config), model: nil,
+                                             mappedLimit: identityMapped))
                 }
             }
         }

@@ -89,6 +89,16 @@ import Testing
         #expect(bus().function(at: PCIAddress(bus: 0, device: 5, function: 0)) == nil)
     }
 
+    /// On bare metal the kernel maps device memory only in the low 4 GiB: a 64-bit BAR placed
+    /// above gets no window (an access would fault in the driver's domain).
+    @Test func aBARBeyondTheMappedDeviceMemoryGetsNoWindow() throws {
+        let config = FixedConfig(words: [0x0005_1b36, 0, 0xff00_0000, 0, 0x0000_0004, 0x0000_0001])
+        let bars = BARSizing.bars(of: config)
+        #expect(bars == [BAR(index: 0, kind: .memory64, base: 0x1_0000_0000, size: 0x1000, prefetchable: false)])
+        let f = PCIFunction(address: portsAddress, config: config, bars: bars, model: nil, mappedLimit: 1 << 32)
+        #expect(throws: DeviceError.notMapped(0)) { try f.mmio(bar: 0) }
+    }
+
     @Test func withDecodingOffTheDeviceSeesNothing() throws {
         let edu = EduModel()
         let f = try #require(bus(edu).function(at: eduAddress))
@@ -177,5 +187,23 @@ final class PortScratch: PCIDeviceModel {
 
     func write(bar: Int, offset: Int, width: Int, value: UInt64) throws(DeviceError) {
         for i in 0..<width { bytes[offset + i] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(i))) }
+    }
+}
+
+/// A configuration space with one 64-bit, 4 KiB memory BAR at 4 GiB (a BAR the kernel's
+/// identity map does not reach).
+final class FixedConfig: ConfigSpace {
+    var words: [UInt32]
+    var sizing = [false, false]
+    init(words: [UInt32]) { self.words = words + Array(repeating: 0, count: 64 - words.count) }
+    func read32(_ offset: Int) -> UInt32 {
+        if offset == 0x10 && sizing[0] { return 0xffff_f004 }
+        if offset == 0x14 && sizing[1] { return 0xffff_ffff }
+        return words[offset / 4]
+    }
+    func write32(_ offset: Int, _ value: UInt32) {
+        if offset == 0x10 || offset == 0x14 { sizing[(offset - 0x10) / 4] = value == 0xffff_ffff; return }
+        if offset >= 0x18 && offset < 0x28 { return }   // BARs 2...5 are not implemented: they stay 0
+        words[offset / 4] = value
     }
 }
