@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "LeafCore", dependencies: ["CLeafGate"], swiftSettings: domainCode),
         // The device layer: PCI functions as capabilities, MMIO and port windows, fences.
         .target(name: "CLeafDevices"),
-        .target(name: "LeafDevices", dependencies: ["CLeafDevices"], swiftSettings: domainCode),
+        .target(name: "LeafDevices", dependencies: ["LeafCore", "CLeafDevices"], swiftSettings: domainCode),
         // What domains may import: the SDK (RRef, containers, errors, the device layer's safe
         // types) and the interfaces.
         .target(name: "LeafSDK", dependencies: ["LeafCore", "LeafDevices"], swiftSettings: domainCode),
@@ -56,7 +56,7 @@ let package = Package(
                 swiftSettings: domainModule),
 
         // Host back-end of the device layer: a virtual PCI bus and behavioural device models.
-        .target(name: "DeviceModels", dependencies: ["LeafDevices"], swiftSettings: domainCode),
+        .target(name: "DeviceModels", dependencies: ["LeafCore", "LeafDevices"], swiftSettings: domainCode),
 
         // The host platform: trap capture by signals, host pages, cycle counter.
         .target(name: "CLeafHost", dependencies: ["CLeafGate"]),

@@ -4,6 +4,8 @@
 /// already checked each access against the BAR; `bar` is the BAR's slot.
 public protocol PCIDeviceModel: AnyObject {
     var identity: ModelIdentity { get }
+    /// Called when the model is attached: the memory its device may reach (DMA).
+    func attached(memory: ModelMemory)
     func read(bar: Int, offset: Int, width: Int) throws(DeviceError) -> UInt64
     func write(bar: Int, offset: Int, width: Int, value: UInt64) throws(DeviceError)
 }
@@ -17,6 +19,7 @@ public final class VirtualPCIBus {
         let address: PCIAddress
         let model: any PCIDeviceModel
         let config: ModelConfigSpace
+        let memory: ModelMemory
     }
     var slots: [Slot] = []
     var nextMemory: UInt64 = 0xfe00_0000
@@ -39,7 +42,9 @@ public final class VirtualPCIBus {
                 nextMemory += bar.size
             }
         }
-        slots.append(Slot(address: address, model: model, config: ModelConfigSpace(model.identity, bases: bases)))
+        let memory = ModelMemory()
+        model.attached(memory: memory)
+        slots.append(Slot(address: address, model: model, config: ModelConfigSpace(model.identity, bases: bases), memory: memory))
     }
 
     /// Every function on the bus, in address order.
@@ -47,13 +52,20 @@ public final class VirtualPCIBus {
         slots.map { $0.address }.sorted { ($0.bus, $0.device, $0.function) < ($1.bus, $1.device, $1.function) }
     }
 
+    /// The memory the device at `address` may reach (what its driver gave it).
+    public func memory(at address: PCIAddress) -> ModelMemory? { slots.first { $0.address == address }?.memory }
+
     /// The capability for the function at `address` (what the kernel hands the driver the
     /// manifest assigns it), or nil if nothing is there.
     @_spi(Kernel) public func function(at address: PCIAddress) -> PCIFunction? {
         guard let slot = slots.first(where: { $0.address == address }) else { return nil }
         return PCIFunction(address: address, config: slot.config, bars: BARSizing.bars(of: slot.config),
-                           model: Decoder(slot.model, slot.config))
+                           model: Decoder(slot.model, slot.config), memory: slot.memory.map)
     }
+}
+
+extension PCIDeviceModel {
+    public func attached(memory: ModelMemory) {}
 }
 
 /// Routes a window's accesses to the model, as the bus does: only while the function decodes

@@ -28,7 +28,9 @@ enum SharedHeap {
                 throw .quotaExceeded(current, .objects)
             }
         }
-        let size = type.size, alignment = type.alignment
+        // Payloads of half a page or more start on a page (device memory: a 2 KiB frame, a 4 KiB
+        // block, a ring), at the price of the page before them (the run's header).
+        let size = type.size, alignment = size >= pageSize / 2 ? pageSize : type.alignment
         guard let payload = k.pointee.sharedHeap.allocateCached(size: size, alignment: alignment)
             ?? Kernel.withPages({ k.pointee.sharedHeap.allocate(size: size, alignment: alignment, from: $0) })
         else { throw .outOfMemory }

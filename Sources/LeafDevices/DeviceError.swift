@@ -1,3 +1,5 @@
+import LeafCore
+
 /// A device access a capability refused: the driver gets this error, the device sees nothing.
 public enum DeviceError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The function has no BAR of that index (0...5), or it is the high half of a 64-bit one.
@@ -12,6 +14,9 @@ public enum DeviceError: Error, Equatable, Sendable, CustomStringConvertible {
     case notMapped(Int)
     /// A configuration-space read past the 256 bytes a function exposes, or not aligned.
     case badConfigOffset(Int)
+    /// The buffer cannot be device memory for this driver: the domain cannot write it (not its
+    /// own, or lent), it is a container, or the reference is stale or of the wrong type.
+    case notDeviceMemory(AccessError)
     /// The model behind the window refused the access (a host model told to fail).
     case deviceFailed(String)
 
@@ -23,6 +28,7 @@ public enum DeviceError: Error, Equatable, Sendable, CustomStringConvertible {
         case .misaligned(let offset, let width): "a \(width)-byte access at offset \(offset) is not aligned"
         case .notMapped(let i): "BAR \(i) lies outside the memory the kernel maps for devices"
         case .badConfigOffset(let offset): "configuration offset \(offset) is outside the header and capabilities (0..<256) or not aligned"
+        case .notDeviceMemory(let why): "not device memory for this driver: \(why)"
         case .deviceFailed(let why): "the device failed: \(why)"
         }
     }

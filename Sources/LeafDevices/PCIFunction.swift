@@ -39,6 +39,9 @@ public final class PCIFunction {
     /// The end of the physical addresses the back-end maps for MMIO (bare metal: the identity
     /// map's 4 GiB); a memory BAR beyond it gets no window.
     let mappedLimit: UInt64
+    /// Told of every buffer the driver gives the device (the host bus checks a model's memory
+    /// accesses against them, as an IOMMU would); nil on bare metal, which has no IOMMU here.
+    let memory: (any DeviceMemoryMap)?
 
     /// COMMAND register bits (PCI 3.0 §6.2.2).
     public struct Command: OptionSet, Sendable {
@@ -52,7 +55,8 @@ public final class PCIFunction {
 
     /// Reads the function's identity from `config`; `bars` are what the back-end sized.
     @_spi(Kernel) public init(address: PCIAddress, config: any ConfigSpace, bars: [BAR], model: (any DeviceRegisters)?,
-                              mappedLimit: UInt64 = .max) {
+                              mappedLimit: UInt64 = .max, memory: (any DeviceMemoryMap)? = nil) {
+        self.memory = memory
         self.address = address
         self.config = config
         self.bars = bars

@@ -1,12 +1,15 @@
 import LeafSDK
 
-/// A device whose job is arithmetic: QEMU's teaching device `edu` computes factorials and
-/// echoes the inverse of a value (its driver is `Sources/Domains/Edu`).
-public protocol FactorialDevice: AnyObject {
+/// QEMU's teaching device `edu`: it computes factorials, echoes the inverse of a value, and
+/// copies by DMA through a buffer of its own (its driver is `Sources/Domains/Edu`).
+public protocol EduDevice: AnyObject {
     /// n! modulo 2^32, computed by the device.
     func factorial(_ n: UInt32) throws(RpcError) -> UInt32
     /// What the device's liveness register gives back for `value` (its bitwise inverse).
     func liveness(_ value: UInt32) throws(RpcError) -> UInt32
+    /// `block` (2 KiB) copied by the device's DMA into its buffer and back out into a new block:
+    /// the device reads and writes the blocks' own memory.
+    func copyThroughDevice(_ block: consuming RRef<InlineArray<2048, UInt8>>) throws(RpcError) -> RRef<InlineArray<2048, UInt8>>
 }
 
 /// Reads a device's registers through the capability its domain was handed, if any (the

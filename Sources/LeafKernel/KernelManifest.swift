@@ -10,7 +10,7 @@ enum KernelManifest {
     static let standard = Manifest([
         // QEMU's teaching device and its driver.
         ManifestEntry("edu", grants: [.pciFunction(vendor: 0x1234, device: 0x11e8)]) { handed throws(KernelError) in
-            let p = try FactorialDeviceProxy.spawn(name: "edu") { EduDriver(function: handed.functions.first) }
+            let p = try EduDeviceProxy.spawn(name: "edu") { EduDriver(function: handed.functions.first) }
             return (p.domain, p)
         },
         // Register probes: what a domain reaches through the function it is handed, and without one.

@@ -435,7 +435,7 @@ enum SelfTest {
         let each = handedOut.indices.allSatisfy { i in !handedOut[..<i].contains(handedOut[i]) }
         check(edu.map { handedOut.contains($0.address) } == true && each,
               "the manifest handed out \(handedOut.count) functions, each to one domain")
-        guard let driver = graph.proxy(FactorialDeviceProxy.self, of: "edu"),
+        guard let driver = graph.proxy(EduDeviceProxy.self, of: "edu"),
               let nvmeProbe = graph.proxy(DeviceProbeProxy.self, of: "nvme-probe"),
               let virtioProbe = graph.proxy(DeviceProbeProxy.self, of: "virtio-probe"),
               let noProbe = graph.proxy(DeviceProbeProxy.self, of: "no-device") else {
@@ -447,6 +447,7 @@ enum SelfTest {
             let live = try driver.liveness(0x1234_5678)
             check(f5 == 120 && f12 == 479_001_600 && f13 == 1_932_053_504 && live == ~0x1234_5678,
                   "the edu driver (\(driver.domain)) on QEMU's device: 5! = \(f5), 12! = \(f12), 13! mod 2^32 = \(f13); liveness inverts")
+            check(dmaRoundTrip(driver), "QEMU's edu copied a 2 KiB block by DMA into its buffer and back into a new one (zero copy in the driver)")
             let vs = try nvmeProbe.read32(0, 0x08)
             check(vs == 0x0001_0400, "NVMe VS through \(nvmeProbe.domain)'s capability: 0x\(Console.hex(UInt64(vs))) (NVMe 1.4)")
             expectError(.deviceFailed, "an NVMe read past BAR0's end") { () throws(RpcError) in _ = try nvmeProbe.read32(0, 16 * 1024) }
@@ -461,7 +462,7 @@ enum SelfTest {
         graph.forget("edu")
         do throws(BootError) {
             let again = try graph.start("edu")
-            let f6 = try? graph.proxy(FactorialDeviceProxy.self, of: "edu")?.factorial(6)
+            let f6 = try? graph.proxy(EduDeviceProxy.self, of: "edu")?.factorial(6)
             check(f6 == 720, "edu torn down and started again from the manifest (\(again)): 6! = \(f6.map { "\($0)" } ?? "none")")
         } catch { check(false, "restart edu from the manifest: \(error)") }
         // The same driver against the edu model running in the kernel, behind the same API (the
@@ -471,11 +472,25 @@ enum SelfTest {
         let modelAddress = PCIAddress(bus: 1, device: 0, function: 0)
         bus.attach(model, at: modelAddress)
         do throws(KernelError) {
-            let onModel = try FactorialDeviceProxy.spawn(name: "edu-model") { EduDriver(function: bus.function(at: modelAddress)) }
+            let onModel = try EduDeviceProxy.spawn(name: "edu-model") { EduDriver(function: bus.function(at: modelAddress)) }
             let f7 = try? onModel.factorial(7)
             check(f7 == 5040 && model.factorialsComputed == 1, "the edu driver (\(onModel.domain)) on the edu model in the kernel: 7! = \(f7.map { "\($0)" } ?? "none")")
+            check(dmaRoundTrip(onModel) && model.transfersDone == 2, "the edu model's DMA in the kernel: the same block round trip")
             try Kernel.tearDown(onModel.domain)
         } catch { check(false, "the edu driver on the model: \(error)") }
+    }
+
+    /// A 2 KiB block with a pattern through the device's DMA and back: whether it came back whole.
+    static func dmaRoundTrip(_ driver: EduDeviceProxy) -> Bool {
+        var block = InlineArray<2048, UInt8>(repeating: 0)
+        for i in 0..<2048 { block[i] = UInt8(truncatingIfNeeded: i &* 13 &+ 5) }
+        guard let original = try? RRef(block) else { return false }
+        do throws(RpcError) {
+            let copy = try driver.copyThroughDevice(original)
+            guard let back = try? copy.read() else { return false }
+            for i in 0..<2048 where back[i] != block[i] { return false }
+            return true
+        } catch { return false }
     }
 
     /// A call into a domain that never returns, made with a 20 ms budget: the timer crashes the

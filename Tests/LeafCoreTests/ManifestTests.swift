@@ -20,21 +20,21 @@ import Testing
     }
 
     /// Records what the "client" entry was handed.
-    final class Seen { var eduInterface: FactorialDeviceProxy? = nil }
+    final class Seen { var eduInterface: EduDeviceProxy? = nil }
 
     func manifest(_ seen: Seen) -> Manifest {
         Manifest([
             ManifestEntry("edu", grants: [.pciFunction(vendor: 0x1234, device: 0x11e8)]) { handed throws(KernelError) in
-                let p = try FactorialDeviceProxy.spawn(name: "edu") { EduDriver(function: handed.functions.first) }
+                let p = try EduDeviceProxy.spawn(name: "edu") { EduDriver(function: handed.functions.first) }
                 return (p.domain, p)
             },
             // A second driver for the same device: the function went to the first.
             ManifestEntry("edu-again", grants: [.pciFunction(vendor: 0x1234, device: 0x11e8)]) { handed throws(KernelError) in
-                let p = try FactorialDeviceProxy.spawn(name: "edu-again") { EduDriver(function: handed.functions.first) }
+                let p = try EduDeviceProxy.spawn(name: "edu-again") { EduDriver(function: handed.functions.first) }
                 return (p.domain, p)
             },
             ManifestEntry("client", grants: [.interface(of: "edu")]) { handed throws(KernelError) in
-                seen.eduInterface = handed.interface(FactorialDeviceProxy.self, of: "edu")
+                seen.eduInterface = handed.interface(EduDeviceProxy.self, of: "edu")
                 let p = try DeviceProbeProxy.spawn(name: "client") { DeviceProbeDomain(function: handed.functions.first) }
                 return (p.domain, p)
             },
@@ -53,9 +53,9 @@ import Testing
             #expect(graph.booted.map(\.name) == ["edu", "edu-again", "client"])
             #expect(graph.booted[0].functions == [Self.eduAddress])
             #expect(graph.booted[1].functions.isEmpty)                      // each function goes to one domain
-            #expect(try graph.proxy(FactorialDeviceProxy.self, of: "edu")?.factorial(6) == 720)
-            #expect(throws: RpcError.noDevice) { try graph.proxy(FactorialDeviceProxy.self, of: "edu-again")?.factorial(6) }
-            #expect(seen.eduInterface === graph.proxy(FactorialDeviceProxy.self, of: "edu"))
+            #expect(try graph.proxy(EduDeviceProxy.self, of: "edu")?.factorial(6) == 720)
+            #expect(throws: RpcError.noDevice) { try graph.proxy(EduDeviceProxy.self, of: "edu-again")?.factorial(6) }
+            #expect(seen.eduInterface === graph.proxy(EduDeviceProxy.self, of: "edu"))
             #expect(try seen.eduInterface?.factorial(4) == 24)             // the client can call what it was handed
             #expect(graph.log.contains { $0.hasPrefix("manifest: broken not created") })
             #expect(graph.domain("later") == nil)
@@ -69,7 +69,7 @@ import Testing
             graph.forget("edu")
             try graph.start("edu")
             #expect(graph.booted.last?.functions == [Self.eduAddress])
-            #expect(try graph.proxy(FactorialDeviceProxy.self, of: "edu")?.factorial(5) == 120)
+            #expect(try graph.proxy(EduDeviceProxy.self, of: "edu")?.factorial(5) == 120)
         }
     }
 }

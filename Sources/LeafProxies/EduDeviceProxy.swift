@@ -2,7 +2,7 @@
 @_spi(Kernel) import LeafCore
 import LeafInterfaces
 
-/// The call gate in front of a `FactorialDevice` domain. Each method enters the callee (refused unless
+/// The call gate in front of a `EduDevice` domain. Each method enters the callee (refused unless
 /// it is live and still the incarnation the proxy was bound to), lends and moves its RRef
 /// arguments, runs the callee under a continuation, leaves, and moves returned RRefs back; if
 /// the callee traps it is torn down and the call throws `RpcError.domainCrashed`. The callee
@@ -10,7 +10,7 @@ import LeafInterfaces
 /// implementation through an unretained export box, so a call allocates nothing and retains
 /// nothing. Only the kernel makes proxies (the initializers are `@_spi(Kernel)`), and nothing
 /// outside the proxy can rebind one: a domain handed a proxy can only call through it.
-public final class FactorialDeviceProxy: FactorialDevice {
+public final class EduDeviceProxy: EduDevice {
     public let domain: DomainID
     /// The incarnation of `domain` whose implementation `export` is. A call through a proxy
     /// bound to an earlier one is refused with `domainUnavailable`: that box was released when
@@ -19,24 +19,24 @@ public final class FactorialDeviceProxy: FactorialDevice {
     /// The domain's implementation, boxed in its export list, which keeps it alive while the
     /// incarnation is live; only then may it be touched: every method reads it after
     /// `CallGate.enter` succeeded, never before.
-    @_spi(Kernel) public private(set) var export: Unmanaged<Export<any FactorialDevice>>
+    @_spi(Kernel) public private(set) var export: Unmanaged<Export<any EduDevice>>
 
-    @_spi(Kernel) public init(domain: DomainID, export: Unmanaged<Export<any FactorialDevice>>) {
+    @_spi(Kernel) public init(domain: DomainID, export: Unmanaged<Export<any EduDevice>>) {
         self.domain = domain
         self.incarnation = Kernel.incarnation(of: domain)
         self.export = export
     }
 
     /// A proxy for `target`, which is exported (boxed) from `domain` for it.
-    @_spi(Kernel) public convenience init(domain: DomainID, target: any FactorialDevice) {
+    @_spi(Kernel) public convenience init(domain: DomainID, target: any EduDevice) {
         self.init(domain: domain, export: Kernel.export(interface: target, from: domain))
     }
 
     /// The implementation behind the proxy (valid while its incarnation is live).
-    @_spi(Kernel) public var target: any FactorialDevice { export.takeUnretainedValue().implementation }
+    @_spi(Kernel) public var target: any EduDevice { export.takeUnretainedValue().implementation }
 
     /// Binds the proxy to what the current incarnation's entry exported (a restart).
-    private func rebind(_ exported: Unmanaged<Export<any FactorialDevice>>) {
+    private func rebind(_ exported: Unmanaged<Export<any EduDevice>>) {
         export = exported
         incarnation = Kernel.incarnation(of: domain)
     }
@@ -46,10 +46,10 @@ public final class FactorialDeviceProxy: FactorialDevice {
     /// rebinds the proxy to the new implementation; the entry keeps the proxy alive. The proxy
     /// and the entry's shared variables are allocated here, in the caller's domain, so a
     /// teardown of the new domain cannot take them with it.
-    @_spi(Kernel) public static func spawn(name: String, _ make: @escaping () -> any FactorialDevice) throws(KernelError) -> FactorialDeviceProxy {
+    @_spi(Kernel) public static func spawn(name: String, _ make: @escaping () -> any EduDevice) throws(KernelError) -> EduDeviceProxy {
         let domain = try Kernel.createDomain(name: name)
-        var proxy: FactorialDeviceProxy? = nil
-        var first: Unmanaged<Export<any FactorialDevice>>? = nil
+        var proxy: EduDeviceProxy? = nil
+        var first: Unmanaged<Export<any EduDevice>>? = nil
         do throws(RpcError) {
             try Kernel.start(domain) {
                 let exported = Kernel.export(interface: make(), from: domain)
@@ -58,14 +58,14 @@ public final class FactorialDeviceProxy: FactorialDevice {
         } catch {
             throw .domainNotLive(domain, Kernel.state(of: domain))
         }
-        let created = FactorialDeviceProxy(domain: domain, export: first.unsafelyUnwrapped)
+        let created = EduDeviceProxy(domain: domain, export: first.unsafelyUnwrapped)
         proxy = created
         return created
     }
 
     // factorial(_:): copies n in; copies the result back.
     public func factorial(_ n: UInt32) throws(RpcError) -> UInt32 {
-        struct Args { let target: Unmanaged<Export<any FactorialDevice>>; let n: UInt32; var result: UInt32 = 0; var error: RpcError? = nil }
+        struct Args { let target: Unmanaged<Export<any EduDevice>>; let n: UInt32; var result: UInt32 = 0; var error: RpcError? = nil }
         let frame = try CallGate.enter(domain, incarnation: incarnation)
         var args = Args(target: export, n: n)
         guard CallGate.invoke(frame, &args, { raw in
@@ -81,7 +81,7 @@ public final class FactorialDeviceProxy: FactorialDevice {
 
     // liveness(_:): copies value in; copies the result back.
     public func liveness(_ value: UInt32) throws(RpcError) -> UInt32 {
-        struct Args { let target: Unmanaged<Export<any FactorialDevice>>; let value: UInt32; var result: UInt32 = 0; var error: RpcError? = nil }
+        struct Args { let target: Unmanaged<Export<any EduDevice>>; let value: UInt32; var result: UInt32 = 0; var error: RpcError? = nil }
         let frame = try CallGate.enter(domain, incarnation: incarnation)
         var args = Args(target: export, value: value)
         guard CallGate.invoke(frame, &args, { raw in
@@ -93,5 +93,25 @@ public final class FactorialDeviceProxy: FactorialDevice {
         CallGate.leave(frame)
         if let error = args.error { throw error }
         return args.result
+    }
+
+    // copyThroughDevice(_:): moves block in; moves the result back.
+    public func copyThroughDevice(_ block: consuming RRef<InlineArray<2048, UInt8>>) throws(RpcError) -> RRef<InlineArray<2048, UInt8>> {
+        struct Args: ~Copyable { let target: Unmanaged<Export<any EduDevice>>; var block: RRef<InlineArray<2048, UInt8>>?; var result: RRef<InlineArray<2048, UInt8>>? = nil; var error: RpcError? = nil }
+        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        do throws(RpcError) { try CallGate.move(block.id, in: frame) } catch { CallGate.leave(frame); throw error }
+        var args = Args(target: export, block: block)
+        guard CallGate.invoke(frame, &args, { raw in
+            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+            a.pointee.target._withUnsafeGuaranteedRef { e in
+                do throws(RpcError) { a.pointee.result = try e.implementation.copyThroughDevice(a.pointee.block.take()!) } catch { a.pointee.error = error }
+            }
+        }) else { throw .domainCrashed }
+        CallGate.leave(frame)
+        if let error = args.error { throw error }
+        let result = args.result.take()!
+        // A result the callee does not own is refused and left with its owner, not dropped.
+        do throws(RpcError) { try CallGate.moveBack(result.id, from: domain) } catch { _ = result._relinquish(); throw error }
+        return result
     }
 }
