@@ -85,6 +85,8 @@ public enum AccessError: Error, Equatable, CustomStringConvertible, Sendable {
     case badSlot(ObjectID, Int)
     /// The container has no free slot.
     case full(ObjectID)
+    /// An element index outside the object's array payload.
+    case badElement(ObjectID, Int)
 
     public var description: String {
         switch self {
@@ -94,6 +96,7 @@ public enum AccessError: Error, Equatable, CustomStringConvertible, Sendable {
         case .typeMismatch(let o): "\(o) is not of the reference's type"
         case .badSlot(let o, let i): "slot \(i) of container \(o) is out of range or in the wrong state"
         case .full(let o): "container \(o) is full"
+        case .badElement(let id, let index): "element \(index) is outside the array payload of \(id)"
         }
     }
 }

@@ -228,6 +228,37 @@ import Testing
         }
     }
 
+    /// A ring's entries, one at a time: bounds- and type-checked, owner-only writes, and what the
+    /// device wrote (here through the model's DMA) seen by the next read.
+    @Test func ringEntriesAreReadAndWrittenOneAtATime() throws {
+        _ = try HostPlatform.withKernel { _ in
+            let devices = bus()
+            let f = try #require(devices.function(at: eduAddress))
+            var ring = try RRef(InlineArray<256, UInt64>(repeating: 0))
+            try ring.write(0xabcd, at: 255)
+            #expect(try ring.read(at: 255) == UInt64(0xabcd))
+            #expect(throws: AccessError.badElement(ring.id, 256)) { try ring.read(at: 256) }
+            #expect(throws: AccessError.badElement(ring.id, -1)) { try ring.write(1, at: -1) }
+            // The device completes entry 3 (8 bytes at offset 24): the next read sees it.
+            let memory = try #require(devices.memory(at: eduAddress))
+            let base = try f.deviceAddress(of: ring)
+            try memory.write(base + 24, [0x11, 0, 0, 0, 0, 0, 0, 0x80])
+            #expect(try ring.read(at: 3) == UInt64(0x8000_0000_0000_0011))
+            // Another domain can neither read nor write the kernel's ring.
+            let d = try Kernel.createDomain(name: "other")
+            let id = ring.id
+            var refused = 0
+            try Kernel.run(in: d) {
+                var stolen = RRef<InlineArray<256, UInt64>>(_adopting: id)
+                if (try? stolen.read(at: 0)) == nil { refused += 1 }
+                if (try? stolen.write(7, at: 0)) == nil { refused += 1 }
+                _ = stolen._relinquish()
+            }
+            #expect(refused == 2)
+            #expect(try ring.read(at: 0) == UInt64(0))
+        }
+    }
+
     @Test func aDomainHandedNoCapabilityReachesNoDevice() throws {
         _ = try HostPlatform.withKernel { _ in
             let devices = bus()

@@ -41,6 +41,10 @@ extern __thread leaf_continuation *leaf_innermost_continuation __attribute__((tl
 extern leaf_continuation *leaf_innermost_continuation;
 #endif
 
+/// Keeps the compiler from reusing a load of memory a device may have written since (or
+/// delaying a store a device is to see): element accesses of device buffers use it.
+static inline void leaf_compiler_barrier(void) { __asm__ volatile("" ::: "memory"); }
+
 static inline leaf_continuation *leaf_get_innermost(void) { return leaf_innermost_continuation; }
 static inline void leaf_set_innermost(leaf_continuation *k) { leaf_innermost_continuation = k; }
 

@@ -1,0 +1,33 @@
+internal import CLeafGate
+
+/// One element of an RRef whose payload is an InlineArray (a buffer, a descriptor ring), read or
+/// written in place: checked like the whole payload (owner or borrower to read, owner to write,
+/// its type) and against the array's bounds, without copying the rest. A device may change the
+/// other elements meanwhile (a completion queue): each access is a fresh load or a store made now.
+extension RRef {
+    @inline(__always)
+    public func read<let count: Int, Element: Exchangeable>(at index: Int) throws(AccessError) -> Element
+    where T == InlineArray<count, Element> {
+        let id = self.id
+        return try Kernel.asKernel { () throws(AccessError) -> Element in
+            let e = try SharedHeap.readable(id)
+            try SharedHeap.checkType(e, id, T.exchangeableTypeID)
+            guard index >= 0, index < count else { throw .badElement(id, index) }
+            leaf_compiler_barrier()
+            return e.pointee.payload.unsafelyUnwrapped.load(fromByteOffset: index &* MemoryLayout<Element>.stride, as: Element.self)
+        }
+    }
+
+    @inline(__always)
+    public mutating func write<let count: Int, Element: Exchangeable>(_ value: Element, at index: Int) throws(AccessError)
+    where T == InlineArray<count, Element> {
+        let id = self.id
+        try Kernel.asKernel { () throws(AccessError) in
+            let e = try SharedHeap.writable(id)
+            try SharedHeap.checkType(e, id, T.exchangeableTypeID)
+            guard index >= 0, index < count else { throw .badElement(id, index) }
+            e.pointee.payload.unsafelyUnwrapped.storeBytes(of: value, toByteOffset: index &* MemoryLayout<Element>.stride, as: Element.self)
+            leaf_compiler_barrier()
+        }
+    }
+}
