@@ -30,12 +30,14 @@ public final class EduDriver: EduDevice {
 
     let registers: MMIOWindow?
     let function: PCIFunction?
-    /// Status reads before a computation counts as hung.
+    /// Status reads before the device counts as hung. QEMU completes a DMA transfer 100 ms of
+    /// its clock after the command, and a read of a register takes it well under a microsecond
+    /// under TCG: 20 million reads allow several seconds.
     let patience: Int
 
     /// Takes the function it is handed; anything but an edu device of major version 1 leaves
     /// the driver without a device, and every call fails with `noDevice`.
-    public init(function: PCIFunction?, patience: Int = 1_000_000) {
+    public init(function: PCIFunction?, patience: Int = 20_000_000) {
         self.patience = patience
         guard let function, function.vendorID == 0x1234, function.deviceID == 0x11e8,
               let window = try? function.mmio(bar: 0) else {
