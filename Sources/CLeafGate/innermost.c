@@ -28,13 +28,29 @@ static void *access_head(void) {
     return (void *)state[0];
 }
 
+static int abandoned(const access_record *r, uintptr_t low, uintptr_t high) {
+    return (uintptr_t)r >= low && (uintptr_t)r < high;
+}
+
+static access_record *next_of(const access_record *r) {
+    return (access_record *)(r->next_and_action & ~(uintptr_t)1);
+}
+
 void leaf_gate_drop_accesses(uintptr_t low, uintptr_t high) {
-    access_record *live = access_head();
-    if (live == NULL || (uintptr_t)live < low || (uintptr_t)live >= high) return;
+    access_record *head = access_head();
     // The abandoned frames lie in [low, high); the records they began are intact until the
-    // stack is reused, which has not happened yet where this is called.
-    while (live != NULL && (uintptr_t)live >= low && (uintptr_t)live < high)
-        live = (access_record *)(live->next_and_action & ~(uintptr_t)1);
+    // stack is reused, which has not happened yet where this is called. Records of the
+    // abandoned code may also live elsewhere (a key path's, in the heap) and sit above them in
+    // the list: unlink every record in the range, wherever it is, not only a prefix.
+    access_record *live = head;
+    while (live != NULL && abandoned(live, low, high)) live = next_of(live);
+    for (access_record *kept = live; kept != NULL;) {
+        access_record *next = next_of(kept);
+        while (next != NULL && abandoned(next, low, high)) next = next_of(next);
+        kept->next_and_action = (uintptr_t)next | (kept->next_and_action & 1);
+        kept = next;
+    }
+    if (live == head) return;
     // Make a record of our own the head, point it at the first live record, and end it.
     static __thread int placeholder_target;
     access_record placeholder = { &placeholder_target, NULL, 0 };

@@ -1,3 +1,4 @@
+@_spi(Kernel) import LeafCore
 import LeafDevices
 
 /// A behavioural model of QEMU's `edu` device (hw/misc/edu.c, the teaching device; QEMU 7.2
@@ -69,21 +70,23 @@ public final class EduModel: PCIDeviceModel {
         // QEMU 7.2's range check: the transfer must end strictly before the buffer's end (so at
         // most 4095 bytes); outside it, QEMU stops the machine.
         guard inside >= Self.bufferStart, dmaCount > 0, dmaCount < 4096, inside - Self.bufferStart < 4096 - dmaCount, let memory else {
-            failure = "DMA range 0x\(String(inside, radix: 16)) + \(dmaCount) outside the device's buffer"
+            // A literal (no allocation: this runs in the driver's domain, the model is not its).
+            failure = "a DMA range outside the device's buffer"
             return
         }
         let start = Int(inside - Self.bufferStart), count = Int(dmaCount)
-        do throws(DeviceError) {
-            if toMemory {
-                try memory.write(outside, Array(buffer[start..<start + count]))
-            } else {
-                let bytes = try memory.read(outside, count: count)
-                buffer.replaceSubrange(start..<start + count, with: bytes)
-            }
-            transfersDone += 1
-        } catch {
-            failure = "\(error)"
+        let done = Kernel.inKernelHeap { () -> Bool in
+            do throws(DeviceError) {
+                if toMemory {
+                    try memory.write(outside, Array(buffer[start..<start + count]))
+                } else {
+                    let bytes = try memory.read(outside, count: count)
+                    buffer.replaceSubrange(start..<start + count, with: bytes)
+                }
+                return true
+            } catch { return false }
         }
+        if done { transfersDone += 1 } else { failure = "DMA to memory the driver did not give the device" }
     }
 
     public func read(bar: Int, offset: Int, width: Int) throws(DeviceError) -> UInt64 {

@@ -45,7 +45,11 @@ final class Recorder: DeviceMemoryMap {
     var mappings: [Mapping] = []
 
     func map(_ id: ObjectID, address: UInt64, size: Int) {
-        mappings.removeAll { $0.id == id || !Kernel.isLive($0.id) }
-        mappings.append(Mapping(id: id, address: address, size: size))
+        // Called from the driver's domain; the table is the bus's (in the kernel, the kernel's
+        // heap must hold it, not the driver's, which its teardown frees).
+        Kernel.inKernelHeap {
+            mappings.removeAll { $0.id == id || !Kernel.isLive($0.id) }
+            mappings.append(Mapping(id: id, address: address, size: size))
+        }
     }
 }

@@ -166,6 +166,10 @@ extension Kernel {
     static func unwindFault(innermost: UnsafeMutablePointer<Frame>) {
         let k = kernelState
         let thread = k.pointee.currentThread
+        // The teardown is kernel code: no continuation innermost, so that neither a trap in it
+        // nor the timer (a call budget still spent) takes it for the dead domain's and starts
+        // the teardown again half-way through.
+        leaf_set_innermost(nil)
         crash(innermost.pointee.callee)
         let frame = unwindToLiveCaller(thread: thread, below: innermost.pointee.depth)
         if frame != innermost { leaf_gate_unwind_to(frame.pointee.continuation, CallGate.unwound) }

@@ -71,7 +71,7 @@ extension Kernel {
 
     /// Runs `body` with the kernel domain current, so that what it allocates (the kernel's own
     /// bookkeeping) comes from the kernel's heap, not from the calling domain's.
-    static func inKernelHeap<R>(_ body: () -> R) -> R {
+    @_spi(Kernel) public static func inKernelHeap<R>(_ body: () -> R) -> R {
         let k = kernelState
         let current = k.pointee.currentDomain
         k.pointee.currentDomain = .kernel

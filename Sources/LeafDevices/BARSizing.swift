@@ -16,10 +16,11 @@
             let implemented = probe(config, offset, original)
             if original & 1 == 1 {
                 // I/O: bits 31:2 (only the low 16 decode on x86).
+                // A size that does not fit in the 64 Ki ports (0 after the mask) is no BAR.
                 let mask = implemented & 0xffff_fffc
-                if mask != 0 {
-                    let size = UInt64((~mask | 0xffff_0000) &+ 1) & 0xffff
-                    found.append(BAR(index: slot, kind: .io, base: UInt64(original & 0xfffc), size: size == 0 ? 0x1_0000 : size, prefetchable: false))
+                let size = UInt64((~mask | 0xffff_0000) &+ 1) & 0xffff
+                if mask != 0 && size != 0 {
+                    found.append(BAR(index: slot, kind: .io, base: UInt64(original & 0xfffc), size: size, prefetchable: false))
                 }
                 slot += 1
                 continue
@@ -28,7 +29,10 @@
             if (original >> 1) & 0x3 == 0x2 && slot + 1 < slots {
                 let originalHigh = config.read32(offset + 4)
                 let implementedHigh = probe(config, offset + 4, originalHigh)
-                let mask = UInt64(implementedHigh) << 32 | UInt64(implemented & 0xffff_fff0)
+                // A BAR smaller than 4 GiB implements every upper bit; one that claims none is
+                // taken to decode below 4 GiB only (its size must not wrap).
+                let high = implementedHigh == 0 ? 0xffff_ffff : implementedHigh
+                let mask = UInt64(high) << 32 | UInt64(implemented & 0xffff_fff0)
                 if mask != 0 {
                     found.append(BAR(index: slot, kind: .memory64, base: UInt64(originalHigh) << 32 | UInt64(original & 0xffff_fff0),
                                      size: ~mask &+ 1, prefetchable: prefetchable))

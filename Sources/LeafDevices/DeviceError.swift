@@ -10,7 +10,8 @@ public enum DeviceError: Error, Equatable, Sendable, CustomStringConvertible {
     case outOfRange(offset: Int, width: Int, size: Int)
     /// An access of `width` bytes at an offset that is not a multiple of `width`.
     case misaligned(offset: Int, width: Int)
-    /// The BAR lies where the kernel does not map device memory (above the identity map).
+    /// The BAR lies where the kernel does not map device memory (above the identity map), or
+    /// firmware never assigned it (base 0).
     case notMapped(Int)
     /// A configuration-space read past the 256 bytes a function exposes, or not aligned.
     case badConfigOffset(Int)
@@ -26,7 +27,7 @@ public enum DeviceError: Error, Equatable, Sendable, CustomStringConvertible {
         case .wrongKindOfBAR(let i): "BAR \(i) is of the other kind (memory versus I/O)"
         case .outOfRange(let offset, let width, let size): "a \(width)-byte access at offset \(offset) is outside the window's \(size) bytes"
         case .misaligned(let offset, let width): "a \(width)-byte access at offset \(offset) is not aligned"
-        case .notMapped(let i): "BAR \(i) lies outside the memory the kernel maps for devices"
+        case .notMapped(let i): "BAR \(i) lies outside the memory the kernel maps for devices, or was never assigned"
         case .badConfigOffset(let offset): "configuration offset \(offset) is outside the header and capabilities (0..<256) or not aligned"
         case .notDeviceMemory(let why): "not device memory for this driver: \(why)"
         case .deviceFailed(let why): "the device failed: \(why)"

@@ -115,7 +115,8 @@ public final class PCIFunction {
     public func mmio(bar index: Int) throws(DeviceError) -> MMIOWindow {
         let bar = try self.bar(index)
         guard bar.isMemory else { throw .wrongKindOfBAR(index) }
-        guard model != nil || (bar.base <= mappedLimit && bar.size <= mappedLimit - bar.base) else { throw .notMapped(index) }
+        // Base 0 is a BAR firmware never assigned (a window there would be on low RAM).
+        guard bar.base != 0, model != nil || (bar.base <= mappedLimit && bar.size <= mappedLimit - bar.base) else { throw .notMapped(index) }
         return MMIOWindow(bar: index, base: bar.base, size: Int(bar.size), model: model)
     }
 
@@ -123,6 +124,8 @@ public final class PCIFunction {
     public func ports(bar index: Int) throws(DeviceError) -> PortWindow {
         let bar = try self.bar(index)
         guard bar.kind == .io else { throw .wrongKindOfBAR(index) }
+        // Port 0 up is the legacy DMA controller and the PIC: an unassigned I/O BAR reaches nothing.
+        guard bar.base != 0 else { throw .notMapped(index) }
         return PortWindow(bar: index, base: UInt16(truncatingIfNeeded: bar.base), size: Int(bar.size), model: model)
     }
 

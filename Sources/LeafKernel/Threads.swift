@@ -139,7 +139,7 @@ enum Threads {
         let deadline = c[Int(Kernel.runningThread.raw)].deadline
         guard deadline != 0, Clock.now >= deadline else { return false }
         let domain = Kernel.currentDomain
-        guard domain != .kernel else { return false }
+        guard domain != .kernel, Kernel.state(of: domain) == .live else { return false }
         budgetsOverrun += 1
         Traps.last = Traps.Fault(vector: UInt64(LEAF_VECTOR_TIMER), domain: domain, rip: 0, address: 0)
         // What resumes is the caller, outside any preemptible section the domain was in.

@@ -97,6 +97,14 @@ import Testing
         #expect(bars == [BAR(index: 0, kind: .memory64, base: 0x1_0000_0000, size: 0x1000, prefetchable: false)])
         let f = PCIFunction(address: portsAddress, config: config, bars: bars, model: nil, mappedLimit: 1 << 32)
         #expect(throws: DeviceError.notMapped(0)) { try f.mmio(bar: 0) }
+        // A BAR firmware never assigned (base 0) gets no window either; a 64-bit BAR that
+        // implements no upper bit does not wrap its size.
+        let unassigned = FixedConfig(words: [0x0005_1b36, 0, 0xff00_0000, 0, 0x0000_0004, 0x0000_0000])
+        unassigned.highImplemented = 0
+        let bars0 = BARSizing.bars(of: unassigned)
+        #expect(bars0.first?.size == 0x1000)
+        let g = PCIFunction(address: portsAddress, config: unassigned, bars: bars0, model: nil, mappedLimit: 1 << 32)
+        #expect(throws: DeviceError.notMapped(0)) { try g.mmio(bar: 0) }
     }
 
     @Test func withDecodingOffTheDeviceSeesNothing() throws {
@@ -297,10 +305,11 @@ final class PortScratch: PCIDeviceModel {
 final class FixedConfig: ConfigSpace {
     var words: [UInt32]
     var sizing = [false, false]
+    var highImplemented: UInt32 = 0xffff_ffff
     init(words: [UInt32]) { self.words = words + Array(repeating: 0, count: 64 - words.count) }
     func read32(_ offset: Int) -> UInt32 {
         if offset == 0x10 && sizing[0] { return 0xffff_f004 }
-        if offset == 0x14 && sizing[1] { return 0xffff_ffff }
+        if offset == 0x14 && sizing[1] { return highImplemented }
         return words[offset / 4]
     }
     func write32(_ offset: Int, _ value: UInt32) {
