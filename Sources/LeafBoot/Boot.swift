@@ -36,6 +36,14 @@ public final class BootGraph {
         self.free = functions
     }
 
+    /// A driver's domain is going away (crashed or torn down): its devices stop mastering the
+    /// bus, so that no DMA lands in its buffers once they are reclaimed and reused.
+    func quiesce(_ domain: DomainID) {
+        for b in booted where b.domain == domain {
+            for f in b.handed { f.disable(.busMastering) }
+        }
+    }
+
     /// The proxy of domain `name`, if it is running.
     public func proxy<P: AnyObject>(_ type: P.Type, of name: String) -> P? {
         booted.first { $0.name == name }.flatMap { $0.proxy as? P }
@@ -98,6 +106,7 @@ public enum Boot {
     /// skipped (its functions stay unassigned); the others go on.
     public static func run(_ manifest: Manifest, functions: [PCIFunction]) -> BootGraph {
         let graph = BootGraph(manifest, functions: functions)
+        Kernel.beforeTearDown = { graph.quiesce($0) }
         for entry in manifest.entries where entry.startsAtBoot {
             _ = try? graph.create(entry)
         }

@@ -71,6 +71,11 @@ extension Kernel {
 
     /// Runs `body` with the kernel domain current, so that what it allocates (the kernel's own
     /// bookkeeping) comes from the kernel's heap, not from the calling domain's.
+    /// Told of every teardown (a crash's or a requested one) before anything is reclaimed: the
+    /// boot graph stops the devices the domain drove (no more DMA into memory about to be
+    /// reused). Cleared at boot and at shutdown.
+    @_spi(Kernel) nonisolated(unsafe) public static var beforeTearDown: ((DomainID) -> Void)? = nil
+
     @_spi(Kernel) public static func inKernelHeap<R>(_ body: () -> R) -> R {
         let k = kernelState
         let current = k.pointee.currentDomain
@@ -154,6 +159,7 @@ extension Kernel {
 
     /// Teardown itself: one step that leaves nothing of the domain behind.
     static func tearDown(_ domain: DomainID, becoming state: DomainState) {
+        if let hook = beforeTearDown { inKernelHeap { hook(domain) } }
         let k = kernelState
         k.pointee.domains[Int(domain.raw)].state = state
         reclaimObjects(of: domain)

@@ -18,6 +18,7 @@ internal import CLeafGate
         pageSource: PageSource, configuration: KernelConfiguration = KernelConfiguration()
     ) throws(KernelError) {
         precondition(!isBooted, "the kernel is already booted")
+        beforeTearDown = nil
         let pages = CountingPageSource(pageSource)
         func table<T: ~Copyable>(_ type: T.Type, _ count: Int) throws(KernelError) -> UnsafeMutablePointer<T> {
             let bytes = count * MemoryLayout<T>.stride
@@ -60,6 +61,7 @@ internal import CLeafGate
     public static func shutdown() -> (pages: Int, objects: Int) {
         let k = kernelState
         precondition(k.pointee.threads[Int(k.pointee.currentThread)].depth == 0, "shutdown inside a call")
+        beforeTearDown = nil
         for raw in 1..<k.pointee.domainsInUse where k.pointee.domains[raw].state.isLive {
             tearDown(DomainID(UInt16(raw)), becoming: .stopped)
         }

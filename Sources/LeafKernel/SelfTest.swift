@@ -459,6 +459,7 @@ enum SelfTest {
         expectError(.noDevice, "the same NVMe read from a domain handed no capability") { () throws(RpcError) in _ = try noProbe.read32(0, 0x08) }
         // A driver's domain torn down and started again from the manifest gets its function back.
         do throws(KernelError) { try Kernel.tearDown(driver.domain) } catch { check(false, "teardown of edu: \(error)") }
+        check(edu.map { !$0.command.contains(.busMastering) } == true, "edu's teardown turned its device's bus mastering off (no DMA into reclaimed memory)")
         graph.forget("edu")
         do throws(BootError) {
             let again = try graph.start("edu")

@@ -49,7 +49,8 @@ import Testing
     @Test func theManifestCreatesItsDomainsInOrderWithWhatEachIsHanded() throws {
         _ = try HostPlatform.withKernel { _ in
             let seen = Seen()
-            let graph = Boot.run(manifest(seen), functions: functions())
+            let functions = functions()
+            let graph = Boot.run(manifest(seen), functions: functions)
             #expect(graph.booted.map(\.name) == ["edu", "edu-again", "client"])
             #expect(graph.booted[0].functions == [Self.eduAddress])
             #expect(graph.booted[1].functions.isEmpty)                      // each function goes to one domain
@@ -65,7 +66,10 @@ import Testing
             #expect(throws: BootError.notInManifest("nobody")) { try graph.start("nobody") }
             // A driver torn down and started again gets its function back.
             let edu = try #require(graph.domain("edu"))
+            let eduFunction = try #require(functions.first)
+            #expect(eduFunction.command.contains(.busMastering))           // the driver turned it on
             try Kernel.tearDown(edu)
+            #expect(!eduFunction.command.contains(.busMastering))          // its teardown stopped the device's DMA
             graph.forget("edu")
             try graph.start("edu")
             #expect(graph.booted.last?.functions == [Self.eduAddress])
