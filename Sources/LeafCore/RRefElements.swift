@@ -5,6 +5,15 @@ internal import CLeafGate
 /// its type) and against the array's bounds, without copying the rest. A device may change the
 /// other elements meanwhile (a completion queue): each access is a fresh load or a store made now.
 extension RRef {
+    /// Allocates an array payload with every element `element`, filled in place: a ring of
+    /// 64 KiB needs no 64 KiB value on the stack first (a kernel thread's whole stack).
+    public init<let count: Int, Element: Exchangeable>(repeating element: Element) throws(KernelError)
+    where T == InlineArray<count, Element> {
+        let (id, payload) = try Kernel.asKernel { () throws(KernelError) in try SharedHeap.allocate(.value(T.self)) }
+        for i in 0..<count { payload.storeBytes(of: element, toByteOffset: i &* MemoryLayout<Element>.stride, as: Element.self) }
+        self.id = id
+    }
+
     @inline(__always)
     public func read<let count: Int, Element: Exchangeable>(at index: Int) throws(AccessError) -> Element
     where T == InlineArray<count, Element> {

@@ -466,6 +466,12 @@ enum SelfTest {
             let f6 = try? graph.proxy(EduDeviceProxy.self, of: "edu")?.factorial(6)
             check(f6 == 720, "edu torn down and started again from the manifest (\(again)): 6! = \(f6.map { "\($0)" } ?? "none")")
         } catch { check(false, "restart edu from the manifest: \(error)") }
+        // A queue ring of 64 KiB (as big as a thread's stack: filled in place), on a page of its own.
+        if let ring = try? RRef<InlineArray<65536, UInt8>>(repeating: 0x5a), let edu,
+           let address = try? edu.deviceAddress(of: ring) {
+            check(address % 4096 == 0 && (try? ring.read(at: 65535)) == 0x5a,
+                  "a 64 KiB ring at device address 0x\(Console.hex(address)): page-aligned, one run, its last entry in reach")
+        } else { check(false, "a 64 KiB ring for the device") }
         // The same driver against the edu model running in the kernel, behind the same API (the
         // way the 82599's driver will boot, for want of a QEMU device).
         let bus = VirtualPCIBus()

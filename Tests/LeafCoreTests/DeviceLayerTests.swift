@@ -267,6 +267,19 @@ import Testing
         }
     }
 
+    /// A queue ring of 64 KiB: filled in place, page-aligned, one contiguous run, its last entry
+    /// in reach.
+    @Test func aRingOf64KiBIsOnePageAlignedRun() throws {
+        _ = try HostPlatform.withKernel { _ in
+            let f = try #require(bus().function(at: eduAddress))
+            var ring = try RRef<InlineArray<65536, UInt8>>(repeating: 0xab)
+            #expect(try f.deviceAddress(of: ring) % 4096 == 0)
+            #expect(try ring.read(at: 0) == UInt8(0xab) && ring.read(at: 65535) == UInt8(0xab))
+            try ring.write(1, at: 65535)
+            #expect(try ring.read(at: 65535) == UInt8(1))
+        }
+    }
+
     @Test func aDomainHandedNoCapabilityReachesNoDevice() throws {
         _ = try HostPlatform.withKernel { _ in
             let devices = bus()
