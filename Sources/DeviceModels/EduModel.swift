@@ -92,7 +92,7 @@ public final class EduModel: PCIDeviceModel {
     public func read(bar: Int, offset: Int, width: Int) throws(DeviceError) -> UInt64 {
         if let failure { throw .deviceFailed(failure) }
         if offset >= 0x80 {
-            guard width == 4 || width == 8 else { return (1 << (8 * UInt64(width))) - 1 }
+            guard width == 4 || width == 8 else { return allOnes(width) }
             let value: UInt64
             switch offset {
             case 0x80: value = dmaSource
@@ -109,7 +109,7 @@ public final class EduModel: PCIDeviceModel {
             }
             return width == 4 ? value & 0xffff_ffff : value
         }
-        guard width == 4 else { return (1 << (8 * UInt64(width))) - 1 }
+        guard width == 4 else { return allOnes(width) }
         switch offset {
         case 0x00: return 0x0100_00ed
         case 0x04: return UInt64(liveness)

@@ -68,6 +68,9 @@ extension PCIDeviceModel {
     public func attached(memory: ModelMemory) {}
 }
 
+/// What a read of `width` bytes gives when nothing answers it (a master abort): all ones.
+func allOnes(_ width: Int) -> UInt64 { width >= 8 ? ~0 : (1 << (8 * UInt64(width))) - 1 }
+
 /// Routes a window's accesses to the model, as the bus does: only while the function decodes
 /// that kind of BAR.
 final class Decoder: DeviceRegisters {
@@ -85,7 +88,7 @@ final class Decoder: DeviceRegisters {
     }
 
     func read(bar: Int, offset: Int, width: Int) throws(DeviceError) -> UInt64 {
-        guard decodes(bar) else { return width == 8 ? ~0 : (1 << (8 * UInt64(width))) - 1 }
+        guard decodes(bar) else { return allOnes(width) }
         return try model.read(bar: bar, offset: offset, width: width)
     }
 

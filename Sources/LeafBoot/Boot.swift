@@ -88,15 +88,10 @@ public final class BootGraph {
         }
         booted.append(Booted(name: entry.name, domain: made.domain, proxy: made.proxy, handed: functions))
         var line = "manifest: \(entry.name) is \(made.domain)"
-        for f in functions { line += "; handed \(f.address) \(hex4(f.vendorID)):\(hex4(f.deviceID))" }
+        for f in functions { line += "; handed \(f.address) \(f.ids)" }
         for i in interfaces { line += "; handed the interface of \(i.name)" }
         log.append(line)
         return made.domain
-    }
-
-    func hex4(_ v: UInt16) -> String {
-        let digits = Array("0123456789abcdef")
-        return String((0..<4).reversed().map { digits[Int((v >> (4 * UInt16($0))) & 0xf)] })
     }
 }
 

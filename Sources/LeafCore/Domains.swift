@@ -69,13 +69,13 @@ extension Kernel {
         inKernelHeap { domainRecords[Int(domain.raw)].exports.append(object) }
     }
 
-    /// Runs `body` with the kernel domain current, so that what it allocates (the kernel's own
-    /// bookkeeping) comes from the kernel's heap, not from the calling domain's.
     /// Told of every teardown (a crash's or a requested one) before anything is reclaimed: the
     /// boot graph stops the devices the domain drove (no more DMA into memory about to be
     /// reused). Cleared at boot and at shutdown.
     @_spi(Kernel) nonisolated(unsafe) public static var beforeTearDown: ((DomainID) -> Void)? = nil
 
+    /// Runs `body` with the kernel domain current, so that what it allocates (the kernel's own
+    /// bookkeeping) comes from the kernel's heap, not from the calling domain's.
     @_spi(Kernel) public static func inKernelHeap<R>(_ body: () -> R) -> R {
         let k = kernelState
         let current = k.pointee.currentDomain

@@ -6,11 +6,13 @@ public struct PCIAddress: Equatable, Hashable, Sendable, CustomStringConvertible
         self.device = device
         self.function = function
     }
-    public var description: String {
-        let hex = Array("0123456789abcdef")
-        func two(_ v: UInt8) -> String { String([hex[Int(v >> 4)], hex[Int(v & 15)]]) }
-        return "\(two(bus)):\(two(device)).\(function)"
-    }
+    public var description: String { "\(hex(UInt64(bus), digits: 2)):\(hex(UInt64(device), digits: 2)).\(function)" }
+}
+
+/// `value` in lower-case hexadecimal, `digits` wide (the way PCI IDs and addresses are written).
+func hex(_ value: UInt64, digits: Int) -> String {
+    let symbols = Array("0123456789abcdef")
+    return String((0..<digits).reversed().map { symbols[Int((value >> (4 * UInt64($0))) & 0xf)] })
 }
 
 /// An entry of the function's capability list (PCI 3.0 §6.7): its ID (0x09 vendor-specific,
@@ -32,6 +34,8 @@ public final class PCIFunction {
     public let classCode: UInt8
     public let subclass: UInt8
     public let progIF: UInt8
+    /// "vendor:device", as lspci writes it.
+    public var ids: String { "\(hex(UInt64(vendorID), digits: 4)):\(hex(UInt64(deviceID), digits: 4))" }
     /// The BARs that exist (a 64-bit BAR takes two slots and is listed once, by its first).
     public let bars: [BAR]
     let config: any ConfigSpace

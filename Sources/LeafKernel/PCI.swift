@@ -70,7 +70,7 @@ enum PCI {
     }
 
     static func describe(_ f: PCIFunction) -> String {
-        var line = "\(f.address) \(Console.hex(UInt64(f.vendorID), digits: 4)):\(Console.hex(UInt64(f.deviceID), digits: 4)) \(className(f))"
+        var line = "\(f.address) \(f.ids) \(className(f))"
         for bar in f.bars {
             let kind = switch bar.kind { case .io: "io"; case .memory32: "mem32"; case .memory64: "mem64" }
             line += "; BAR\(bar.index) \(kind) 0x\(Console.hex(bar.base)) \(size(bar.size))"
