@@ -52,6 +52,8 @@ let package = Package(
                 swiftSettings: domainModule),
         .target(name: "EduDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/Edu",
                 swiftSettings: domainModule),
+        .target(name: "NVMeDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/NVMe",
+                swiftSettings: domainModule),
         .target(name: "DeviceProbeDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/DeviceProbe",
                 swiftSettings: domainModule),
 
@@ -111,7 +113,7 @@ let package = Package(
         .testTarget(
             name: "LeafCoreTests",
             dependencies: [
-                "ProbeDomain", "EduDomain", "DeviceProbeDomain", "DeviceModels", "LeafBoot",
+                "ProbeDomain", "EduDomain", "DeviceProbeDomain", "NVMeDomain", "DeviceModels", "LeafBoot",
                 "LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

@@ -24,6 +24,8 @@ public final class VirtualPCIBus {
     var slots: [Slot] = []
     var nextMemory: UInt64 = 0xfe00_0000
     var nextPort: UInt64 = 0xc000
+    /// The bus's time, which drivers on it read for their timeouts and models for their latency.
+    public let clock = VirtualClock()
 
     public init() {}
 
@@ -42,9 +44,10 @@ public final class VirtualPCIBus {
                 nextMemory += bar.size
             }
         }
-        let memory = ModelMemory()
+        let config = ModelConfigSpace(model.identity, bases: bases)
+        let memory = ModelMemory(config: config, clock: clock)
         model.attached(memory: memory)
-        slots.append(Slot(address: address, model: model, config: ModelConfigSpace(model.identity, bases: bases), memory: memory))
+        slots.append(Slot(address: address, model: model, config: config, memory: memory))
     }
 
     /// Every function on the bus, in address order.
@@ -60,7 +63,7 @@ public final class VirtualPCIBus {
     @_spi(Kernel) public func function(at address: PCIAddress) -> PCIFunction? {
         guard let slot = slots.first(where: { $0.address == address }) else { return nil }
         return PCIFunction(address: address, config: slot.config, bars: BARSizing.bars(of: slot.config),
-                           model: Decoder(slot.model, slot.config), memory: slot.memory.map)
+                           model: Decoder(slot.model, slot.config, clock), clock: clock, memory: slot.memory.map)
     }
 }
 
@@ -76,10 +79,12 @@ func allOnes(_ width: Int) -> UInt64 { width >= 8 ? ~0 : (1 << (8 * UInt64(width
 final class Decoder: DeviceRegisters {
     let model: any PCIDeviceModel
     let config: ModelConfigSpace
+    let clock: VirtualClock
 
-    init(_ model: any PCIDeviceModel, _ config: ModelConfigSpace) {
+    init(_ model: any PCIDeviceModel, _ config: ModelConfigSpace, _ clock: VirtualClock) {
         self.model = model
         self.config = config
+        self.clock = clock
     }
 
     func decodes(_ bar: Int) -> Bool {
@@ -88,11 +93,13 @@ final class Decoder: DeviceRegisters {
     }
 
     func read(bar: Int, offset: Int, width: Int) throws(DeviceError) -> UInt64 {
+        clock.access()
         guard decodes(bar) else { return allOnes(width) }
         return try model.read(bar: bar, offset: offset, width: width)
     }
 
     func write(bar: Int, offset: Int, width: Int, value: UInt64) throws(DeviceError) {
+        clock.access()
         guard decodes(bar) else { return }
         try model.write(bar: bar, offset: offset, width: width, value: value)
     }

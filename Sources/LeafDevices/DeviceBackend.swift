@@ -14,3 +14,11 @@
     func read(bar: Int, offset: Int, width: Int) throws(DeviceError) -> UInt64
     func write(bar: Int, offset: Int, width: Int, value: UInt64) throws(DeviceError)
 }
+
+/// The back-end's time, in microseconds since an arbitrary start: on bare metal the TSC; behind
+/// a host model a virtual clock that moves with the model (deterministic, so a property test's
+/// timeouts replay from its seed). Public so a model's clock can be; only the kernel hands one to a
+/// function (its initializer is SPI).
+public protocol DeviceClock: AnyObject {
+    var microseconds: UInt64 { get }
+}

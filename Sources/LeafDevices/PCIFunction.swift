@@ -46,6 +46,7 @@ public final class PCIFunction {
     /// Told of every buffer the driver gives the device (the host bus checks a model's memory
     /// accesses against them, as an IOMMU would); nil on bare metal, which has no IOMMU here.
     let memory: (any DeviceMemoryMap)?
+    let clock: any DeviceClock
 
     /// COMMAND register bits (PCI 3.0 §6.2.2).
     public struct Command: OptionSet, Sendable {
@@ -59,8 +60,9 @@ public final class PCIFunction {
 
     /// Reads the function's identity from `config`; `bars` are what the back-end sized.
     @_spi(Kernel) public init(address: PCIAddress, config: any ConfigSpace, bars: [BAR], model: (any DeviceRegisters)?,
-                              mappedLimit: UInt64 = .max, memory: (any DeviceMemoryMap)? = nil) {
+                              clock: any DeviceClock, mappedLimit: UInt64 = .max, memory: (any DeviceMemoryMap)? = nil) {
         self.memory = memory
+        self.clock = clock
         self.address = address
         self.config = config
         self.bars = bars
@@ -100,6 +102,10 @@ public final class PCIFunction {
         }
         return found
     }
+
+    /// Microseconds since an arbitrary start, for the timeouts a datasheet gives (NVMe CAP.TO):
+    /// real time on bare metal; behind a model, the model's virtual time.
+    public var microseconds: UInt64 { clock.microseconds }
 
     public var command: Command { Command(rawValue: UInt16(truncatingIfNeeded: config.read32(0x04))) }
 

@@ -1,4 +1,5 @@
 import CLeafKernel
+@_spi(Kernel) import LeafDevices
 
 /// Time on bare metal: the TSC, whose rate Main calibrates against the PIT at boot.
 enum Clock {
@@ -9,4 +10,10 @@ enum Clock {
 
     /// The TSC value `milliseconds` from now.
     static func deadline(afterMilliseconds milliseconds: UInt64) -> UInt64 { now &+ milliseconds &* tscPerMs }
+}
+
+/// The device layer's clock on bare metal: the TSC in microseconds.
+final class TSCClock: DeviceClock {
+    nonisolated(unsafe) static let shared = TSCClock()
+    var microseconds: UInt64 { Clock.now / max(1, Clock.tscPerMs / 1000) }
 }

@@ -44,7 +44,7 @@ enum PCI {
                     let config = PortConfigSpace(PCIAddress(bus: UInt8(bus), device: UInt8(device), function: UInt8(function)))
                     guard config.read32(0x00) & 0xffff != 0xffff else { continue }
                     found.append(PCIFunction(address: config.address, config: config, bars: BARSizing.bars(of: config), model: nil,
-                                             mappedLimit: identityMapped))
+                                             clock: TSCClock.shared, mappedLimit: identityMapped))
                 }
             }
         }

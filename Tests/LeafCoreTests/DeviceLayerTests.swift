@@ -95,7 +95,7 @@ import Testing
         let config = FixedConfig(words: [0x0005_1b36, 0, 0xff00_0000, 0, 0x0000_0004, 0x0000_0001])
         let bars = BARSizing.bars(of: config)
         #expect(bars == [BAR(index: 0, kind: .memory64, base: 0x1_0000_0000, size: 0x1000, prefetchable: false)])
-        let f = PCIFunction(address: portsAddress, config: config, bars: bars, model: nil, mappedLimit: 1 << 32)
+        let f = PCIFunction(address: portsAddress, config: config, bars: bars, model: nil, clock: VirtualClock(), mappedLimit: 1 << 32)
         #expect(throws: DeviceError.notMapped(0)) { try f.mmio(bar: 0) }
         // A BAR firmware never assigned (base 0) gets no window either; a 64-bit BAR that
         // implements no upper bit does not wrap its size.
@@ -103,7 +103,7 @@ import Testing
         unassigned.highImplemented = 0
         let bars0 = BARSizing.bars(of: unassigned)
         #expect(bars0.first?.size == 0x1000)
-        let g = PCIFunction(address: portsAddress, config: unassigned, bars: bars0, model: nil, mappedLimit: 1 << 32)
+        let g = PCIFunction(address: portsAddress, config: unassigned, bars: bars0, model: nil, clock: VirtualClock(), mappedLimit: 1 << 32)
         #expect(throws: DeviceError.notMapped(0)) { try g.mmio(bar: 0) }
     }
 

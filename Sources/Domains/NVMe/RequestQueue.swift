@@ -1,0 +1,241 @@
+import LeafInterfaces
+import LeafSDK
+
+/// The block requests on I/O queue pair 1: each outstanding request sits in the slot its
+/// command ID names, until its completion (matched by that ID, in whatever order the controller
+/// completes) hands it back. No copy: the controller transfers to and from the request's own
+/// buffer. A struct held by one object, so the hot path reaches its fields with static
+/// exclusivity only.
+struct RequestQueue: ~Copyable {
+    enum Slot {
+        static let free: UInt8 = 0
+        static let submitted: UInt8 = 1
+        /// Completed by the driver itself (a reset), its status written, waiting to be handed back.
+        static let finished: UInt8 = 2
+        /// Past its deadline; about to be finished by a reset.
+        static let expired: UInt8 = 3
+    }
+    typealias Batch = RRefDeque<BlockRequest, 128>
+
+    let controller: Controller
+    var io: QueuePair
+    var requests: RRefArray<BlockRequest, 512>
+    var slots = InlineArray<512, UInt8>(repeating: Slot.free)
+    var deadlines = InlineArray<512, UInt64>(repeating: 0)
+    var freeSlots = InlineArray<512, UInt16>(repeating: 0)
+    var freeCount = 0
+    var finishedCount = 0
+    /// No outstanding command's deadline is earlier (a poll before it needs no scan).
+    var nextDeadline = UInt64.max
+    let sectorsPerBlock: UInt64
+    let blocks: UInt64
+    let sectorSize: Int
+    /// Why the device is unusable, once it is: every request then comes back `deviceFailed`.
+    var failure: String? = nil
+    var statistics = BlockStatistics(submitted: 0, completed: 0, errors: 0, resets: 0)
+
+    init(controller: Controller) throws(DriverError) {
+        var io = try controller.makeIOQueues()
+        let table: RRefArray<BlockRequest, 512>
+        do { table = try RRefArray() } catch { throw .outOfMemory }
+        let namespace = try controller.bringUp(io: &io)
+        guard namespace.sectors / UInt64(4096 / namespace.sectorSize) > 0 else { throw .unsupported("a namespace smaller than one 4 KiB block") }
+        self.controller = controller
+        self.io = io
+        self.requests = table
+        sectorSize = namespace.sectorSize
+        sectorsPerBlock = UInt64(4096 / namespace.sectorSize)
+        blocks = namespace.sectors / sectorsPerBlock
+        // Fewer outstanding than entries, so the SQ tail never meets its head (§4.1.2).
+        for slot in 0..<self.io.entries - 1 { freeSlots[slot] = UInt16(slot) }
+        freeCount = self.io.entries - 1
+    }
+
+    var queueDepth: Int { io.entries - 1 }
+    var outstanding: Int { queueDepth - freeCount - finishedCount }
+
+    // MARK: Submission
+
+    /// Submits every request of `batch`, or hands it back refused; then collects.
+    mutating func submitAndCollect(_ batch: inout Batch) throws(AccessError) {
+        let now = controller.function.microseconds
+        let deadline = now &+ controller.timeout
+        var rung = false
+        for _ in 0..<(try batch.count()) {
+            guard var request = try batch.pop() else { break }
+            let operation = try request.read(BlockRequest.operationField)
+            let block = try request.read(BlockRequest.blockField)
+            var refusal: BlockStatus? = nil
+            if failure != nil {
+                refusal = .deviceFailed
+            } else if operation.raw > BlockOperation.flush.raw {
+                refusal = .invalidOperation
+            } else if operation != .flush && block >= blocks {
+                // Refused here: the controller never sees an LBA past the namespace (§6.9 would
+                // fail it with LBA Out of Range).
+                refusal = .outOfRange
+            } else if freeCount == 0 {
+                refusal = .notAccepted
+            }
+            if let refusal {
+                try request.write(refusal, to: BlockRequest.statusField)
+                statistics.completed &+= 1
+                statistics.errors &+= 1
+                // Room is certain: the request was just taken from this deque.
+                _ = batch.push(request)
+                continue
+            }
+            freeCount &-= 1
+            let slot = Int(freeSlots[freeCount])
+            try io.push(try command(operation, block: block, for: request, slot: slot))
+            _ = requests.put(request, at: slot)
+            slots[slot] = Slot.submitted
+            deadlines[slot] = deadline
+            statistics.submitted &+= 1
+            rung = true
+        }
+        if deadline < nextDeadline && rung { nextDeadline = deadline }
+        if rung { try ringOrFail() }
+        try collect(into: &batch, now: now)
+    }
+
+    /// The command for a request in `slot` (its command ID). The buffer is the first 4 KiB of
+    /// the request's payload, which starts a page: PRP1 alone describes it (§4.3); a buffer
+    /// that crossed a page would take PRP2 as the second page's address.
+    @inline(__always)
+    func command(_ operation: BlockOperation, block: UInt64, for request: borrowing RRef<BlockRequest>, slot: Int) throws(AccessError) -> SubmissionEntry {
+        let id = UInt16(truncatingIfNeeded: slot)
+        if operation == .flush { return SubmissionEntry(opcode: IOOpcode.flush, commandID: id, namespace: 1) }
+        let address: UInt64
+        do { address = try controller.function.deviceAddress(of: request) } catch {
+            if case .notDeviceMemory(let why) = error { throw why }
+            throw .badElement(request.id, 0)
+        }
+        let second = address & 0xfff == 0 ? 0 : (address & ~0xfff) &+ 0x1000
+        // CDW10-11: the starting LBA; CDW12 bits 15:0: the number of LBAs, 0-based (§6.9, §6.15).
+        let lba = block &* sectorsPerBlock
+        return SubmissionEntry(opcode: operation == .read ? IOOpcode.read : IOOpcode.write, commandID: id, namespace: 1,
+                               prp1: address, prp2: second, cdw10: UInt32(truncatingIfNeeded: lba),
+                               cdw11: UInt32(truncatingIfNeeded: lba >> 32), cdw12: UInt32(truncatingIfNeeded: sectorsPerBlock &- 1))
+    }
+
+    mutating func ringOrFail() throws(AccessError) {
+        do { try io.ring(controller.registers) } catch { try recover(fatal: "the doorbell write failed: \(error)") }
+    }
+
+    // MARK: Completion
+
+    /// Hands back, into `batch` up to its capacity, what the driver finished itself, then what
+    /// the controller completed. With nothing completed it checks the controller (CSTS.CFS) and
+    /// the deadlines, and resets the controller if it failed or a command is late.
+    mutating func collect(into batch: inout Batch, now: UInt64) throws(AccessError) {
+        var room = batch.capacity &- (try batch.count())
+        if finishedCount > 0 { try handBackFinished(into: &batch, room: &room) }
+        var reaped = false
+        while room > 0, let word = try io.peek() {
+            let slot = Int(word.commandID)
+            guard slot < queueDepth, slots[slot] == Slot.submitted else {
+                // A completion for no command of ours: nothing it says can be trusted.
+                try recover(fatal: "a completion for command \(slot), which is not outstanding")
+                try handBackFinished(into: &batch, room: &room)
+                return
+            }
+            io.consume()
+            reaped = true
+            var request = try requests.take(at: slot)
+            try request.write(word.status == 0 ? .success : .controllerError(word.status), to: BlockRequest.statusField)
+            if word.status != 0 { statistics.errors &+= 1 }
+            release(slot)
+            statistics.completed &+= 1
+            _ = batch.push(request)
+            room &-= 1
+        }
+        if reaped {
+            do { try io.release(controller.registers) } catch { try recover(fatal: "the doorbell write failed: \(error)") }
+            return
+        }
+        guard outstanding > 0, failure == nil else { return }
+        do { try controller.checkAlive() } catch {
+            try recover(fatal: "\(error)")
+            try handBackFinished(into: &batch, room: &room)
+            return
+        }
+        guard now >= nextDeadline else { return }
+        var next = UInt64.max, late = false
+        for slot in 0..<queueDepth where slots[slot] == Slot.submitted {
+            if deadlines[slot] <= now { slots[slot] = Slot.expired; late = true } else { next = min(next, deadlines[slot]) }
+        }
+        nextDeadline = next
+        if late {
+            try recover(fatal: nil)
+            try handBackFinished(into: &batch, room: &room)
+        }
+    }
+
+    @inline(__always)
+    mutating func release(_ slot: Int) {
+        slots[slot] = Slot.free
+        freeSlots[freeCount] = UInt16(truncatingIfNeeded: slot)
+        freeCount &+= 1
+    }
+
+    mutating func handBackFinished(into batch: inout Batch, room: inout Int) throws(AccessError) {
+        for slot in 0..<queueDepth where room > 0 && slots[slot] == Slot.finished {
+            let request = try requests.take(at: slot)
+            release(slot)
+            finishedCount &-= 1
+            _ = batch.push(request)
+            room &-= 1
+        }
+    }
+
+    /// Writes `status` into the request in `slot` and marks it for handing back.
+    mutating func finish(_ slot: Int, _ status: BlockStatus) throws(AccessError) {
+        var request = try requests.take(at: slot)
+        try request.write(status, to: BlockRequest.statusField)
+        _ = requests.put(request, at: slot)
+        slots[slot] = Slot.finished
+        finishedCount &+= 1
+        statistics.completed &+= 1
+        statistics.errors &+= 1
+    }
+
+    // MARK: Recovery
+
+    /// Resets the controller (§7.6.2: CC.EN = 0 stops every transfer and drops the queues) and
+    /// brings it up again. After a fatal status (`fatal` says what) every outstanding request
+    /// finishes `deviceFailed`; after a timeout the late ones finish `timedOut` and the others
+    /// are submitted again, to the same slots. If the controller cannot be reset, bus mastering
+    /// is turned off, so that no transfer reaches a buffer handed back, and the device is failed.
+    mutating func recover(fatal: String?) throws(AccessError) {
+        statistics.resets &+= 1
+        for slot in 0..<queueDepth where slots[slot] == Slot.expired || (fatal != nil && slots[slot] == Slot.submitted) {
+            try finish(slot, slots[slot] == Slot.expired ? .timedOut : .deviceFailed)
+        }
+        nextDeadline = .max
+        do {
+            _ = try controller.bringUp(io: &io)
+        } catch {
+            controller.function.disable(.busMastering)
+            failure = "\(fatal ?? "a command timed out"); the controller could not be brought up again: \(error)"
+            for slot in 0..<queueDepth where slots[slot] == Slot.submitted { try finish(slot, .deviceFailed) }
+            return
+        }
+        // The commands the reset dropped that nothing was wrong with: again, in the same slots.
+        let deadline = controller.function.microseconds &+ controller.timeout
+        var again = false
+        for slot in 0..<queueDepth where slots[slot] == Slot.submitted {
+            let request = try requests.take(at: slot)
+            let operation = try request.read(BlockRequest.operationField)
+            let block = try request.read(BlockRequest.blockField)
+            try io.push(try command(operation, block: block, for: request, slot: slot))
+            _ = requests.put(request, at: slot)
+            deadlines[slot] = deadline
+            again = true
+        }
+        if again {
+            nextDeadline = deadline
+            do { try io.ring(controller.registers) } catch { failure = "the doorbell write failed after a reset: \(error)" }
+        }
+    }
+}
