@@ -71,7 +71,9 @@ echo "qemu: booting $kernel with $accel_name" >&2
 # The machine's devices (DEVICE-FACTS.md §1, §2): QEMU's edu teaching device, an NVMe controller
 # on a scratch image (LEAF_NVME_IMAGE, made here when missing), virtio-net on user networking
 # with its option ROM off (iPXE would drive the device before the kernel does).
+# The test starts from a zeroed image, so that what the self-test wrote is all it holds.
 nvme_image=${LEAF_NVME_IMAGE:-$(dirname "$kernel")/nvme.img}
+if [ "$mode" = test ]; then rm -f "$nvme_image"; fi
 [ -f "$nvme_image" ] || truncate -s 16M "$nvme_image" || { echo "qemu: cannot create $nvme_image" >&2; exit 2; }
 devices="-device edu -drive file=$nvme_image,if=none,id=nvm,format=raw -device nvme,serial=leaf0001,drive=nvm"
 devices="$devices -netdev user,id=net0 -device virtio-net-pci,netdev=net0,romfile="
@@ -146,6 +148,9 @@ case $status in
     *) echo "qemu-test: FAILED: QEMU exited with status $status without a result from the kernel" >&2; exit 1 ;;
 esac
 selftest_ms=$elapsed_ms
+grep '^nvme: ' "$log" | sed "s/\$/ [$accel_name]/" >&2
+# What the NVMe self-test wrote through QEMU's controller, read back from the image on the host.
+python3 "$(dirname "$0")/../scripts/check-nvme-image.py" "$nvme_image" || { echo "qemu-test: FAILED: the NVMe image does not hold what the self-test wrote" >&2; exit 1; }
 timing="QEMU start to self-test start ${selftest_start_ms} ms, to its summary ${selftest_end_ms} ms, to exit ${selftest_ms} ms"
 
 # 2. The kernel's own exception path: with leaf.fault=kernel the kernel faults outside any

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# System packages SwiftLeaf needs beyond the Swift toolchain: Z3 (verify) and QEMU (the kernel).
+# System packages SwiftLeaf needs beyond the Swift toolchain: Z3 (verify), QEMU (the kernel) and
+# Python 3 (the checks of an image and of machine code).
 # Installs only what is missing.
 set -euo pipefail
 missing=()
 dpkg -s libz3-dev >/dev/null 2>&1 || missing+=(libz3-dev)
 command -v qemu-system-x86_64 >/dev/null 2>&1 || missing+=(qemu-system-x86)
+# The NVMe image check after the QEMU self-test (scripts/check-nvme-image.py).
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
 if ((${#missing[@]})); then
     echo "installing: ${missing[*]}"
     apt-get update -qq

@@ -1,5 +1,6 @@
 import DeviceProbeDomain
 import EduDomain
+import NVMeDomain
 import LeafBoot
 @_spi(Kernel) import LeafCore
 import LeafInterfaces
@@ -13,11 +14,12 @@ enum KernelManifest {
             let p = try EduDeviceProxy.spawn(name: "edu") { EduDriver(function: handed.functions.first) }
             return (p.domain, p)
         },
-        // Register probes: what a domain reaches through the function it is handed, and without one.
-        ManifestEntry("nvme-probe", grants: [.pciClass(0x01, subclass: 0x08)]) { handed throws(KernelError) in
-            let p = try DeviceProbeProxy.spawn(name: "nvme-probe") { DeviceProbeDomain(function: handed.functions.first) }
+        // The NVMe controller and its driver (SelfTest.nvme).
+        ManifestEntry("nvme", grants: [.pciClass(0x01, subclass: 0x08)]) { handed throws(KernelError) in
+            let p = try BlockDeviceProxy.spawn(name: "nvme") { NVMeDriver(function: handed.functions.first) }
             return (p.domain, p)
         },
+        // Register probes: what a domain reaches through the function it is handed, and without one.
         ManifestEntry("virtio-probe", grants: [.pciFunction(vendor: 0x1af4, device: 0x1000)]) { handed throws(KernelError) in
             let p = try DeviceProbeProxy.spawn(name: "virtio-probe") { DeviceProbeDomain(function: handed.functions.first) }
             return (p.domain, p)
