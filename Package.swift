@@ -84,7 +84,8 @@ let package = Package(
         .target(name: "CAllocCounter"),
         .executableTarget(
             name: "leafbench",
-            dependencies: ["LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies", "CAllocCounter", "CLeafHost"],
+            dependencies: ["LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies", "CAllocCounter", "CLeafHost",
+                           "NVMeDomain", "DeviceModels", "LeafDevices"],
             swiftSettings: domainCode),
 
         // The abstraction function from LeafCore's tables to the specification's state: used by

@@ -50,6 +50,14 @@ let allocationFree = results.allSatisfy { $0.allocationsPerCall == 0 }
 print("proxy call: \(format(proxyCall)) cycles (goal ≤ 60); heap allocations on the call path: \(allocationFree ? "none" : "FOUND")")
 guard control.allocationsPerCall >= 1 else { fatalError("the allocation counter counted nothing in the control") }
 guard Kernel.liveObjects == 34 else { fatalError("\(Kernel.liveObjects) objects live after the benchmark; 34 expected (one value, one deque and its 32 elements)") }
+let copy = NVMeBench.copyBaseline()
+print("nvme driver (Sources/Domains/NVMe) on the NVMe model completing at once, sequential 4 KiB reads through its proxy;")
+print("  cycles per request: the model's own cycles (it times itself) subtracted; baseline: copying one 4 KiB block, \(format(copy)) cycles")
+for r in try NVMeBench.run() {
+    let driverCycles = r.total - r.model
+    print("  batch \(r.batch):".padding(12) + "driver \(format(driverCycles)) cycles/request (\(format(driverCycles / copy))x a 4 KiB copy; goal ≤ 150 at batch 32), "
+          + "model \(format(r.model)), total \(format(r.total)); allocations/request \(format(r.allocations))")
+}
 }
 
 public final class ControlObject {}

@@ -120,7 +120,7 @@ struct RequestQueue: ~Copyable {
     }
 
     mutating func ringOrFail() throws(AccessError) {
-        do { try io.ring(controller.registers) } catch { try recover(fatal: "the doorbell write failed: \(error)") }
+        do { try io.ring(controller.registers) } catch { try recover(after: .doorbell(error)) }
     }
 
     // MARK: Completion
@@ -136,7 +136,7 @@ struct RequestQueue: ~Copyable {
             let slot = Int(word.commandID)
             guard slot < queueDepth, slots[slot] == Slot.submitted else {
                 // A completion for no command of ours: nothing it says can be trusted.
-                try recover(fatal: "a completion for command \(slot), which is not outstanding")
+                try recover(after: .strayCompletion(slot))
                 try handBackFinished(into: &batch, room: &room)
                 return
             }
@@ -151,12 +151,12 @@ struct RequestQueue: ~Copyable {
             room &-= 1
         }
         if reaped {
-            do { try io.release(controller.registers) } catch { try recover(fatal: "the doorbell write failed: \(error)") }
+            do { try io.release(controller.registers) } catch { try recover(after: .doorbell(error)) }
             return
         }
         guard outstanding > 0, failure == nil else { return }
         do { try controller.checkAlive() } catch {
-            try recover(fatal: "\(error)")
+            try recover(after: .controller(error))
             try handBackFinished(into: &batch, room: &room)
             return
         }
@@ -167,7 +167,7 @@ struct RequestQueue: ~Copyable {
         }
         nextDeadline = next
         if late {
-            try recover(fatal: nil)
+            try recover(after: .timeout)
             try handBackFinished(into: &batch, room: &room)
         }
     }
@@ -202,14 +202,35 @@ struct RequestQueue: ~Copyable {
 
     // MARK: Recovery
 
+    /// What made the driver reset the controller. (The reason is put into words only on this
+    /// path, so the hot path builds no strings.)
+    enum Trouble {
+        case timeout
+        case controller(DriverError)
+        case doorbell(DeviceError)
+        case strayCompletion(Int)
+
+        var description: String {
+            switch self {
+            case .timeout: "a command timed out"
+            case .controller(let error): "\(error)"
+            case .doorbell(let error): "a doorbell write failed: \(error)"
+            case .strayCompletion(let slot): "a completion for command \(slot), which is not outstanding"
+            }
+        }
+    }
+
     /// Resets the controller (§7.6.2: CC.EN = 0 stops every transfer and drops the queues) and
-    /// brings it up again. After a fatal status (`fatal` says what) every outstanding request
+    /// brings it up again. After anything but a timeout every outstanding request
     /// finishes `deviceFailed`; after a timeout the late ones finish `timedOut` and the others
     /// are submitted again, to the same slots. If the controller cannot be reset, bus mastering
     /// is turned off, so that no transfer reaches a buffer handed back, and the device is failed.
-    mutating func recover(fatal: String?) throws(AccessError) {
+    @inline(never)
+    mutating func recover(after trouble: Trouble) throws(AccessError) {
         statistics.resets &+= 1
-        for slot in 0..<queueDepth where slots[slot] == Slot.expired || (fatal != nil && slots[slot] == Slot.submitted) {
+        var fatal = true
+        if case .timeout = trouble { fatal = false }
+        for slot in 0..<queueDepth where slots[slot] == Slot.expired || (fatal && slots[slot] == Slot.submitted) {
             try finish(slot, slots[slot] == Slot.expired ? .timedOut : .deviceFailed)
         }
         nextDeadline = .max
@@ -217,7 +238,7 @@ struct RequestQueue: ~Copyable {
             _ = try controller.bringUp(io: &io)
         } catch {
             controller.function.disable(.busMastering)
-            failure = "\(fatal ?? "a command timed out"); the controller could not be brought up again: \(error)"
+            failure = "\(trouble.description); the controller could not be brought up again: \(error)"
             for slot in 0..<queueDepth where slots[slot] == Slot.submitted { try finish(slot, .deviceFailed) }
             return
         }
