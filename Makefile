@@ -76,6 +76,9 @@ bench:
 	.build/release/leafbench
 	python3 scripts/check-call-path.py .build/release/leafbench \
 		'$$s11LeafProxies10ProbeProxyC'
+	@# The NVMe driver's entry points: reported, not yet enforced (issue 10: the calls into the
+	@# SDK are unspecialized generics on the host and a call retains its controller once).
+	-python3 scripts/check-call-path.py .build/release/leafbench '$$s10NVMeDomain0A6DriverC'
 
 clean:
 	rm -rf $(OUT) .build
