@@ -222,9 +222,11 @@ import Testing
                 do throws(DeviceError) { _ = try f.deviceAddress(of: frame) } catch { refusal = error }
             }
             guard case .notDeviceMemory(.notOwner)? = refusal else { Issue.record("got \(String(describing: refusal))"); return }
-            // The model reaches only mapped, live buffers.
+            // The model reaches only mapped, live buffers, and only while the function is a bus master.
             let memory = try #require(devices.memory(at: eduAddress))
             let address = try f.deviceAddress(of: block)
+            #expect(throws: DeviceError.self) { try memory.read(address, count: 4096) }         // bus mastering off
+            f.enable(.busMastering)
             #expect(try memory.read(address, count: 4096).count == 4096)
             #expect(throws: DeviceError.self) { try memory.read(address + 1, count: 4096) }     // one byte past the end
             #expect(throws: DeviceError.self) { try memory.read(0x1000, count: 4) }             // memory never given
@@ -232,7 +234,7 @@ import Testing
             _ = consume block                                                                   // dropped: no longer the device's
             #expect(!Kernel.isLive(id))
             #expect(throws: DeviceError.self) { try memory.write(address, [1, 2, 3]) }
-            #expect(memory.refusedAccesses == 3)
+            #expect(memory.refusedAccesses == 4)
         }
     }
 
@@ -249,6 +251,7 @@ import Testing
             #expect(throws: AccessError.badElement(ring.id, -1)) { try ring.write(1, at: -1) }
             // The device completes entry 3 (8 bytes at offset 24): the next read sees it.
             let memory = try #require(devices.memory(at: eduAddress))
+            f.enable(.busMastering)
             let base = try f.deviceAddress(of: ring)
             try memory.write(base + 24, [0x11, 0, 0, 0, 0, 0, 0, 0x80])
             #expect(try ring.read(at: 3) == UInt64(0x8000_0000_0000_0011))
