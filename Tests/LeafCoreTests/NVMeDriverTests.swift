@@ -95,6 +95,26 @@ import Testing
         }
     }
 
+    @Test func aStuckCommandTimesOutWhileOthersKeepCompleting() throws {
+        _ = try HostPlatform.withKernel { _ in
+            let model = NVMeModel(sectors: 512)
+            model.faults = [(ordinal: 0, fault: .neverCompletes)]
+            let rig = try NVMeRig(model)
+            var batch = try RRefDeque<BlockRequest, 128>()
+            _ = batch.push(try RRef(BlockRequest(.read, block: 0)))
+            var statuses: [BlockStatus] = []
+            // One new read a call, each completed at once; the first never is.
+            for i in 1...60 {
+                batch = try rig.driver.submitAndCollect(batch)
+                while let r = try batch.pop() { statuses.append(try r.read(BlockRequest.statusField)) }
+                _ = batch.push(try RRef(BlockRequest(.read, block: UInt64(i))))
+                rig.bus.clock.advance(by: 20_000)
+            }
+            #expect(statuses.filter { $0 == .timedOut }.count == 1 && statuses.filter { $0 == .success }.count >= 58)
+            #expect(try rig.driver.statistics().resets == 1)
+        }
+    }
+
     @Test func aFatalControllerFailsWhatWasOutstandingAndIsBroughtUpAgain() throws {
         _ = try HostPlatform.withKernel { _ in
             let model = NVMeModel(sectors: 512)

@@ -43,13 +43,15 @@ final class Controller {
     let capabilities: Capabilities
     var admin: QueuePair
     /// The bound on every wait, from CAP.TO (§3.1.1): state changes and commands alike.
-    var timeout: UInt64 { capabilities.timeoutMicroseconds }
+    /// At most 30 s, whatever CAP.TO says (127.5 s at most): each wait runs inside a client's call.
+    var timeout: UInt64 { min(capabilities.timeoutMicroseconds, 30_000_000) }
 
     init(function: PCIFunction) throws(DriverError) {
         self.function = function
-        // §7.6.1 needs the controller's registers and its DMA: memory decoding and bus mastering
-        // (PCI 3.0 §6.2.2); completions are polled, so INTx is masked at the function.
-        function.enable([.memorySpace, .busMastering, .interruptsDisabled])
+        // The registers (PCI 3.0 §6.2.2: memory decoding); completions are polled, so INTx is
+        // masked at the function. Bus mastering waits until the controller is reset: firmware's
+        // queues may be in memory that is no longer theirs.
+        function.enable([.memorySpace, .interruptsDisabled])
         do {
             registers = try function.mmio(bar: 0)
             capabilities = Capabilities(raw: try registers.read64(Register.capabilities))
@@ -69,7 +71,18 @@ final class Controller {
     /// Resets the controller and brings it up with an admin queue pair and one I/O queue pair
     /// (§7.6.1 steps 1-8), `io` as that pair; returns what Identify says of namespace 1.
     func bringUp(io: inout QueuePair) throws(DriverError) -> Namespace {
+        do { return try enable(io: &io) } catch {
+            // Stopped again before the caller frees anything the controller was given.
+            try? disable()
+            function.disable(.busMastering)
+            throw error
+        }
+    }
+
+    func enable(io: inout QueuePair) throws(DriverError) -> Namespace {
         try disable()
+        // Now the controller reads and writes only the memory given below (§7.6.1 needs DMA).
+        function.enable(.busMastering)
         try admin.clear()
         try io.clear()
         do {
@@ -110,6 +123,8 @@ final class Controller {
         while true {
             let status: UInt32
             do { status = try registers.read32(Register.status) } catch { throw .device(error) }
+            // All ones: the function no longer answers; never "ready".
+            if status == .max { throw .fatal }
             if (status & ControllerStatus.ready != 0) == ready { return }
             if ready && status & ControllerStatus.fatal != 0 { throw .fatal }
             if function.microseconds > deadline { throw .timedOut(ready ? "CSTS.RDY = 1" : "CSTS.RDY = 0") }

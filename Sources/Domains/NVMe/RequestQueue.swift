@@ -85,9 +85,10 @@ struct RequestQueue: ~Copyable {
                 _ = batch.push(request)
                 continue
             }
+            let slot = Int(freeSlots[freeCount &- 1])
+            let entry = try command(operation, block: block, for: request, slot: slot)
             freeCount &-= 1
-            let slot = Int(freeSlots[freeCount])
-            try io.push(try command(operation, block: block, for: request, slot: slot))
+            try io.push(entry)
             _ = requests.put(request, at: slot)
             slots[slot] = Slot.submitted
             deadlines[slot] = deadline
@@ -151,14 +152,21 @@ struct RequestQueue: ~Copyable {
             room &-= 1
         }
         if reaped {
-            do { try io.release(controller.registers) } catch { try recover(after: .doorbell(error)) }
-            return
+            do { try io.release(controller.registers) } catch {
+                try recover(after: .doorbell(error))
+                try handBackFinished(into: &batch, room: &room)
+                return
+            }
         }
         guard outstanding > 0, failure == nil else { return }
-        do { try controller.checkAlive() } catch {
-            try recover(after: .controller(error))
-            try handBackFinished(into: &batch, room: &room)
-            return
+        // The controller's status only when nothing came back (an MMIO read is a VM exit);
+        // deadlines always: a stuck command is late even while others complete around it.
+        if !reaped {
+            do { try controller.checkAlive() } catch {
+                try recover(after: .controller(error))
+                try handBackFinished(into: &batch, room: &room)
+                return
+            }
         }
         guard now >= nextDeadline else { return }
         var next = UInt64.max, late = false
@@ -197,7 +205,7 @@ struct RequestQueue: ~Copyable {
         slots[slot] = Slot.finished
         finishedCount &+= 1
         statistics.completed &+= 1
-        statistics.errors &+= 1
+        if status != .success { statistics.errors &+= 1 }
     }
 
     // MARK: Recovery
@@ -230,15 +238,20 @@ struct RequestQueue: ~Copyable {
         statistics.resets &+= 1
         var fatal = true
         if case .timeout = trouble { fatal = false }
+        // Stopped first (no transfer after this); then what it completed before it stopped is
+        // kept: those requests are done and must not run again (unless the CQ cannot be trusted).
+        var stopped = true
+        do { try controller.disable() } catch { stopped = false }
+        if case .strayCompletion = trouble {} else if stopped { try keepPostedCompletions() }
         for slot in 0..<queueDepth where slots[slot] == Slot.expired || (fatal && slots[slot] == Slot.submitted) {
             try finish(slot, slots[slot] == Slot.expired ? .timedOut : .deviceFailed)
         }
         nextDeadline = .max
-        do {
+        do throws(DriverError) {
+            guard stopped else { throw .timedOut("CSTS.RDY = 0") }
             _ = try controller.bringUp(io: &io)
         } catch {
-            controller.function.disable(.busMastering)
-            failure = "\(trouble.description); the controller could not be brought up again: \(error)"
+            failDevice("\(trouble.description); the controller could not be brought up again: \(error)")
             for slot in 0..<queueDepth where slots[slot] == Slot.submitted { try finish(slot, .deviceFailed) }
             return
         }
@@ -256,7 +269,28 @@ struct RequestQueue: ~Copyable {
         }
         if again {
             nextDeadline = deadline
-            do { try io.ring(controller.registers) } catch { failure = "the doorbell write failed after a reset: \(error)" }
+            do { try io.ring(controller.registers) } catch {
+                failDevice("the doorbell write failed after a reset: \(error)")
+                for slot in 0..<queueDepth where slots[slot] == Slot.submitted { try finish(slot, .deviceFailed) }
+            }
+        }
+    }
+
+    /// The device is given up: it is stopped (CC.EN = 0, then bus mastering off, so that no
+    /// transfer reaches a buffer about to be handed back) and every later request fails.
+    mutating func failDevice(_ why: String) {
+        try? controller.disable()
+        controller.function.disable(.busMastering)
+        failure = why
+    }
+
+    /// The completions the controller posted before it was stopped, finished with their status.
+    mutating func keepPostedCompletions() throws(AccessError) {
+        while let word = try io.peek() {
+            let slot = Int(word.commandID)
+            io.consume()
+            guard slot < queueDepth, slots[slot] == Slot.submitted || slots[slot] == Slot.expired else { continue }
+            try finish(slot, word.status == 0 ? .success : .controllerError(word.status))
         }
     }
 }
