@@ -22,7 +22,11 @@ struct RequestQueue: ~Copyable {
     var requests: RRefArray<BlockRequest, 512>
     var slots = InlineArray<512, UInt8>(repeating: Slot.free)
     var deadlines = InlineArray<512, UInt64>(repeating: 0)
+    /// The free slots, a ring used oldest-freed first: a command ID is reused as late as
+    /// possible, so a duplicate completion from a faulty controller is unlikely to name a new
+    /// request (it is refused when it names a free slot).
     var freeSlots = InlineArray<512, UInt16>(repeating: 0)
+    var freeHead = 0
     var freeCount = 0
     var finishedCount = 0
     /// No outstanding command's deadline is earlier (a poll before it needs no scan).
@@ -85,8 +89,9 @@ struct RequestQueue: ~Copyable {
                 _ = batch.push(request)
                 continue
             }
-            let slot = Int(freeSlots[freeCount &- 1])
+            let slot = Int(freeSlots[freeHead])
             let entry = try command(operation, block: block, for: request, slot: slot)
+            freeHead = freeHead &+ 1 == queueDepth ? 0 : freeHead &+ 1
             freeCount &-= 1
             try io.push(entry)
             _ = requests.put(request, at: slot)
@@ -183,7 +188,8 @@ struct RequestQueue: ~Copyable {
     @inline(__always)
     mutating func release(_ slot: Int) {
         slots[slot] = Slot.free
-        freeSlots[freeCount] = UInt16(truncatingIfNeeded: slot)
+        let tail = freeHead &+ freeCount
+        freeSlots[tail >= queueDepth ? tail &- queueDepth : tail] = UInt16(truncatingIfNeeded: slot)
         freeCount &+= 1
     }
 
