@@ -75,19 +75,21 @@ public final class ModelMemory {
 /// buffers mapped, one entry per object slot (a buffer mapped again, or a reused slot, replaces
 /// its entry, so mapping costs no search), and the entry found last tried first (a ring).
 final class Recorder: DeviceMemoryMap {
-    struct Mapping { let id: ObjectID; let address: UInt64; let size: Int }
+    struct Mapping: Equatable { let id: ObjectID; let address: UInt64; let size: Int }
     var mappings: [Mapping] = []
     /// Where object slot i's mapping is in `mappings`, or -1.
     var position: [Int] = []
     var lastFound = 0
 
     func map(_ id: ObjectID, address: UInt64, size: Int) {
+        let slot = Int(id.index)
+        let mapping = Mapping(id: id, address: address, size: size)
+        // A buffer given again (a driver's request buffers, each submission): nothing changes.
+        if slot < position.count, position[slot] >= 0, mappings[position[slot]] == mapping { return }
         // Called from the driver's domain; the table is the bus's (in the kernel, the kernel's
         // heap must hold it, not the driver's, which its teardown frees).
         Kernel.inKernelHeap {
-            let slot = Int(id.index)
             if slot >= position.count { position.append(contentsOf: repeatElement(-1, count: slot + 1 - position.count)) }
-            let mapping = Mapping(id: id, address: address, size: size)
             if position[slot] >= 0 { mappings[position[slot]] = mapping; return }
             position[slot] = mappings.count
             mappings.append(mapping)

@@ -41,10 +41,9 @@ public final class NVMeModel: PCIDeviceModel {
     public private(set) var flushes = 0
     public private(set) var resets = 0
     public private(set) var commandsCompleted = 0
-    /// When set, the model counts the cycles spent inside its register accesses in `cyclesSpent`
-    /// (what the benchmark subtracts to leave the driver's own cost).
-    public var cycleCounter: (() -> UInt64)? = nil
-    public private(set) var cyclesSpent: UInt64 = 0
+    /// When set, the cycles spent inside the model's register accesses are counted there (what
+    /// the benchmark subtracts to leave the driver's own cost).
+    public var cycleAccount: CycleAccount? = nil
 
     let maximumQueueEntries: Int
     let timeoutUnits: UInt64
@@ -107,8 +106,10 @@ public final class NVMeModel: PCIDeviceModel {
     }
 
     public func read(bar: Int, offset: Int, width: Int) throws(DeviceError) -> UInt64 {
-        let start = cycleCounter?()
-        defer { if let start, let cycleCounter { cyclesSpent &+= cycleCounter() &- start } }
+        cycleAccount.measure { registerRead(offset: offset, width: width) }
+    }
+
+    func registerRead(offset: Int, width: Int) -> UInt64 {
         let value: UInt64
         switch offset {
         case 0x00: value = capabilities
@@ -130,9 +131,7 @@ public final class NVMeModel: PCIDeviceModel {
     }
 
     public func write(bar: Int, offset: Int, width: Int, value: UInt64) throws(DeviceError) {
-        let start = cycleCounter?()
-        defer { if let start, let cycleCounter { cyclesSpent &+= cycleCounter() &- start } }
-        Kernel.inKernelHeap {
+        cycleAccount.measure { Kernel.inKernelHeap {
             let low = UInt32(truncatingIfNeeded: value)
             switch offset {
             case 0x14: setConfiguration(low)
@@ -144,7 +143,7 @@ public final class NVMeModel: PCIDeviceModel {
             case 0x1000..<0x1000 + 8 * Self.queueSlots where width == 4: doorbell((offset - 0x1000) / 4, Int(low))
             default: break
             }
-        }
+        } }
     }
 
     /// CC (§3.1.5): EN 0→1 creates the admin queues if QEMU's checks pass (else CSTS.CFS);
@@ -196,7 +195,9 @@ public final class NVMeModel: PCIDeviceModel {
         while let sq = submissionQueues[queue], sq.head != sq.tail, !isFatal {
             var words = InlineArray<8, UInt64>(repeating: 0)
             do throws(DeviceError) {
-                for i in 0..<8 { words[i] = try memory.unsafelyUnwrapped.load(sq.base &+ UInt64(sq.head * 64 + 8 * i), as: UInt64.self) }
+                // The whole 64-byte entry in one access (a device fetches it in one read).
+                let entry = try memory.unsafelyUnwrapped.resolve(sq.base &+ UInt64(sq.head * 64), 64)
+                for i in 0..<8 { words[i] = UInt64(littleEndian: entry.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)) }
             } catch { status |= 0x2; return }
             submissionQueues[queue]!.head = (sq.head + 1) % sq.size
             let command = Command(words: words, queue: queue, due: now &+ draw(latency))
@@ -261,27 +262,34 @@ public final class NVMeModel: PCIDeviceModel {
     /// Writes waiting completions into their CQs while there is room (§4.6: a CQ is full when
     /// its tail is one behind its head).
     func post() {
-        var i = 0
-        while i < unposted.count, !isFatal {
+        // Those that stay (their CQ is full) are kept in order, compacted in place.
+        var kept = 0
+        defer { unposted.removeLast(unposted.count - kept) }
+        for i in unposted.indices {
             let c = unposted[i]
             let sqid = c.queue
             let cqid = submissionQueues[sqid]?.completionQueue ?? sqid
-            guard var cq = completionQueues[cqid] else { unposted.remove(at: i); continue }
-            guard (cq.tail + 1) % cq.size != cq.head else { i += 1; continue }
-            let entry = cq.base &+ UInt64(cq.tail * 16)
+            guard var cq = completionQueues[cqid] else { continue }
+            guard !isFatal, (cq.tail + 1) % cq.size != cq.head else { unposted[kept] = c; kept += 1; continue }
             let sqHead = UInt32(submissionQueues[sqid]?.head ?? 0)
             // A failed status carries Do Not Retry, as QEMU's do (status bit 14).
             let statusField = UInt32(c.status) | (c.status != 0 ? 1 << 14 : 0)
             do throws(DeviceError) {
-                try memory.unsafelyUnwrapped.store(c.result, at: entry)
-                try memory.unsafelyUnwrapped.store(UInt32(0), at: entry &+ 4)
-                try memory.unsafelyUnwrapped.store(sqHead | UInt32(sqid) << 16, at: entry &+ 8)
-                try memory.unsafelyUnwrapped.store(UInt32(c.commandID) | cq.phase << 16 | statusField << 17, at: entry &+ 12)
-            } catch { status |= 0x2; return }
+                // The 16-byte entry in one access, its status dword last (what the driver polls).
+                let entry = try memory.unsafelyUnwrapped.resolve(cq.base &+ UInt64(cq.tail * 16), 16)
+                entry.storeBytes(of: c.result.littleEndian, as: UInt32.self)
+                entry.storeBytes(of: UInt32(0), toByteOffset: 4, as: UInt32.self)
+                entry.storeBytes(of: (sqHead | UInt32(sqid) << 16).littleEndian, toByteOffset: 8, as: UInt32.self)
+                entry.storeBytes(of: (UInt32(c.commandID) | cq.phase << 16 | statusField << 17).littleEndian,
+                                 toByteOffset: 12, as: UInt32.self)
+            } catch {
+                status |= 0x2
+                unposted[kept] = c; kept += 1
+                continue
+            }
             cq.tail += 1
             if cq.tail == cq.size { cq.tail = 0; cq.phase ^= 1 }
             completionQueues[cqid] = cq
-            unposted.remove(at: i)
             commandsCompleted += 1
         }
     }

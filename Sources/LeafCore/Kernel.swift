@@ -47,7 +47,7 @@ internal import CLeafGate
         }
         let state = try table(KernelState.self, 1)
         state.initialize(to: KernelState(
-            configuration: c, objects: objects, freeObjectHead: 0, domains: domains,
+            configuration: c, objectCapacity: c.objectCapacity, objects: objects, freeObjectHead: 0, domains: domains,
             threads: threads, frames: frames, continuations: continuations, pages: pages))
         kernelPageSource = pages
         kernelStatePointer = state

@@ -59,9 +59,14 @@ struct DomainSlot: ~Copyable {
 
 /// All of the kernel's mutable state, in fixed tables allocated at boot. It is reached through
 /// one raw pointer so that the call path does no reference counting and no lazy initialisation.
+/// What the inlined fast path of the ownership checks reads (HotPath.swift) is usable from
+/// inlinable code; domain source cannot name any of it.
+@usableFromInline
 struct KernelState: ~Copyable {
     let configuration: KernelConfiguration
-    let objects: UnsafeMutablePointer<ObjectEntry>
+    /// `configuration.objectCapacity`, for the inlined checks.
+    @usableFromInline let objectCapacity: Int
+    @usableFromInline let objects: UnsafeMutablePointer<ObjectEntry>
     var freeObjectHead: UInt32
     var liveObjects = 0
     let domains: UnsafeMutablePointer<DomainSlot>
@@ -70,7 +75,7 @@ struct KernelState: ~Copyable {
     let frames: UnsafeMutablePointer<Frame>
     let continuations: UnsafeMutablePointer<leaf_continuation>
     var currentThread: UInt16 = 0
-    var currentDomain: DomainID = .kernel
+    @usableFromInline var currentDomain: DomainID = .kernel
     var runQueueHead: UInt16 = UInt16.max
     var runQueueTail: UInt16 = UInt16.max
     var sharedHeap = SlabAllocator()
@@ -99,7 +104,7 @@ final class CountingPageSource: PageSource {
     }
 }
 
-nonisolated(unsafe) var kernelStatePointer: UnsafeMutablePointer<KernelState>? = nil
+@usableFromInline nonisolated(unsafe) var kernelStatePointer: UnsafeMutablePointer<KernelState>? = nil
 nonisolated(unsafe) var kernelPageSource: CountingPageSource? = nil {
     didSet { kernelPages = kernelPageSource.map { Unmanaged.passUnretained($0) } }
 }

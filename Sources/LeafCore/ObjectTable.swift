@@ -1,5 +1,5 @@
 /// Who holds a shared-heap object.
-@_spi(Kernel) public enum ObjectState: UInt8, Sendable {
+public enum ObjectState: UInt8, Sendable {
     case free
     /// Owned by `ObjectEntry.owner`, a domain.
     case owned
@@ -8,7 +8,7 @@
 }
 
 /// One row of the shared-heap object table.
-@_spi(Kernel) public struct ObjectEntry {
+public struct ObjectEntry {
     public internal(set) var generation: UInt32 = 0
     public internal(set) var state: ObjectState = .free
     public internal(set) var owner: DomainID = .kernel
@@ -50,9 +50,9 @@ struct PayloadType {
         PayloadType(id: T.exchangeableTypeID, element: 0, size: MemoryLayout<T>.size, alignment: MemoryLayout<T>.alignment)
     }
 
-    /// A container of `capacity` elements of type `T`; `kind` names the container type.
-    static func container<T: Exchangeable>(_ kind: UInt64, of _: T.Type, capacity: Int) -> PayloadType {
-        PayloadType(id: composedTypeID(kind, T.exchangeableTypeID, capacity), element: T.exchangeableTypeID,
+    /// A container of `capacity` elements of type `T`, its own type `id`.
+    static func container<T: Exchangeable>(_ id: UInt64, of _: T.Type, capacity: Int) -> PayloadType {
+        PayloadType(id: id, element: T.exchangeableTypeID,
                     size: ContainerLayout.payloadSize(capacity: capacity), alignment: 8)
     }
 }

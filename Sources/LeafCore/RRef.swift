@@ -18,7 +18,12 @@ public struct RRef<T: Exchangeable>: ~Copyable {
     @_spi(Kernel) @inlinable public init(_adopting id: ObjectID) { self.id = id }
 
     /// Gives up the reference without dropping the object (containers and generated proxies only).
-    @_spi(Kernel) @inlinable public consuming func _relinquish() -> ObjectID {
+    @_spi(Kernel) @inlinable public consuming func _relinquish() -> ObjectID { relinquish() }
+
+    /// The same two, for the containers' inlinable methods (which cannot use SPI).
+    @usableFromInline init(adopting id: ObjectID) { self.id = id }
+
+    @inlinable consuming func relinquish() -> ObjectID {
         let id = self.id
         discard self
         return id
@@ -30,24 +35,15 @@ public struct RRef<T: Exchangeable>: ~Copyable {
     }
 
     /// The value, if the current domain owns it (or a container holding it), or it is lent to it.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func read() throws(AccessError) -> T {
-        try Kernel.asKernel { () throws(AccessError) -> T in
-            let e = try SharedHeap.readable(id)
-            try SharedHeap.checkType(e, id, T.exchangeableTypeID)
-            return e.pointee.payload.unsafelyUnwrapped.load(as: T.self)
-        }
+        try HeapAccess.payload(reading: id, type: T.exchangeableTypeID).load(as: T.self)
     }
 
     /// Replaces the value; only its owner may (a `borrowing` parameter cannot call this).
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func write(_ value: T) throws(AccessError) {
-        let id = self.id
-        try Kernel.asKernel { () throws(AccessError) in
-            let e = try SharedHeap.writable(id)
-            try SharedHeap.checkType(e, id, T.exchangeableTypeID)
-            e.pointee.payload.unsafelyUnwrapped.storeBytes(of: value, as: T.self)
-        }
+        try HeapAccess.payload(writing: id, type: T.exchangeableTypeID).storeBytes(of: value, as: T.self)
     }
 
     /// Updates the value; only its owner may. `body` works on a copy, never on the shared heap

@@ -4,8 +4,10 @@
 public struct RRefArray<T: Exchangeable, let N: Int>: ~Copyable {
     public let id: ObjectID
 
-    /// Its own identity ("LeafCore.RRefArray" with the element type and capacity) and its elements'.
-    static var payloadType: PayloadType { .container(0x92f4_167a_3fc1_d394, of: T.self, capacity: N) }
+    /// Its own identity ("LeafCore.RRefArray" with the element type and capacity), a constant
+    /// once specialized.
+    @inlinable static var typeID: UInt64 { composedTypeID(0x92f4_167a_3fc1_d394, T.exchangeableTypeID, N) }
+    static var payloadType: PayloadType { .container(typeID, of: T.self, capacity: N) }
 
     /// An empty array owned by the current domain.
     public init() throws(KernelError) {
@@ -27,7 +29,7 @@ public struct RRefArray<T: Exchangeable, let N: Int>: ~Copyable {
     public var capacity: Int { N }
 
     func slots(write: Bool) throws(AccessError) -> ContainerLayout {
-        try SharedHeap.slots(of: id, Self.payloadType.id, write: write)
+        try SharedHeap.slots(of: id, Self.typeID, write: write)
     }
 
     /// Throws why `put(_:at:)` would refuse slot `slot`, or returns when it would succeed.
@@ -39,23 +41,17 @@ public struct RRefArray<T: Exchangeable, let N: Int>: ~Copyable {
     /// Stores `element` in an empty slot. Returns nil when stored; when refused (slot out of
     /// range or occupied, array or element not the current domain's) the element comes back
     /// untouched, and `checkPut(at:)` says why.
+    @inlinable @inline(__always)
     public mutating func put(_ element: consuming RRef<T>, at slot: Int) -> RRef<T>? {
-        do throws(AccessError) {
-            try checkPut(at: slot)
-            let container = id, element = element.id
-            try Kernel.asKernel { () throws(AccessError) in try SharedHeap.put(element, into: container, slot: slot) }
-        } catch {
-            return element
-        }
-        _ = element._relinquish()
+        do throws(AccessError) { try HeapAccess.put(element.id, into: id, type: Self.typeID, slot: slot) } catch { return element }
+        _ = element.relinquish()
         return nil
     }
 
     /// Takes the element out of a slot; it becomes the current domain's.
+    @inlinable @inline(__always)
     public mutating func take(at slot: Int) throws(AccessError) -> RRef<T> {
-        _ = try slots(write: true)
-        let container = id
-        return RRef(_adopting: try Kernel.asKernel { () throws(AccessError) in try SharedHeap.take(from: container, slot: slot) })
+        RRef(adopting: try HeapAccess.take(from: id, type: Self.typeID, slot: slot))
     }
 
     public func isOccupied(_ slot: Int) throws(AccessError) -> Bool {

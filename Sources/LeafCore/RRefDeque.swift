@@ -4,8 +4,10 @@
 public struct RRefDeque<T: Exchangeable, let N: Int>: ~Copyable {
     public let id: ObjectID
 
-    /// Its own identity ("LeafCore.RRefDeque" with the element type and capacity) and its elements'.
-    static var payloadType: PayloadType { .container(0x186b_51b8_e7e1_3951, of: T.self, capacity: N) }
+    /// Its own identity ("LeafCore.RRefDeque" with the element type and capacity), a constant
+    /// once specialized.
+    @inlinable static var typeID: UInt64 { composedTypeID(0x186b_51b8_e7e1_3951, T.exchangeableTypeID, N) }
+    static var payloadType: PayloadType { .container(typeID, of: T.self, capacity: N) }
 
     /// An empty deque owned by the current domain.
     public init() throws(KernelError) {
@@ -27,10 +29,11 @@ public struct RRefDeque<T: Exchangeable, let N: Int>: ~Copyable {
     public var capacity: Int { N }
 
     func slots(write: Bool) throws(AccessError) -> ContainerLayout {
-        try SharedHeap.slots(of: id, Self.payloadType.id, write: write)
+        try SharedHeap.slots(of: id, Self.typeID, write: write)
     }
 
-    public func count() throws(AccessError) -> Int { try slots(write: false).count }
+    @inlinable @inline(__always)
+    public func count() throws(AccessError) -> Int { try HeapAccess.count(id, type: Self.typeID) }
 
     /// Throws why `push(_:)` would refuse, or returns when it would succeed.
     public func checkPush() throws(AccessError) { _ = try slotsToPush() }
@@ -45,32 +48,17 @@ public struct RRefDeque<T: Exchangeable, let N: Int>: ~Copyable {
     /// Appends `element` at the back. Returns nil when appended; when refused (deque full,
     /// deque or element not the current domain's) the element comes back untouched, and
     /// `checkPush()` says why.
+    @inlinable @inline(__always)
     public mutating func push(_ element: consuming RRef<T>) -> RRef<T>? {
-        do throws(AccessError) {
-            let s = try slotsToPush()
-            let container = id, element = element.id
-            try Kernel.asKernel { () throws(AccessError) in
-                try SharedHeap.put(element, into: container, slot: (s.head + s.count) % N)
-                s.count += 1
-            }
-        } catch {
-            return element
-        }
-        _ = element._relinquish()
+        do throws(AccessError) { try HeapAccess.push(element.id, into: id, type: Self.typeID) } catch { return element }
+        _ = element.relinquish()
         return nil
     }
 
     /// Removes the front element, or returns nil when the deque is empty.
+    @inlinable @inline(__always)
     public mutating func pop() throws(AccessError) -> RRef<T>? {
-        let s = try slots(write: true)
-        guard s.count > 0 else { return nil }
-        let container = id
-        let element = try Kernel.asKernel { () throws(AccessError) in
-            let element = try SharedHeap.take(from: container, slot: s.head)
-            s.head = (s.head + 1) % N
-            s.count -= 1
-            return element
-        }
-        return RRef(_adopting: element)
+        guard let element = try HeapAccess.pop(from: id, type: Self.typeID) else { return nil }
+        return RRef(adopting: element)
     }
 }

@@ -1,5 +1,3 @@
-internal import CLeafGate
-
 /// One element of an RRef whose payload is an InlineArray (a buffer, a descriptor ring), read or
 /// written in place: checked like the whole payload (owner or borrower to read, owner to write,
 /// its type) and against the array's bounds, without copying the rest. A device may change the
@@ -14,29 +12,21 @@ extension RRef {
         self.id = id
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public func read<let count: Int, Element: Exchangeable>(at index: Int) throws(AccessError) -> Element
     where T == InlineArray<count, Element> {
-        let id = self.id
-        return try Kernel.asKernel { () throws(AccessError) -> Element in
-            let e = try SharedHeap.readable(id)
-            try SharedHeap.checkType(e, id, T.exchangeableTypeID)
-            guard index >= 0, index < count else { throw .badElement(id, index) }
-            leaf_compiler_barrier()
-            return e.pointee.payload.unsafelyUnwrapped.load(fromByteOffset: index &* MemoryLayout<Element>.stride, as: Element.self)
-        }
+        let payload = try HeapAccess.payload(reading: id, type: T.exchangeableTypeID)
+        guard index >= 0, index < count else { throw .badElement(id, index) }
+        HeapAccess.deviceOrder()
+        return payload.load(fromByteOffset: index &* MemoryLayout<Element>.stride, as: Element.self)
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func write<let count: Int, Element: Exchangeable>(_ value: Element, at index: Int) throws(AccessError)
     where T == InlineArray<count, Element> {
-        let id = self.id
-        try Kernel.asKernel { () throws(AccessError) in
-            let e = try SharedHeap.writable(id)
-            try SharedHeap.checkType(e, id, T.exchangeableTypeID)
-            guard index >= 0, index < count else { throw .badElement(id, index) }
-            e.pointee.payload.unsafelyUnwrapped.storeBytes(of: value, toByteOffset: index &* MemoryLayout<Element>.stride, as: Element.self)
-            leaf_compiler_barrier()
-        }
+        let payload = try HeapAccess.payload(writing: id, type: T.exchangeableTypeID)
+        guard index >= 0, index < count else { throw .badElement(id, index) }
+        payload.storeBytes(of: value, toByteOffset: index &* MemoryLayout<Element>.stride, as: Element.self)
+        HeapAccess.deviceOrder()
     }
 }

@@ -1,5 +1,3 @@
-internal import CLeafGate
-
 /// A field of an exchangeable struct, named by its type and byte offset: the way to read or
 /// write one field of a large payload in place (a request's LBA and status beside its 4 KiB
 /// block) without copying the rest. Embedded Swift has no key paths, so the interface that
@@ -23,26 +21,17 @@ public struct ExchangeableField<Root: Exchangeable, Value: Exchangeable>: Bitwis
 extension RRef {
     /// One field of the value, if the current domain may read it (as `read()`); a fresh load,
     /// so a device's write to the payload since is seen.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func read<Value: Exchangeable>(_ field: ExchangeableField<T, Value>) throws(AccessError) -> Value {
-        let id = self.id
-        return try Kernel.asKernel { () throws(AccessError) -> Value in
-            let e = try SharedHeap.readable(id)
-            try SharedHeap.checkType(e, id, T.exchangeableTypeID)
-            leaf_compiler_barrier()
-            return e.pointee.payload.unsafelyUnwrapped.load(fromByteOffset: field.offset, as: Value.self)
-        }
+        let payload = try HeapAccess.payload(reading: id, type: T.exchangeableTypeID)
+        HeapAccess.deviceOrder()
+        return payload.load(fromByteOffset: field.offset, as: Value.self)
     }
 
     /// Replaces one field of the value; only its owner may (as `write(_:)`).
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func write<Value: Exchangeable>(_ value: Value, to field: ExchangeableField<T, Value>) throws(AccessError) {
-        let id = self.id
-        try Kernel.asKernel { () throws(AccessError) in
-            let e = try SharedHeap.writable(id)
-            try SharedHeap.checkType(e, id, T.exchangeableTypeID)
-            e.pointee.payload.unsafelyUnwrapped.storeBytes(of: value, toByteOffset: field.offset, as: Value.self)
-            leaf_compiler_barrier()
-        }
+        try HeapAccess.payload(writing: id, type: T.exchangeableTypeID).storeBytes(of: value, toByteOffset: field.offset, as: Value.self)
+        HeapAccess.deviceOrder()
     }
 }

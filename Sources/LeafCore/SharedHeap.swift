@@ -187,9 +187,12 @@ enum SharedHeap {
         e.pointee.owner = to
     }
 
-    /// Puts an object the current domain owns into slot `slot` of a container it owns.
-    static func put(_ element: ObjectID, into container: ObjectID, slot: Int) throws(AccessError) {
+    /// Puts an object the current domain owns into slot `slot` of a container of type `type`
+    /// that it owns.
+    @inline(__always)
+    static func put(_ element: ObjectID, into container: ObjectID, type: UInt64, slot: Int) throws(AccessError) {
         let c = try modifiable(container)
+        try checkType(c, container, type)
         let slots = ContainerLayout(c.pointee.payload.unsafelyUnwrapped)
         guard slot >= 0 && slot < slots.capacity && slots[slot] == .none else { throw .badSlot(container, slot) }
         let e = try owned(element)
@@ -202,9 +205,11 @@ enum SharedHeap {
         slots[slot] = element
     }
 
-    /// Takes the element in slot `slot` out of a container the current domain owns.
-    static func take(from container: ObjectID, slot: Int) throws(AccessError) -> ObjectID {
+    /// Takes the element in slot `slot` out of a container of type `type` the current domain owns.
+    @inline(__always)
+    static func take(from container: ObjectID, type: UInt64, slot: Int) throws(AccessError) -> ObjectID {
         let c = try modifiable(container)
+        try checkType(c, container, type)
         let slots = ContainerLayout(c.pointee.payload.unsafelyUnwrapped)
         guard slot >= 0 && slot < slots.capacity && slots[slot] != .none else { throw .badSlot(container, slot) }
         let element = slots[slot]

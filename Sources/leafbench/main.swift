@@ -52,11 +52,11 @@ guard control.allocationsPerCall >= 1 else { fatalError("the allocation counter 
 guard Kernel.liveObjects == 34 else { fatalError("\(Kernel.liveObjects) objects live after the benchmark; 34 expected (one value, one deque and its 32 elements)") }
 let copy = NVMeBench.copyBaseline()
 print("nvme driver (Sources/Domains/NVMe) on the NVMe model completing at once, sequential 4 KiB reads through its proxy;")
-print("  cycles per request: the model's own cycles (it times itself) subtracted; baseline: copying one 4 KiB block, \(format(copy)) cycles")
+print("  cycles per request: the model's own (it times itself) subtracted; baseline: copying one 4 KiB block, \(format(copy)) cycles")
 for r in try NVMeBench.run() {
-    let driverCycles = r.total - r.model
+    let driverCycles = r.total - r.device
     print("  batch \(r.batch):".padding(12) + "driver \(format(driverCycles)) cycles/request (\(format(driverCycles / copy))x a 4 KiB copy; goal ≤ 150 at batch 32), "
-          + "model \(format(r.model)), total \(format(r.total)); allocations/request \(format(r.allocations))")
+          + "model \(format(r.device)), total \(format(r.total)); allocations/request \(format(r.allocations))")
 }
 }
 

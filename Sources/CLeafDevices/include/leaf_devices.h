@@ -26,5 +26,9 @@ static inline void leaf_device_out32(uint16_t p, uint32_t v) { __asm__ volatile(
 // memory after an MMIO read need lfence. Each also stops the compiler moving accesses across.
 static inline void leaf_device_write_fence(void) { __asm__ volatile("sfence" ::: "memory"); }
 static inline void leaf_device_read_fence(void) { __asm__ volatile("lfence" ::: "memory"); }
+// Loads of coherent (write-back) DMA memory are not reordered with older loads (x86's TSO,
+// SDM vol. 3 §9.2.2), so a completion's status read before its data needs only the compiler
+// held back (Linux's dma_rmb() on x86 is the same compiler barrier).
+static inline void leaf_device_dma_read_barrier(void) { __asm__ volatile("" ::: "memory"); }
 static inline void leaf_device_full_fence(void) { __asm__ volatile("mfence" ::: "memory"); }
 #endif

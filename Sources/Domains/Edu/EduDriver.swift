@@ -88,8 +88,8 @@ public final class EduDriver: EduDevice {
             try transfer(registers, source: from, destination: Self.bufferAddress, command: Self.dmaStart)
             try transfer(registers, source: Self.bufferAddress, destination: to, command: Self.dmaStart | Self.dmaToMemory)
         } catch { throw .deviceFailed }
-        // What the device wrote is visible before the caller reads it.
-        Fence.afterCompletion()
+        // The device said it was done by a register read: what it wrote is read after that.
+        Fence.afterMMIORead()
         return copy
     }
 

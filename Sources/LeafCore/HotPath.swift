@@ -1,0 +1,119 @@
+internal import CLeafGate
+
+/// The checked operations behind RRef's and the containers' generic methods, as non-generic
+/// entry points. The generic methods are inlinable shells: specialized in the caller, they pass
+/// the type ID as a constant and do the load or store themselves at the element's known size,
+/// so a driver's hot loop runs no generic code (no metadata, no witness calls) and every check
+/// is one direct call. These functions are internal: domain code can reach them only through
+/// the shells, which check every argument they pass.
+///
+/// A payload may be device memory (a ring, a buffer): element and field accessors put
+/// `deviceOrder()` before a load and after a store, so that each is made then, not merged with
+/// another or moved past a doorbell.
+@usableFromInline
+enum HeapAccess {
+    /// A compiler barrier, out of line (a call the caller's optimizer cannot see into).
+    @usableFromInline @inline(never)
+    static func deviceOrder() { leaf_compiler_barrier() }
+
+    /// The payload of `id`, if the current domain may read it and it is of type `type`.
+    @usableFromInline
+    static func readable(_ id: ObjectID, type: UInt64) throws(AccessError) -> UnsafeMutableRawPointer {
+        try Kernel.asKernel { () throws(AccessError) in
+            let e = try SharedHeap.readable(id)
+            try SharedHeap.checkType(e, id, type)
+            return e.pointee.payload.unsafelyUnwrapped
+        }
+    }
+
+    /// The payload of `id`, if the current domain may write it and it is of type `type`.
+    @usableFromInline
+    static func writable(_ id: ObjectID, type: UInt64) throws(AccessError) -> UnsafeMutableRawPointer {
+        try Kernel.asKernel { () throws(AccessError) in
+            let e = try SharedHeap.writable(id)
+            try SharedHeap.checkType(e, id, type)
+            return e.pointee.payload.unsafelyUnwrapped
+        }
+    }
+
+    /// The number of elements in container `id` of type `type`, if the current domain may read it.
+    @usableFromInline
+    static func count(_ id: ObjectID, type: UInt64) throws(AccessError) -> Int {
+        try SharedHeap.slots(of: id, type, write: false).count
+    }
+
+    /// Appends `element` to deque `container` of type `type`.
+    @usableFromInline
+    static func push(_ element: ObjectID, into container: ObjectID, type: UInt64) throws(AccessError) {
+        try Kernel.asKernel { () throws(AccessError) in
+            let s = try modifiableSlots(container, type)
+            let capacity = s.capacity
+            guard s.count < capacity else { throw .full(container) }
+            let tail = s.head &+ s.count
+            try SharedHeap.put(element, into: container, type: type, slot: tail >= capacity ? tail &- capacity : tail)
+            s.count &+= 1
+        }
+    }
+
+    /// Removes the front element of deque `container` of type `type`; nil when it is empty.
+    @usableFromInline
+    static func pop(from container: ObjectID, type: UInt64) throws(AccessError) -> ObjectID? {
+        try Kernel.asKernel { () throws(AccessError) -> ObjectID? in
+            let s = try modifiableSlots(container, type)
+            guard s.count > 0 else { return nil }
+            let element = try SharedHeap.take(from: container, type: type, slot: s.head)
+            s.head = s.head &+ 1 == s.capacity ? 0 : s.head &+ 1
+            s.count &-= 1
+            return element
+        }
+    }
+
+    /// Puts `element` into the empty slot `slot` of array `container` of type `type`.
+    @usableFromInline
+    static func put(_ element: ObjectID, into container: ObjectID, type: UInt64, slot: Int) throws(AccessError) {
+        try Kernel.asKernel { () throws(AccessError) in try SharedHeap.put(element, into: container, type: type, slot: slot) }
+    }
+
+    /// Takes the element out of slot `slot` of array `container` of type `type`.
+    @usableFromInline
+    static func take(from container: ObjectID, type: UInt64, slot: Int) throws(AccessError) -> ObjectID {
+        try Kernel.asKernel { () throws(AccessError) in try SharedHeap.take(from: container, type: type, slot: slot) }
+    }
+
+    @inline(__always)
+    static func modifiableSlots(_ container: ObjectID, _ type: UInt64) throws(AccessError) -> ContainerLayout {
+        let c = try SharedHeap.modifiable(container)
+        try SharedHeap.checkType(c, container, type)
+        return ContainerLayout(c.pointee.payload.unsafelyUnwrapped)
+    }
+}
+
+/// The common case of the value checks, inlined into the caller: the object is live, of the
+/// type named, and the current domain owns it outright (to write: and has lent none of it).
+/// Anything else (an element of a container, a lent object, a stale or foreign reference)
+/// goes to the full check out of line, which decides or throws. Nothing here can trap.
+extension HeapAccess {
+    @inlinable @inline(__always)
+    static func ownedPayload(_ id: ObjectID, type: UInt64, writing: Bool) -> UnsafeMutableRawPointer? {
+        let k = kernelStatePointer.unsafelyUnwrapped
+        guard Int(id.index) < k.pointee.objectCapacity else { return nil }
+        let e = k.pointee.objects + Int(id.index)
+        guard e.pointee.generation == id.generation, e.pointee.state == .owned,
+              e.pointee.owner.raw == k.pointee.currentDomain.raw, e.pointee.type == type,
+              !writing || e.pointee.borrows | e.pointee.pins == 0
+        else { return nil }
+        return e.pointee.payload
+    }
+
+    @inlinable @inline(__always)
+    static func payload(reading id: ObjectID, type: UInt64) throws(AccessError) -> UnsafeMutableRawPointer {
+        if let payload = ownedPayload(id, type: type, writing: false) { return payload }
+        return try readable(id, type: type)
+    }
+
+    @inlinable @inline(__always)
+    static func payload(writing id: ObjectID, type: UInt64) throws(AccessError) -> UnsafeMutableRawPointer {
+        if let payload = ownedPayload(id, type: type, writing: true) { return payload }
+        return try writable(id, type: type)
+    }
+}
