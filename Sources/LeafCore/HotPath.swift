@@ -92,6 +92,9 @@ enum HeapAccess {
 /// type named, and the current domain owns it outright (to write: and has lent none of it).
 /// Anything else (an element of a container, a lent object, a stale or foreign reference)
 /// goes to the full check out of line, which decides or throws. Nothing here can trap.
+/// With no opaque call between two checks, the optimizer may reuse one check's result for the
+/// next: sound while domain code runs until it calls out (it is never preempted, and a thread
+/// in a domain that crashed never resumes there); to revisit if domain code becomes preemptible.
 extension HeapAccess {
     @inlinable @inline(__always)
     static func ownedPayload(_ id: ObjectID, type: UInt64, writing: Bool) -> UnsafeMutableRawPointer? {

@@ -35,6 +35,8 @@ public struct RRef<T: Exchangeable>: ~Copyable {
     }
 
     /// The value, if the current domain owns it (or a container holding it), or it is lent to it.
+    /// Not a device access: a load the optimizer may merge with another or hoist out of a loop.
+    /// Memory a device writes is read with `read(at:)` or a field accessor, which are ordered.
     @inlinable @inline(__always)
     public func read() throws(AccessError) -> T {
         try HeapAccess.payload(reading: id, type: T.exchangeableTypeID).load(as: T.self)
