@@ -76,8 +76,8 @@ bench:
 	.build/release/leafbench
 	python3 scripts/check-call-path.py .build/release/leafbench \
 		'$$s11LeafProxies10ProbeProxyC'
-	@# The NVMe driver's entry points: reported, not yet enforced (issue 10: the calls into the
-	@# SDK are unspecialized generics on the host and a call retains its controller once).
+	@# The NVMe driver's entry points: reported, not yet enforced (issue 10: a call retains its
+	@# session, its controller's function and register window, and the model behind the window).
 	-python3 scripts/check-call-path.py .build/release/leafbench '$$s10NVMeDomain0A6DriverC'
 
 clean:

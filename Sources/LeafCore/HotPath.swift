@@ -16,21 +16,12 @@ enum HeapAccess {
     @usableFromInline @inline(never)
     static func deviceOrder() { leaf_compiler_barrier() }
 
-    /// The payload of `id`, if the current domain may read it and it is of type `type`.
+    /// The payload of `id`, if the current domain may read it (or, `writing`, write it) and it
+    /// is of type `type`: the full check, behind the inlined common case below.
     @usableFromInline
-    static func readable(_ id: ObjectID, type: UInt64) throws(AccessError) -> UnsafeMutableRawPointer {
+    static func checkedPayload(_ id: ObjectID, type: UInt64, writing: Bool) throws(AccessError) -> UnsafeMutableRawPointer {
         try Kernel.asKernel { () throws(AccessError) in
-            let e = try SharedHeap.readable(id)
-            try SharedHeap.checkType(e, id, type)
-            return e.pointee.payload.unsafelyUnwrapped
-        }
-    }
-
-    /// The payload of `id`, if the current domain may write it and it is of type `type`.
-    @usableFromInline
-    static func writable(_ id: ObjectID, type: UInt64) throws(AccessError) -> UnsafeMutableRawPointer {
-        try Kernel.asKernel { () throws(AccessError) in
-            let e = try SharedHeap.writable(id)
+            let e = writing ? try SharedHeap.writable(id) : try SharedHeap.readable(id)
             try SharedHeap.checkType(e, id, type)
             return e.pointee.payload.unsafelyUnwrapped
         }
@@ -46,7 +37,7 @@ enum HeapAccess {
     @usableFromInline
     static func push(_ element: ObjectID, into container: ObjectID, type: UInt64) throws(AccessError) {
         try Kernel.asKernel { () throws(AccessError) in
-            let s = try modifiableSlots(container, type)
+            let s = try SharedHeap.checkedSlots(of: container, type, write: true)
             let capacity = s.capacity
             guard s.count < capacity else { throw .full(container) }
             let tail = s.head &+ s.count
@@ -59,7 +50,7 @@ enum HeapAccess {
     @usableFromInline
     static func pop(from container: ObjectID, type: UInt64) throws(AccessError) -> ObjectID? {
         try Kernel.asKernel { () throws(AccessError) -> ObjectID? in
-            let s = try modifiableSlots(container, type)
+            let s = try SharedHeap.checkedSlots(of: container, type, write: true)
             guard s.count > 0 else { return nil }
             let element = try SharedHeap.take(from: container, type: type, slot: s.head)
             s.head = s.head &+ 1 == s.capacity ? 0 : s.head &+ 1
@@ -78,13 +69,6 @@ enum HeapAccess {
     @usableFromInline
     static func take(from container: ObjectID, type: UInt64, slot: Int) throws(AccessError) -> ObjectID {
         try Kernel.asKernel { () throws(AccessError) in try SharedHeap.take(from: container, type: type, slot: slot) }
-    }
-
-    @inline(__always)
-    static func modifiableSlots(_ container: ObjectID, _ type: UInt64) throws(AccessError) -> ContainerLayout {
-        let c = try SharedHeap.modifiable(container)
-        try SharedHeap.checkType(c, container, type)
-        return ContainerLayout(c.pointee.payload.unsafelyUnwrapped)
     }
 }
 
@@ -111,12 +95,12 @@ extension HeapAccess {
     @inlinable @inline(__always)
     static func payload(reading id: ObjectID, type: UInt64) throws(AccessError) -> UnsafeMutableRawPointer {
         if let payload = ownedPayload(id, type: type, writing: false) { return payload }
-        return try readable(id, type: type)
+        return try checkedPayload(id, type: type, writing: false)
     }
 
     @inlinable @inline(__always)
     static func payload(writing id: ObjectID, type: UInt64) throws(AccessError) -> UnsafeMutableRawPointer {
         if let payload = ownedPayload(id, type: type, writing: true) { return payload }
-        return try writable(id, type: type)
+        return try checkedPayload(id, type: type, writing: true)
     }
 }

@@ -15,7 +15,7 @@ public struct RRef<T: Exchangeable>: ~Copyable {
     }
 
     /// Takes over an object by its ID (containers and generated proxies only).
-    @_spi(Kernel) @inlinable public init(_adopting id: ObjectID) { self.id = id }
+    @_spi(Kernel) @inlinable public init(_adopting id: ObjectID) { self.init(adopting: id) }
 
     /// Gives up the reference without dropping the object (containers and generated proxies only).
     @_spi(Kernel) @inlinable public consuming func _relinquish() -> ObjectID { relinquish() }

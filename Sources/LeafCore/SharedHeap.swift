@@ -238,11 +238,15 @@ extension SharedHeap {
     /// with `write`, change them).
     @inline(__always)
     static func slots(of id: ObjectID, _ type: UInt64, write: Bool) throws(AccessError) -> ContainerLayout {
-        try Kernel.asKernel { () throws(AccessError) in
-            let e = write ? try modifiable(id) : try readable(id)
-            try checkType(e, id, type)
-            return ContainerLayout(e.pointee.payload.unsafelyUnwrapped)
-        }
+        try Kernel.asKernel { () throws(AccessError) in try checkedSlots(of: id, type, write: write) }
+    }
+
+    /// The same, for code already running as the kernel.
+    @inline(__always)
+    static func checkedSlots(of id: ObjectID, _ type: UInt64, write: Bool) throws(AccessError) -> ContainerLayout {
+        let e = write ? try modifiable(id) : try readable(id)
+        try checkType(e, id, type)
+        return ContainerLayout(e.pointee.payload.unsafelyUnwrapped)
     }
 }
 

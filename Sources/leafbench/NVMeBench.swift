@@ -18,7 +18,7 @@ import NVMeDomain
 enum NVMeBench {
     static let rounds = 2_000
 
-    struct Result { let batch: Int; let total: Double; let device: Double; let allocations: Double }
+    struct Result { let batch: Int; let total: Double; let model: Double; let allocations: Double }
 
     static func run() throws -> [Result] {
         let bus = VirtualPCIBus()
@@ -39,22 +39,22 @@ enum NVMeBench {
                 batch = try! driver.submitAndCollect(batch.take()!)
             }
             for _ in 0..<rounds { round() }   // warm up
-            var samples: [(total: Double, device: Double)] = []
+            var samples: [(total: Double, model: Double)] = []
             let requests = Double(rounds * batchSize)
             for _ in 0..<101 {
                 let cyclesBefore = account.cycles, regionsBefore = account.regions
                 let start = HostPlatform.cycles()
                 for _ in 0..<rounds { round() }
                 let cycles = Double(HostPlatform.cycles() &- start)
-                let device = Double(account.cycles &- cyclesBefore) + Double(account.regions &- regionsBefore) * leak
-                samples.append((cycles / requests, device / requests))
+                let model = Double(account.cycles &- cyclesBefore) + Double(account.regions &- regionsBefore) * leak
+                samples.append((cycles / requests, model / requests))
             }
-            samples.sort { $0.total - $0.device < $1.total - $1.device }
+            samples.sort { $0.total - $0.model < $1.total - $1.model }
             guard try batch!.count() == batchSize else { fatalError("requests were lost in the benchmark") }
             let before = alloc_counter_allocations()
             for _ in 0..<rounds { round() }
             let allocations = Double(alloc_counter_allocations() - before) / Double(rounds * batchSize)
-            results.append(Result(batch: batchSize, total: samples[50].total, device: samples[50].device, allocations: allocations))
+            results.append(Result(batch: batchSize, total: samples[50].total, model: samples[50].model, allocations: allocations))
         }
         return results
     }

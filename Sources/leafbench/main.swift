@@ -54,9 +54,9 @@ let copy = NVMeBench.copyBaseline()
 print("nvme driver (Sources/Domains/NVMe) on the NVMe model completing at once, sequential 4 KiB reads through its proxy;")
 print("  cycles per request: the model's own (it times itself) subtracted; baseline: copying one 4 KiB block, \(format(copy)) cycles")
 for r in try NVMeBench.run() {
-    let driverCycles = r.total - r.device
+    let driverCycles = r.total - r.model
     print("  batch \(r.batch):".padding(12) + "driver \(format(driverCycles)) cycles/request (\(format(driverCycles / copy))x a 4 KiB copy; goal ≤ 150 at batch 32), "
-          + "model \(format(r.device)), total \(format(r.total)); allocations/request \(format(r.allocations))")
+          + "model \(format(r.model)), total \(format(r.total)); allocations/request \(format(r.allocations))")
 }
 }
 
