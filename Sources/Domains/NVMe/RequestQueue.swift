@@ -89,14 +89,11 @@ struct RequestQueue: ~Copyable {
                 _ = batch.push(request)
                 continue
             }
+            // The slot is taken once its command is built (building it may refuse the buffer).
             let slot = Int(freeSlots[freeHead])
-            let entry = try command(operation, block: block, for: request, slot: slot)
+            try queue(request, operation, block: block, slot: slot, deadline: deadline)
             freeHead = freeHead &+ 1 == queueDepth ? 0 : freeHead &+ 1
             freeCount &-= 1
-            try io.push(entry)
-            _ = requests.put(request, at: slot)
-            slots[slot] = Slot.submitted
-            deadlines[slot] = deadline
             statistics.submitted &+= 1
             rung = true
         }
@@ -125,6 +122,17 @@ struct RequestQueue: ~Copyable {
                                cdw11: UInt32(truncatingIfNeeded: lba >> 32), cdw12: UInt32(truncatingIfNeeded: sectorsPerBlock &- 1))
     }
 
+    /// Puts the command for `request` on the SQ with `slot` as its command ID, and keeps the
+    /// request in that slot until its completion or `deadline`.
+    @inline(__always)
+    mutating func queue(_ request: consuming RRef<BlockRequest>, _ operation: BlockOperation, block: UInt64, slot: Int,
+                        deadline: UInt64) throws(AccessError) {
+        try io.push(try command(operation, block: block, for: request, slot: slot))
+        _ = requests.put(request, at: slot)
+        slots[slot] = Slot.submitted
+        deadlines[slot] = deadline
+    }
+
     mutating func ringOrFail() throws(AccessError) {
         do { try io.ring(controller.registers) } catch { try recover(after: .doorbell(error)) }
     }
@@ -142,9 +150,7 @@ struct RequestQueue: ~Copyable {
             let slot = Int(word.commandID)
             guard slot < queueDepth, slots[slot] == Slot.submitted else {
                 // A completion for no command of ours: nothing it says can be trusted.
-                try recover(after: .strayCompletion(slot))
-                try handBackFinished(into: &batch, room: &room)
-                return
+                return try recover(after: .strayCompletion(slot), handingBackInto: &batch, room: &room)
             }
             io.consume()
             reaped = true
@@ -158,9 +164,7 @@ struct RequestQueue: ~Copyable {
         }
         if reaped {
             do { try io.release(controller.registers) } catch {
-                try recover(after: .doorbell(error))
-                try handBackFinished(into: &batch, room: &room)
-                return
+                return try recover(after: .doorbell(error), handingBackInto: &batch, room: &room)
             }
         }
         guard outstanding > 0, failure == nil else { return }
@@ -168,9 +172,7 @@ struct RequestQueue: ~Copyable {
         // deadlines always: a stuck command is late even while others complete around it.
         if !reaped {
             do { try controller.checkAlive() } catch {
-                try recover(after: .controller(error))
-                try handBackFinished(into: &batch, room: &room)
-                return
+                return try recover(after: .controller(error), handingBackInto: &batch, room: &room)
             }
         }
         guard now >= nextDeadline else { return }
@@ -179,10 +181,13 @@ struct RequestQueue: ~Copyable {
             if deadlines[slot] <= now { slots[slot] = Slot.expired; late = true } else { next = min(next, deadlines[slot]) }
         }
         nextDeadline = next
-        if late {
-            try recover(after: .timeout)
-            try handBackFinished(into: &batch, room: &room)
-        }
+        if late { try recover(after: .timeout, handingBackInto: &batch, room: &room) }
+    }
+
+    /// Recovers, then hands back what recovery finished, as room allows.
+    mutating func recover(after trouble: Trouble, handingBackInto batch: inout Batch, room: inout Int) throws(AccessError) {
+        try recover(after: trouble)
+        try handBackFinished(into: &batch, room: &room)
     }
 
     @inline(__always)
@@ -268,9 +273,7 @@ struct RequestQueue: ~Copyable {
             let request = try requests.take(at: slot)
             let operation = try request.read(BlockRequest.operationField)
             let block = try request.read(BlockRequest.blockField)
-            try io.push(try command(operation, block: block, for: request, slot: slot))
-            _ = requests.put(request, at: slot)
-            deadlines[slot] = deadline
+            try queue(request, operation, block: block, slot: slot, deadline: deadline)
             again = true
         }
         if again {
