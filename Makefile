@@ -75,7 +75,7 @@ bench:
 	$(SWIFT) build -c release --product leafbench
 	.build/release/leafbench
 	python3 scripts/check-call-path.py .build/release/leafbench \
-		'$$s11LeafProxies10ProbeProxyC'
+		'$$s11LeafProxies10ProbeProxyC' '$$s11LeafProxies14NetDeviceProxyC' '$$s13NullnetDomain0A0C'
 	@# The NVMe driver's entry points: reported, not yet enforced (issue 10: a call retains its
 	@# session, its controller's function and register window, and the model behind the window).
 	-python3 scripts/check-call-path.py .build/release/leafbench '$$s10NVMeDomain0A6DriverC'

@@ -54,6 +54,8 @@ let package = Package(
                 swiftSettings: domainModule),
         .target(name: "NVMeDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/NVMe",
                 swiftSettings: domainModule),
+        .target(name: "NullnetDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/Nullnet",
+                swiftSettings: domainModule),
         .target(name: "DeviceProbeDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/DeviceProbe",
                 swiftSettings: domainModule),
 
@@ -85,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "leafbench",
             dependencies: ["LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies", "CAllocCounter", "CLeafHost",
-                           "NVMeDomain", "DeviceModels", "LeafDevices"],
+                           "NVMeDomain", "NullnetDomain", "DeviceModels", "LeafDevices"],
             swiftSettings: domainCode),
 
         // The abstraction function from LeafCore's tables to the specification's state: used by
@@ -114,7 +116,7 @@ let package = Package(
         .testTarget(
             name: "LeafCoreTests",
             dependencies: [
-                "ProbeDomain", "EduDomain", "DeviceProbeDomain", "NVMeDomain", "DeviceModels", "LeafBoot",
+                "ProbeDomain", "EduDomain", "DeviceProbeDomain", "NVMeDomain", "NullnetDomain", "DeviceModels", "LeafBoot",
                 "LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

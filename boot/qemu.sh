@@ -148,7 +148,7 @@ case $status in
     *) echo "qemu-test: FAILED: QEMU exited with status $status without a result from the kernel" >&2; exit 1 ;;
 esac
 selftest_ms=$elapsed_ms
-grep '^nvme: ' "$log" | sed "s/\$/ [$accel_name]/" >&2
+grep -E '^(nvme|nullnet): ' "$log" | sed "s/\$/ [$accel_name]/" >&2
 # What the NVMe self-test wrote through QEMU's controller, read back from the image on the host.
 python3 "$(dirname "$0")/../scripts/check-nvme-image.py" "$nvme_image" || { echo "qemu-test: FAILED: the NVMe image does not hold what the self-test wrote" >&2; exit 1; }
 timing="QEMU start to self-test start ${selftest_start_ms} ms, to its summary ${selftest_end_ms} ms, to exit ${selftest_ms} ms"

@@ -80,8 +80,9 @@ enum HeapAccess {
 /// next: sound while domain code runs until it calls out (it is never preempted, and a thread
 /// in a domain that crashed never resumes there); to revisit if domain code becomes preemptible.
 extension HeapAccess {
+    /// The entry of `id` in the common case, or nil.
     @inlinable @inline(__always)
-    static func ownedPayload(_ id: ObjectID, type: UInt64, writing: Bool) -> UnsafeMutableRawPointer? {
+    static func ownedEntry(_ id: ObjectID, type: UInt64, writing: Bool) -> UnsafeMutablePointer<ObjectEntry>? {
         let k = kernelStatePointer.unsafelyUnwrapped
         guard Int(id.index) < k.pointee.objectCapacity else { return nil }
         let e = k.pointee.objects + Int(id.index)
@@ -89,7 +90,12 @@ extension HeapAccess {
               e.pointee.owner.raw == k.pointee.currentDomain.raw, e.pointee.type == type,
               !writing || e.pointee.borrows | e.pointee.pins == 0
         else { return nil }
-        return e.pointee.payload
+        return e
+    }
+
+    @inlinable @inline(__always)
+    static func ownedPayload(_ id: ObjectID, type: UInt64, writing: Bool) -> UnsafeMutableRawPointer? {
+        ownedEntry(id, type: type, writing: writing)?.pointee.payload
     }
 
     @inlinable @inline(__always)
@@ -102,5 +108,55 @@ extension HeapAccess {
     static func payload(writing id: ObjectID, type: UInt64) throws(AccessError) -> UnsafeMutableRawPointer {
         if let payload = ownedPayload(id, type: type, writing: true) { return payload }
         return try checkedPayload(id, type: type, writing: true)
+    }
+}
+
+/// An element of a container, reached in place (a field of a frame in a batch, the status of a
+/// request in flight) without taking it out. The common case, inlined: the container is of the
+/// type named and owned outright by the current domain (to write: and neither it nor the
+/// element is lent); the element is held in it. Anything else goes to the full check, which
+/// applies the rules of `SharedHeap.readable`/`writable` to the element itself. These are not
+/// device polls (no `deviceOrder`): a driver polls its rings with `RRef.read(at:)` and orders
+/// what follows with `Fence.afterCompletion`, and a doorbell is a call no store moves past.
+extension HeapAccess {
+    /// The element in slot `slot` of `container` (with `fromFront`, the element at position
+    /// `slot` of a deque, counted from its front), in the common case, or nil.
+    @inlinable @inline(__always)
+    static func ownedElementPayload(_ container: ObjectID, type: UInt64, slot: Int, fromFront: Bool,
+                                    writing: Bool) -> UnsafeMutableRawPointer? {
+        guard let c = ownedEntry(container, type: type, writing: writing) else { return nil }
+        let slots = ContainerLayout(c.pointee.payload.unsafelyUnwrapped)
+        guard slot >= 0, slot < (fromFront ? slots.count : slots.capacity) else { return nil }
+        let id = slots[fromFront ? slots.slot(atPosition: slot) : slot]
+        let k = kernelStatePointer.unsafelyUnwrapped
+        guard Int(id.index) < k.pointee.objectCapacity else { return nil }
+        let e = k.pointee.objects + Int(id.index)
+        guard e.pointee.generation == id.generation, e.pointee.state == .held, e.pointee.parent == container.index,
+              e.pointee.type == c.pointee.elementType, !writing || e.pointee.borrows | e.pointee.pins == 0
+        else { return nil }
+        return e.pointee.payload
+    }
+
+    /// The full check behind it: the element's own access rules, or why not.
+    @usableFromInline
+    static func checkedElementPayload(_ container: ObjectID, type: UInt64, slot: Int, fromFront: Bool,
+                                      writing: Bool) throws(AccessError) -> UnsafeMutableRawPointer {
+        try Kernel.asKernel { () throws(AccessError) in
+            let slots = try SharedHeap.checkedSlots(of: container, type, write: false)
+            guard slot >= 0, slot < (fromFront ? slots.count : slots.capacity) else { throw .badSlot(container, slot) }
+            let id = slots[fromFront ? slots.slot(atPosition: slot) : slot]
+            guard id != .none else { throw .badSlot(container, slot) }
+            let e = writing ? try SharedHeap.writable(id) : try SharedHeap.readable(id)
+            return e.pointee.payload.unsafelyUnwrapped
+        }
+    }
+
+    @inlinable @inline(__always)
+    static func elementPayload(_ container: ObjectID, type: UInt64, slot: Int, fromFront: Bool,
+                               writing: Bool) throws(AccessError) -> UnsafeMutableRawPointer {
+        if let payload = ownedElementPayload(container, type: type, slot: slot, fromFront: fromFront, writing: writing) {
+            return payload
+        }
+        return try checkedElementPayload(container, type: type, slot: slot, fromFront: fromFront, writing: writing)
     }
 }

@@ -83,4 +83,20 @@ public struct RRefArray<T: Exchangeable, let N: Int>: ~Copyable {
             e.pointee.payload.unsafelyUnwrapped.storeBytes(of: value, as: T.self)
         }
     }
+
+    /// One field of the element in slot `slot`, read in place: the element stays in the array
+    /// (as `RRef.read(_:)` for the element's own rules).
+    @inlinable @inline(__always)
+    public func read<Value: Exchangeable>(_ field: ExchangeableField<T, Value>, at slot: Int) throws(AccessError) -> Value {
+        let payload = try HeapAccess.elementPayload(id, type: Self.typeID, slot: slot, fromFront: false, writing: false)
+        return payload.load(fromByteOffset: field.offset, as: Value.self)
+    }
+
+    /// Replaces one field of the element in slot `slot`, in place (as `RRef.write(_:to:)`).
+    @inlinable @inline(__always)
+    public mutating func write<Value: Exchangeable>(_ value: Value, to field: ExchangeableField<T, Value>,
+                                                    at slot: Int) throws(AccessError) {
+        let payload = try HeapAccess.elementPayload(id, type: Self.typeID, slot: slot, fromFront: false, writing: true)
+        payload.storeBytes(of: value, toByteOffset: field.offset, as: Value.self)
+    }
 }

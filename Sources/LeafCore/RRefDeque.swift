@@ -61,4 +61,20 @@ public struct RRefDeque<T: Exchangeable, let N: Int>: ~Copyable {
         guard let element = try HeapAccess.pop(from: id, type: Self.typeID) else { return nil }
         return RRef(adopting: element)
     }
+
+    /// One field of the element at `position` (0 = the front), read in place: the element
+    /// stays in the deque (as `RRef.read(_:)` for the element's own rules).
+    @inlinable @inline(__always)
+    public func read<Value: Exchangeable>(_ field: ExchangeableField<T, Value>, at position: Int) throws(AccessError) -> Value {
+        let payload = try HeapAccess.elementPayload(id, type: Self.typeID, slot: position, fromFront: true, writing: false)
+        return payload.load(fromByteOffset: field.offset, as: Value.self)
+    }
+
+    /// Replaces one field of the element at `position`, in place (as `RRef.write(_:to:)`).
+    @inlinable @inline(__always)
+    public mutating func write<Value: Exchangeable>(_ value: Value, to field: ExchangeableField<T, Value>,
+                                                    at position: Int) throws(AccessError) {
+        let payload = try HeapAccess.elementPayload(id, type: Self.typeID, slot: position, fromFront: true, writing: true)
+        payload.storeBytes(of: value, toByteOffset: field.offset, as: Value.self)
+    }
 }

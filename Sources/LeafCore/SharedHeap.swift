@@ -251,12 +251,14 @@ extension SharedHeap {
 }
 
 /// A container's payload: a small header and `capacity` element IDs (`.none` for empty slots).
+/// Usable from inlinable code: the inlined element accessors (HotPath.swift) read it.
+@usableFromInline
 struct ContainerLayout {
-    static let headerSize = 16
+    @inlinable static var headerSize: Int { 16 }
     /// The most slots a container may have (its payload size stays far from overflowing).
     static let maximumCapacity = 1 << 16
-    let base: UnsafeMutableRawPointer
-    init(_ base: UnsafeMutableRawPointer) { self.base = base }
+    @usableFromInline let base: UnsafeMutableRawPointer
+    @inlinable init(_ base: UnsafeMutableRawPointer) { self.base = base }
 
     static func payloadSize(capacity: Int) -> Int { headerSize + capacity * MemoryLayout<ObjectID>.stride }
 
@@ -267,21 +269,29 @@ struct ContainerLayout {
         for i in 0..<capacity { self[i] = .none }
     }
 
-    var capacity: Int { base.load(as: Int.self) }
-    var head: Int {
+    @inlinable var capacity: Int { base.load(as: Int.self) }
+    @inlinable var head: Int {
         get { Int(base.load(fromByteOffset: 8, as: UInt32.self)) }
-        nonmutating set { base.storeBytes(of: UInt32(newValue), toByteOffset: 8, as: UInt32.self) }
+        nonmutating set { base.storeBytes(of: UInt32(truncatingIfNeeded: newValue), toByteOffset: 8, as: UInt32.self) }
     }
-    var count: Int {
+    @inlinable var count: Int {
         get { Int(base.load(fromByteOffset: 12, as: UInt32.self)) }
-        nonmutating set { base.storeBytes(of: UInt32(newValue), toByteOffset: 12, as: UInt32.self) }
+        nonmutating set { base.storeBytes(of: UInt32(truncatingIfNeeded: newValue), toByteOffset: 12, as: UInt32.self) }
     }
 
-    subscript(slot: Int) -> ObjectID {
-        get { base.load(fromByteOffset: Self.headerSize + slot * MemoryLayout<ObjectID>.stride, as: ObjectID.self) }
+    /// Slot `slot`, which the caller has checked is below `capacity`.
+    @inlinable subscript(slot: Int) -> ObjectID {
+        get { base.load(fromByteOffset: Self.headerSize &+ slot &* MemoryLayout<ObjectID>.stride, as: ObjectID.self) }
         nonmutating set {
-            base.storeBytes(of: newValue, toByteOffset: Self.headerSize + slot * MemoryLayout<ObjectID>.stride, as: ObjectID.self)
+            base.storeBytes(of: newValue, toByteOffset: Self.headerSize &+ slot &* MemoryLayout<ObjectID>.stride, as: ObjectID.self)
         }
+    }
+
+    /// The slot of position `position` (0 = the front) of a deque, which the caller has checked
+    /// is below `count`.
+    @inlinable func slot(atPosition position: Int) -> Int {
+        let slot = head &+ position
+        return slot >= capacity ? slot &- capacity : slot
     }
 }
 

@@ -1,6 +1,7 @@
 import DeviceProbeDomain
 import EduDomain
 import NVMeDomain
+import NullnetDomain
 import LeafBoot
 @_spi(Kernel) import LeafCore
 import LeafInterfaces
@@ -26,6 +27,11 @@ enum KernelManifest {
         },
         ManifestEntry("no-device") { _ throws(KernelError) in
             let p = try DeviceProbeProxy.spawn(name: "no-device") { DeviceProbeDomain(function: nil) }
+            return (p.domain, p)
+        },
+        // A network device with nothing behind it (SelfTest.nullnet).
+        ManifestEntry("nullnet") { _ throws(KernelError) in
+            let p = try NetDeviceProxy.spawn(name: "nullnet") { Nullnet() }
             return (p.domain, p)
         },
     ])

@@ -257,6 +257,8 @@ enum SelfTest {
         monitor("devices")
         nvme()
         monitor("nvme")
+        nullnet()
+        monitor("nullnet")
 
         // ---- The cost of a cross-domain call.
         print("step: call cost")

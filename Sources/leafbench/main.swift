@@ -58,6 +58,10 @@ for r in try NVMeBench.run() {
     print("  batch \(r.batch):".padding(12) + "driver \(format(driverCycles)) cycles/request (\(format(driverCycles / copy))x a 4 KiB copy; goal ≤ 150 at batch 32), "
           + "model \(format(r.model)), total \(format(r.total)); allocations/request \(format(r.allocations))")
 }
+print("nullnet (Sources/Domains/Nullnet), 64-byte frames through transmit, answered in place; goal across a boundary: ≤ 30 cycles/packet at batch 32, ≤ 90 at batch 1")
+for r in try NetBench.run() {
+    print("  \(r.name), batch \(r.batch):".padding(40) + "\(format(r.cyclesPerPacket)) cycles/packet; allocations/packet \(format(r.allocationsPerPacket))")
+}
 }
 
 public final class ControlObject {}
