@@ -54,6 +54,8 @@ let package = Package(
                 swiftSettings: domainModule),
         .target(name: "NVMeDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/NVMe",
                 swiftSettings: domainModule),
+        .target(name: "VirtioNetDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/VirtioNet",
+                swiftSettings: domainModule),
         .target(name: "NullnetDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/Nullnet",
                 swiftSettings: domainModule),
         .target(name: "DeviceProbeDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/DeviceProbe",
@@ -116,7 +118,7 @@ let package = Package(
         .testTarget(
             name: "LeafCoreTests",
             dependencies: [
-                "ProbeDomain", "EduDomain", "DeviceProbeDomain", "NVMeDomain", "NullnetDomain", "DeviceModels", "LeafBoot",
+                "ProbeDomain", "EduDomain", "DeviceProbeDomain", "NVMeDomain", "NullnetDomain", "VirtioNetDomain", "DeviceModels", "LeafBoot",
                 "LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

@@ -69,19 +69,24 @@ echo "qemu: booting $kernel with $accel_name" >&2
 # isa-debug-exit: the kernel writes v to port 0xf4 and QEMU exits with (v << 1) | 1.
 # Success is v = 0x10 (status 33), failure v = 0x11 (status 35); see leaf_kernel.h.
 # The machine's devices (DEVICE-FACTS.md §1, §2): QEMU's edu teaching device, an NVMe controller
-# on a scratch image (LEAF_NVME_IMAGE, made here when missing), virtio-net on user networking
-# with its option ROM off (iPXE would drive the device before the kernel does).
+# on a scratch image (LEAF_NVME_IMAGE, made here when missing), and two virtio-nets with their
+# option ROMs off (iPXE would drive a device before the kernel does): a transitional one on an
+# isolated network for the register probes, and a modern one (disable-legacy=on) on user
+# networking for the driver, the frames it exchanges dumped to out/virtio-net.pcap.
 # The test starts from a zeroed image, so that what the self-test wrote is all it holds.
 nvme_image=${LEAF_NVME_IMAGE:-$(dirname "$kernel")/nvme.img}
 if [ "$mode" = test ]; then rm -f "$nvme_image"; fi
 [ -f "$nvme_image" ] || truncate -s 16M "$nvme_image" || { echo "qemu: cannot create $nvme_image" >&2; exit 2; }
 devices="-device edu -drive file=$nvme_image,if=none,id=nvm,format=raw -device nvme,serial=leaf0001,drive=nvm"
-devices="$devices -netdev user,id=net0 -device virtio-net-pci,netdev=net0,romfile="
+devices="$devices -netdev user,id=probe0,restrict=on,ipv6=off -device virtio-net-pci,netdev=probe0,romfile="
+devices="$devices -netdev user,id=net0,ipv6=off -device virtio-net-pci,netdev=net0,disable-legacy=on,romfile="
+# The capture belongs to the self-test's boot (a later boot would start the file again).
+capture="-object filter-dump,id=dump0,netdev=net0,file=$(dirname "$kernel")/virtio-net.pcap"
 common="-machine q35 -m 256M -no-reboot -display none -device isa-debug-exit,iobase=0xf4,iosize=0x04 $devices -kernel $kernel"
 
 if [ "$mode" = run ]; then
     # shellcheck disable=SC2086
-    "$qemu" $accel $common -serial mon:stdio
+    "$qemu" $accel $common $capture -serial mon:stdio
     status=$?
     case $status in
         33) exit 0 ;;
@@ -115,7 +120,7 @@ boot() {
     selftest_start_ms=? selftest_end_ms=?
     : >"$log"
     # shellcheck disable=SC2086
-    timeout --foreground -k 5 "$timeout_s" "$qemu" $accel $common -serial stdio -monitor none \
+    timeout --foreground -k 5 "$timeout_s" "$qemu" $accel $common ${extra:-} -serial stdio -monitor none \
         ${1:+-append "$1"} </dev/null 2>&1 | while IFS= read -r line; do
             line=${line%$'\r'}
             printf '%s\n' "$line"
@@ -137,7 +142,7 @@ if [ "$mode" = bench ]; then
 fi
 
 # 1. The self-test: success is QEMU status 33 and the kernel's summary line with 0 failed.
-boot
+extra=$capture boot
 case $status in
     33) if ! grep -q '^selftest: [0-9]* passed, 0 failed' "$log"; then
             echo "qemu-test: FAILED: the kernel exited with success but printed no 'selftest: N passed, 0 failed' line" >&2
@@ -148,7 +153,7 @@ case $status in
     *) echo "qemu-test: FAILED: QEMU exited with status $status without a result from the kernel" >&2; exit 1 ;;
 esac
 selftest_ms=$elapsed_ms
-grep -E '^(nvme|nullnet): ' "$log" | sed "s/\$/ [$accel_name]/" >&2
+grep -E '^(nvme|nullnet|virtio-net): ' "$log" | sed "s/\$/ [$accel_name]/" >&2
 # What the NVMe self-test wrote through QEMU's controller, read back from the image on the host.
 python3 "$(dirname "$0")/../scripts/check-nvme-image.py" "$nvme_image" || { echo "qemu-test: FAILED: the NVMe image does not hold what the self-test wrote" >&2; exit 1; }
 timing="QEMU start to self-test start ${selftest_start_ms} ms, to its summary ${selftest_end_ms} ms, to exit ${selftest_ms} ms"

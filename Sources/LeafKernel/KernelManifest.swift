@@ -2,6 +2,7 @@ import DeviceProbeDomain
 import EduDomain
 import NVMeDomain
 import NullnetDomain
+import VirtioNetDomain
 import LeafBoot
 @_spi(Kernel) import LeafCore
 import LeafInterfaces
@@ -27,6 +28,11 @@ enum KernelManifest {
         },
         ManifestEntry("no-device") { _ throws(KernelError) in
             let p = try DeviceProbeProxy.spawn(name: "no-device") { DeviceProbeDomain(function: nil) }
+            return (p.domain, p)
+        },
+        // QEMU's modern virtio-net on user networking, and its driver (SelfTest.virtioNet).
+        ManifestEntry("virtio-net", grants: [.pciFunction(vendor: 0x1af4, device: 0x1041)]) { handed throws(KernelError) in
+            let p = try NetDeviceProxy.spawn(name: "virtio-net") { VirtioNetDriver(function: handed.functions.first) }
             return (p.domain, p)
         },
         // A network device with nothing behind it (SelfTest.nullnet).

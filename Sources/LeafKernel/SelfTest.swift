@@ -259,6 +259,8 @@ enum SelfTest {
         monitor("nvme")
         nullnet()
         monitor("nullnet")
+        virtioNet()
+        monitor("virtio-net")
 
         // ---- The cost of a cross-domain call.
         print("step: call cost")
