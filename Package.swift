@@ -54,6 +54,8 @@ let package = Package(
                 swiftSettings: domainModule),
         .target(name: "NVMeDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/NVMe",
                 swiftSettings: domainModule),
+        .target(name: "IxgbeDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/Ixgbe",
+                swiftSettings: domainModule),
         .target(name: "VirtioNetDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/VirtioNet",
                 swiftSettings: domainModule),
         .target(name: "NullnetDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/Nullnet",
@@ -89,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "leafbench",
             dependencies: ["LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies", "CAllocCounter", "CLeafHost",
-                           "NVMeDomain", "NullnetDomain", "DeviceModels", "LeafDevices"],
+                           "NVMeDomain", "NullnetDomain", "IxgbeDomain", "DeviceModels", "LeafDevices"],
             swiftSettings: domainCode),
 
         // The abstraction function from LeafCore's tables to the specification's state: used by
@@ -118,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "LeafCoreTests",
             dependencies: [
-                "ProbeDomain", "EduDomain", "DeviceProbeDomain", "NVMeDomain", "NullnetDomain", "VirtioNetDomain", "DeviceModels", "LeafBoot",
+                "ProbeDomain", "EduDomain", "DeviceProbeDomain", "NVMeDomain", "NullnetDomain", "VirtioNetDomain", "IxgbeDomain", "DeviceModels", "LeafBoot",
                 "LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

@@ -38,10 +38,8 @@ enum HeapAccess {
     static func push(_ element: ObjectID, into container: ObjectID, type: UInt64) throws(AccessError) {
         try Kernel.asKernel { () throws(AccessError) in
             let s = try SharedHeap.checkedSlots(of: container, type, write: true)
-            let capacity = s.capacity
-            guard s.count < capacity else { throw .full(container) }
-            let tail = s.head &+ s.count
-            try SharedHeap.put(element, into: container, type: type, slot: tail >= capacity ? tail &- capacity : tail)
+            guard s.count < s.capacity else { throw .full(container) }
+            try SharedHeap.put(element, into: container, type: type, slot: s.slot(atPosition: s.count))
             s.count &+= 1
         }
     }

@@ -35,6 +35,10 @@ public struct RRefDeque<T: Exchangeable, let N: Int>: ~Copyable {
     @inlinable @inline(__always)
     public func count() throws(AccessError) -> Int { try HeapAccess.count(id, type: Self.typeID) }
 
+    /// Whether `push` would find room (false too if the deque is not the current domain's).
+    @inlinable @inline(__always)
+    public var hasRoom: Bool { ((try? count()) ?? N) < N }
+
     /// Throws why `push(_:)` would refuse, or returns when it would succeed.
     public func checkPush() throws(AccessError) { _ = try slotsToPush() }
 

@@ -246,6 +246,7 @@ extension SharedHeap {
     static func checkedSlots(of id: ObjectID, _ type: UInt64, write: Bool) throws(AccessError) -> ContainerLayout {
         let e = write ? try modifiable(id) : try readable(id)
         try checkType(e, id, type)
+        guard e.pointee.isContainer else { throw .typeMismatch(id) }
         return ContainerLayout(e.pointee.payload.unsafelyUnwrapped)
     }
 }
@@ -288,7 +289,7 @@ struct ContainerLayout {
     }
 
     /// The slot of position `position` (0 = the front) of a deque, which the caller has checked
-    /// is below `count`.
+    /// is below `capacity` (`count` itself names the slot a push fills).
     @inlinable func slot(atPosition position: Int) -> Int {
         let slot = head &+ position
         return slot >= capacity ? slot &- capacity : slot

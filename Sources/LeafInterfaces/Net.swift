@@ -18,6 +18,8 @@ public struct NetStatus: Exchangeable, Equatable, Sendable, CustomStringConverti
     public static var notAccepted: NetStatus { NetStatus(raw: 4) }
     /// The device failed; the frame was not sent (or nothing was received into the buffer).
     public static var deviceFailed: NetStatus { NetStatus(raw: 5) }
+    /// The device reported an error receiving into this buffer: what it holds is no frame.
+    public static var receiveError: NetStatus { NetStatus(raw: 6) }
 
     public var description: String {
         switch raw {
@@ -27,6 +29,7 @@ public struct NetStatus: Exchangeable, Equatable, Sendable, CustomStringConverti
         case 3: "bad length"
         case 4: "not accepted (ring full)"
         case 5: "device failed"
+        case 6: "receive error"
         default: "status \(raw)"
         }
     }

@@ -261,6 +261,8 @@ enum SelfTest {
         monitor("nullnet")
         virtioNet()
         monitor("virtio-net")
+        ixgbeOnModel()
+        monitor("ixgbe")
 
         // ---- The cost of a cross-domain call.
         print("step: call cost")

@@ -55,10 +55,10 @@ import Testing
             // An empty batch comes back empty; nothing is counted.
             #expect(try nullnet.transmit(try RRefDeque()).count() == 0)
             #expect(try nullnet.statistics() == s)
-            // Receive buffers come back as they were handed in.
+            // Receive buffers come back refused: nullnet takes none.
             let buffers = try nullnet.receive(try batch([0, 0]))
             #expect(try buffers.count() == 2)
-            #expect(try buffers.read(NetFrame.statusField, at: 1) == .pending)
+            #expect(try buffers.read(NetFrame.statusField, at: 1) == .notAccepted)
             #expect(try nullnet.address().description == "02:00:00:00:00:01")
             #expect(try nullnet.link() == NetLink(isUp: true, megabitsPerSecond: 0))
         }

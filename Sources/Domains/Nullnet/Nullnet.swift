@@ -5,7 +5,7 @@ import LeafSDK
 /// (RedLeaf's nullnet): every frame handed to `transmit` comes back at once as its own answer,
 /// received in place (status `received`, the same buffer and length: no copy, no second
 /// buffer). A frame of length 0 or over `NetFrame.maximumLength` comes back `badLength`.
-/// `receive` hands its buffers back untouched: nothing arrives but the answers.
+/// `receive` takes no buffers: each comes back `notAccepted` (nothing arrives but the answers).
 public final class Nullnet: NetDevice {
     /// A locally administered unicast address (bit 1 of octet 0 set), 02:00:00:00:00:01.
     static var mac: MACAddress { MACAddress(raw: 0x0100_0000_0002) }
@@ -21,21 +21,17 @@ public final class Nullnet: NetDevice {
         var frames = frames
         // Counted locally and stored once: one access to the domain's state per call.
         var answered: UInt64 = 0, bytes: UInt64 = 0, refused: UInt64 = 0
-        do throws(AccessError) {
-            for position in 0..<(try frames.count()) {
-                let length = try frames.read(NetFrame.lengthField, at: position)
-                if length == 0 || Int(length) > NetFrame.maximumLength {
-                    try frames.write(.badLength, to: NetFrame.statusField, at: position)
-                    refused &+= 1
-                } else {
-                    try frames.write(.received, to: NetFrame.statusField, at: position)
-                    answered &+= 1
-                    bytes &+= UInt64(length)
-                }
+        for position in 0..<((try? frames.count()) ?? 0) {
+            // The deque was moved to this domain and holds nothing lent: every access succeeds.
+            let length = (try? frames.read(NetFrame.lengthField, at: position)) ?? 0
+            if length == 0 || Int(length) > NetFrame.maximumLength {
+                try? frames.write(.badLength, to: NetFrame.statusField, at: position)
+                refused &+= 1
+            } else {
+                try? frames.write(.received, to: NetFrame.statusField, at: position)
+                answered &+= 1
+                bytes &+= UInt64(length)
             }
-        } catch {
-            // Only a frame lent elsewhere can be refused here (the deque was moved to this
-            // domain): it and those after it are handed back as they came, status unchanged.
         }
         var c = counters
         c.transmittedPackets &+= answered
@@ -48,6 +44,10 @@ public final class Nullnet: NetDevice {
     }
 
     public func receive(_ buffers: consuming RRefDeque<NetFrame, 32>) throws(RpcError) -> RRefDeque<NetFrame, 32> {
-        buffers
+        var buffers = buffers
+        let count = (try? buffers.count()) ?? 0
+        for position in 0..<count { try? buffers.write(.notAccepted, to: NetFrame.statusField, at: position) }
+        counters.refused &+= UInt64(count)
+        return buffers
     }
 }

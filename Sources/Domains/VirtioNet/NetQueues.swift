@@ -19,8 +19,9 @@ struct NetQueues: ~Copyable {
 
     /// §3.1.1, the driver's initialization sequence, in its order.
     init(function: PCIFunction) throws(DriverError) {
-        // The registers, and DMA for the rings (PCI 3.0 §6.2.2); polled, so INTx is masked.
-        function.enable([.memorySpace, .busMastering, .interruptsDisabled])
+        // The registers (PCI 3.0 §6.2.2); polled, so INTx is masked. DMA only after the reset:
+        // what firmware (or a driver before a restart) gave the device is no longer its.
+        function.enable([.memorySpace, .interruptsDisabled])
         let (common, notify, multiplier, device) = try Self.structures(of: function)
         // 1. Reset, and wait for the device to read back 0 (§4.1.4.3.1).
         try Self.write8(common, Common.deviceStatus, 0)
@@ -28,6 +29,7 @@ struct NetQueues: ~Copyable {
         while try Self.read8(common, Common.deviceStatus) != 0 {
             if function.microseconds > deadline { throw .timedOut("the device to reset (device_status = 0)") }
         }
+        function.enable(.busMastering)
         // 2-3. ACKNOWLEDGE, then DRIVER.
         try Self.write8(common, Common.deviceStatus, Status.acknowledge)
         try Self.write8(common, Common.deviceStatus, Status.acknowledge | Status.driver)
@@ -52,10 +54,21 @@ struct NetQueues: ~Copyable {
         let rx = try Self.setUp(queue: receiveQueue, common, function)
         let tx = try Self.setUp(queue: transmitQueue, common, function)
         // The MAC (§5.1.4), then 8. DRIVER_OK: the device is live.
+        // Read until config_generation holds still across it (§2.5.1: six bytes, not atomic).
         var mac: UInt64 = 0
-        for i in 0..<6 { mac |= UInt64(try Self.read8(device, NetConfig.mac + i)) << (8 * UInt64(i)) }
+        var generation: UInt8
+        repeat {
+            generation = try Self.read8(common, Common.configGeneration)
+            mac = 0
+            for i in 0..<6 { mac |= UInt64(try Self.read8(device, NetConfig.mac + i)) << (8 * UInt64(i)) }
+        } while try Self.read8(common, Common.configGeneration) != generation
         try Self.write8(common, Common.deviceStatus, Status.acknowledge | Status.driver | Status.featuresOK | Status.driverOK)
-        guard try Self.read8(common, Common.deviceStatus) & Status.needsReset == 0 else { throw .protocolError("DEVICE_NEEDS_RESET after DRIVER_OK") }
+        guard try Self.read8(common, Common.deviceStatus) & Status.needsReset == 0 else {
+            // Live, and failed at once: stopped before its rings go with this error.
+            try? Self.write8(common, Common.deviceStatus, 0)
+            function.disable(.busMastering)
+            throw .protocolError("DEVICE_NEEDS_RESET after DRIVER_OK")
+        }
         self.function = function
         self.common = common
         self.notify = notify
@@ -156,81 +169,98 @@ struct NetQueues: ~Copyable {
     }
 
     /// Posts each frame of `frames` for sending, then hands back, as room allows, what the
-    /// device has sent since.
+    /// device has sent since. With every chain in flight, a chain the device has used is
+    /// reaped first (into the place the frame just left), so a full ring never stalls.
     mutating func transmit(_ frames: inout RRefDeque<NetFrame, 32>) {
-        let count = (try? frames.count()) ?? 0
         var posted = false
-        for _ in 0..<count {
+        for _ in 0..<((try? frames.count()) ?? 0) {
             guard let frame = (try? frames.pop()) ?? nil else { break }
             let length = Int((try? frame.read(NetFrame.lengthField)) ?? 0)
-            let refusal: NetStatus
-            if failure != nil {
-                refusal = .deviceFailed
-            } else if length == 0 || length > NetFrame.maximumLength {
-                refusal = .badLength
-            } else {
-                guard let back = tx.post(frame, length: length, forDevice: false, function) else {
-                    posted = true
-                    counters.transmittedPackets &+= 1
-                    counters.transmittedBytes &+= UInt64(length)
-                    continue
-                }
-                refuse(back, .notAccepted, into: &frames)
-                continue
-            }
-            refuse(frame, refusal, into: &frames)
+            if failure != nil { refuse(frame, .deviceFailed, into: &frames); continue }
+            guard length > 0, length <= NetFrame.maximumLength else { refuse(frame, .badLength, into: &frames); continue }
+            if tx.freeCount == 0 { reapSent(into: &frames, atMost: 1) }
+            guard let back = tx.post(frame, length: length, forDevice: false, function) else { posted = true; continue }
+            refuse(back, .notAccepted, into: &frames)
         }
-        do throws(DriverError) {
-            if posted {
-                do { try tx.publish() } catch { throw .memory(error) }
-                try kick(tx)
-            }
-            while frames.capacity > ((try? frames.count()) ?? frames.capacity), var frame = try tx.reap() {
-                try? frame.write(.sent, to: NetFrame.statusField)
-                _ = frames.push(frame)
-            }
-        } catch {
-            fail("\(error)")
-        }
+        if posted { publishAndKick(transmitQueue) }
+        reapSent(into: &frames, atMost: Int.max)
         if failure != nil { handBackInFlight(into: &frames) }
     }
 
+    /// Hands back frames the device has sent, counted now (not when posted: a frame posted
+    /// may yet come back `deviceFailed`).
+    mutating func reapSent(into frames: inout RRefDeque<NetFrame, 32>, atMost limit: Int) {
+        var n = 0
+        do throws(DriverError) {
+            while n < limit, frames.hasRoom, var frame = try tx.reap() {
+                try? frame.write(.sent, to: NetFrame.statusField)
+                counters.transmittedPackets &+= 1
+                counters.transmittedBytes &+= UInt64((try? frame.read(NetFrame.lengthField)) ?? 0)
+                _ = frames.push(frame)
+                n += 1
+            }
+        } catch { fail("\(error)") }
+    }
+
     /// Posts each buffer of `buffers` to receive into (and tells the device), then hands back,
-    /// as room allows, the frames received.
+    /// as room allows, the frames received; a full ring is reaped first, as for transmit.
     mutating func receive(_ buffers: inout RRefDeque<NetFrame, 32>) {
-        let count = (try? buffers.count()) ?? 0
         var posted = false
-        for _ in 0..<count {
+        for _ in 0..<((try? buffers.count()) ?? 0) {
             guard let buffer = (try? buffers.pop()) ?? nil else { break }
             if failure != nil { refuse(buffer, .deviceFailed, into: &buffers); continue }
+            if rx.freeCount == 0 { reapReceived(into: &buffers, atMost: 1) }
             guard let back = rx.post(buffer, length: 2048, forDevice: true, function) else { posted = true; continue }
             refuse(back, .notAccepted, into: &buffers)
         }
+        // Kicked after every refill: a frame QEMU parked while the ring was empty is delivered
+        // only then (DEVICE-FACTS §2).
+        if posted { publishAndKick(receiveQueue) }
+        reapReceived(into: &buffers, atMost: Int.max)
+        if failure != nil { handBackInFlight(into: &buffers) }
+    }
+
+    /// Hands back frames received: §5.1.6.4, the header, then the frame. One longer than a
+    /// frame can be comes back `receiveError`; a length shorter than the header is the device's
+    /// error.
+    mutating func reapReceived(into buffers: inout RRefDeque<NetFrame, 32>, atMost limit: Int) {
+        var n = 0
         do throws(DriverError) {
-            // Kicked after every refill: a frame QEMU parked while the ring was empty is
-            // delivered only then (DEVICE-FACTS §2).
-            if posted {
-                do { try rx.publish() } catch { throw .memory(error) }
-                try kick(rx)
-            }
-            while buffers.capacity > ((try? buffers.count()) ?? buffers.capacity), var frame = try rx.reap() {
+            while n < limit, buffers.hasRoom, var frame = try rx.reap() {
+                n += 1
                 let written = rx.written
-                // §5.1.6.4: the header, then the frame; a length that does not fit is the device's error.
-                guard written > netHeaderSize, written - netHeaderSize <= 2048 else {
+                guard written > netHeaderSize else {
                     refuse(frame, .deviceFailed, into: &buffers)
-                    throw .protocolError("a used receive buffer of \(written) bytes")
+                    throw .protocolError("a used receive buffer of \(written) bytes, shorter than its header")
                 }
                 let length = written - netHeaderSize
+                guard length <= NetFrame.maximumLength else { refuse(frame, .receiveError, into: &buffers); continue }
                 try? frame.write(UInt16(length), to: NetFrame.lengthField)
                 try? frame.write(.received, to: NetFrame.statusField)
                 counters.receivedPackets &+= 1
                 counters.receivedBytes &+= UInt64(length)
                 _ = buffers.push(frame)
             }
-        } catch {
-            fail("\(error)")
-        }
-        if failure != nil { handBackInFlight(into: &buffers) }
+            // Nothing came back while chains are out: a device that stopped (NEEDS_RESET) is
+            // failed rather than waited for.
+            if n == 0, rx.inFlight + tx.inFlight > 0,
+               try Self.read8(common, Common.deviceStatus) & (Status.needsReset | Status.failed) != 0 {
+                throw .protocolError("the device set DEVICE_NEEDS_RESET")
+            }
+        } catch { fail("\(error)") }
+    }
+
+    /// Publishes what `post` put on queue `index` and tells the device.
+    mutating func publishAndKick(_ index: Int) {
+        do throws(DriverError) {
+            if index == receiveQueue {
+                do { try rx.publish() } catch { throw .memory(error) }
+                try kick(rx)
+            } else {
+                do { try tx.publish() } catch { throw .memory(error) }
+                try kick(tx)
+            }
+        } catch { fail("\(error)") }
     }
 
     /// Writes `status` into `frame` and hands it back (room is certain: it was just taken).
@@ -252,14 +282,16 @@ struct NetQueues: ~Copyable {
 
     /// After a failure: the frames still on either queue, back as `deviceFailed` as room allows.
     mutating func handBackInFlight(into frames: inout RRefDeque<NetFrame, 32>) {
-        for chain in 0..<128 where frames.capacity > ((try? frames.count()) ?? frames.capacity) {
-            if (try? rx.frames.isOccupied(chain)) == true, var frame = try? rx.frames.take(at: chain) {
-                try? frame.write(.deviceFailed, to: NetFrame.statusField)
-                _ = frames.push(frame)
+        for chain in 0..<rx.chains where frames.hasRoom {
+            if (try? rx.frames.isOccupied(chain)) == true, let frame = try? rx.frames.take(at: chain) {
+                rx.freeCount += 1
+                refuse(frame, .deviceFailed, into: &frames)
             }
-            if (try? tx.frames.isOccupied(chain)) == true, var frame = try? tx.frames.take(at: chain) {
-                try? frame.write(.deviceFailed, to: NetFrame.statusField)
-                _ = frames.push(frame)
+        }
+        for chain in 0..<tx.chains where frames.hasRoom {
+            if (try? tx.frames.isOccupied(chain)) == true, let frame = try? tx.frames.take(at: chain) {
+                tx.freeCount += 1
+                refuse(frame, .deviceFailed, into: &frames)
             }
         }
     }

@@ -15,6 +15,7 @@ enum Common {
     static let driverFeatureSelect = 0x08
     static let driverFeature = 0x0c
     static let deviceStatus = 0x14
+    static let configGeneration = 0x15
     static let queueSelect = 0x16
     static let queueSize = 0x18
     static let queueEnable = 0x1c

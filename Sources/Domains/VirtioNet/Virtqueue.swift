@@ -37,7 +37,8 @@ struct Virtqueue: ~Copyable {
     var lastUsed: UInt16 = 0
     /// Where this queue's notification goes, in the notify structure (§4.1.4.4).
     var notifyOffset = 0
-    /// The bytes the device wrote into the chain `reap` returned last (header and frame).
+    /// The bytes the device wrote into the chain `reap` returned last (header and frame); a
+    /// property, not a second result, as a tuple cannot hold the RRef.
     var written = 0
 
     var chains: Int { size / 2 }
@@ -111,6 +112,11 @@ struct Virtqueue: ~Copyable {
         let usedIndex: UInt16
         do { usedIndex = UInt16(truncatingIfNeeded: try deviceArea.read(at: 0) >> 16) } catch { throw .memory(error) }
         guard usedIndex != lastUsed else { return nil }
+        // More used than in flight: the device moved the index wrongly (QEMU: "Guest moved
+        // used index"); nothing it says can be trusted.
+        guard Int(usedIndex &- lastUsed) <= inFlight else {
+            throw .protocolError("the used index moved \(usedIndex &- lastUsed) past \(inFlight) chains in flight")
+        }
         // The entry, and the data it covers, are read after the index.
         Fence.afterCompletion()
         let entry = 1 + 2 * (Int(lastUsed) % size)

@@ -1,0 +1,258 @@
+import LeafInterfaces
+import LeafSDK
+
+/// Why the controller could not be brought up.
+enum DriverError: Error, CustomStringConvertible {
+    case outOfMemory
+    case memory(AccessError)
+    case device(DeviceError)
+    case timedOut(String)
+    case unsupported(String)
+
+    var description: String {
+        switch self {
+        case .outOfMemory: "no memory for the rings"
+        case .memory(let e): "ring memory refused: \(e)"
+        case .device(let e): "\(e)"
+        case .timedOut(let what): "timed out waiting for \(what)"
+        case .unsupported(let what): "unsupported: \(what)"
+        }
+    }
+}
+
+/// One 82599 port brought up (datasheet §4.6.3, then §4.6.7 and §4.6.8, in that order), with
+/// queue 0 of each direction. A struct held by one object: a call makes one dynamic access.
+struct Port: ~Copyable {
+    let function: PCIFunction
+    let registers: MMIOWindow
+    let mac: MACAddress
+    var rx: Ring
+    var tx: Ring
+    var counters = NetStatistics()
+
+    init(function: PCIFunction) throws(DriverError) {
+        // §4.6.3 step 1 (PCI): the registers and DMA; INTx masked: the driver polls.
+        function.enable([.memorySpace, .busMastering, .interruptsDisabled])
+        let registers: MMIOWindow
+        do { registers = try function.mmio(bar: 0) } catch { throw .device(error) }
+        let rx = try Ring(function: function), tx = try Ring(function: function)
+        let r = Registers(window: registers, function: function)
+        // §4.6.3.1: interrupts off.
+        try r.write(Register.eimc, 0x7fff_ffff)
+        // §5.2.5.3.2: master disable, with the receive queue stopped first; wait for the
+        // outstanding requests to finish (STATUS.GIO_MASTER_ENABLE clears).
+        try r.write(Register.rxdctl, try r.read(Register.rxdctl) & ~Bit.queueEnable)
+        try r.write(Register.ctrl, try r.read(Register.ctrl) | Bit.masterDisable)
+        try r.wait("master disable (STATUS.GIO_MASTER_ENABLE = 0)", milliseconds: 100) { s throws(DriverError) in
+            try s.read(Register.status) & Bit.gioMasterEnabled == 0
+        }
+        // §4.6.3.2: global reset (RST with LNK_RST); it clears itself; then 10 ms before use.
+        try r.write(Register.ctrl, Bit.reset)
+        try r.wait("the reset to complete (CTRL.RST = 0)", milliseconds: 100) { s throws(DriverError) in
+            try s.read(Register.ctrl) & Bit.reset == 0
+        }
+        try r.pause(milliseconds: 10)
+        // §4.6.3.1 again: the reset unmasked nothing, but the datasheet masks after it too.
+        try r.write(Register.eimc, 0x7fff_ffff)
+        // §4.6.3 steps 3-4: the EEPROM's auto-read, then DMA initialization.
+        try r.wait("the EEPROM auto-read (EEC.ARD)", milliseconds: 100) { s throws(DriverError) in
+            try s.read(Register.eec) & Bit.autoReadDone != 0
+        }
+        guard try r.read(Register.eec) & Bit.eepromPresent != 0 else { throw .unsupported("a port without an EEPROM (EEC.PRES = 0)") }
+        try r.wait("DMA initialization (RDRXCTL.DMAIDONE)", milliseconds: 100) { s throws(DriverError) in
+            try s.read(Register.rdrxctl) & Bit.dmaInitDone != 0
+        }
+        // The MAC the EEPROM loaded into RAR0 (§8.2.3.7.9): octets 0-3 in RAL, 4-5 in RAH.
+        let ral = try r.read(Register.ral0), rah = try r.read(Register.rah0)
+        guard rah & Bit.addressValid != 0 else { throw .unsupported("no valid receive address in RAR0") }
+        let mac = UInt64(ral) | UInt64(rah & 0xffff) << 32
+        // §4.6.3 step 6: the statistics, cleared by reading them once.
+        for s in [Register.gprc, Register.gptc, Register.gorcl, Register.gorch, Register.gotcl, Register.gotch,
+                  Register.rxmpc0, Register.qprdc0] { _ = try r.read(s) }
+        try Self.setUpReceive(r, rx)
+        try Self.setUpTransmit(r, tx)
+        self.function = function
+        self.registers = registers
+        self.mac = MACAddress(raw: mac)
+        self.rx = rx
+        self.tx = tx
+    }
+
+    /// §4.6.7: receive, queue 0, advanced one-buffer descriptors of 2 KiB.
+    static func setUpReceive(_ r: Registers, _ rx: borrowing Ring) throws(DriverError) {
+        try r.write(Register.rxctrl, try r.read(Register.rxctrl) & ~Bit.receiveEnable)
+        // One packet buffer of 512 KiB (RXPBSIZE0, KiB in 19:10).
+        try r.write(Register.rxpbsize0, 512 << 10)
+        // CRC stripped, in both places that must agree (§8.2.3.8.8).
+        try r.write(Register.hlreg0, try r.read(Register.hlreg0) | Bit.crcStrip)
+        try r.write(Register.rdrxctl, try r.read(Register.rdrxctl) | Bit.crcStrip)
+        // Every frame accepted: broadcast, unicast and multicast promiscuous (§8.2.3.7.1).
+        try r.write(Register.fctrl, Bit.broadcastAccept | Bit.unicastPromiscuous | Bit.multicastPromiscuous)
+        try r.write(Register.rdbal, UInt32(truncatingIfNeeded: rx.address))
+        try r.write(Register.rdbah, UInt32(truncatingIfNeeded: rx.address >> 32))
+        try r.write(Register.rdlen, UInt32(ringSize * 16))
+        // SRRCTL: BSIZEPACKET 2 KiB, DESCTYPE 001 (advanced, one buffer), DROP_EN: a frame with
+        // no descriptor is dropped and counted (QPRDC), not held in the packet buffer.
+        try r.write(Register.srrctl, 2 | 1 << 25 | 1 << 28)
+        try r.write(Register.rdh, 0)
+        try r.write(Register.rdt, 0)
+        try r.write(Register.rxdctl, try r.read(Register.rxdctl) | Bit.queueEnable)
+        try r.wait("receive queue 0 to enable (RXDCTL.ENABLE)", milliseconds: 10) { s throws(DriverError) in
+            try s.read(Register.rxdctl) & Bit.queueEnable != 0
+        }
+        // Receive on, with the security block held off while it starts (§4.6.7.1).
+        try r.write(Register.secrxctrl, try r.read(Register.secrxctrl) | Bit.receiveDisable)
+        try r.wait("the receive security block (SECRXSTAT.SECRX_RDY)", milliseconds: 10) { s throws(DriverError) in
+            try s.read(Register.secrxstat) & Bit.securityReady != 0
+        }
+        try r.write(Register.rxctrl, try r.read(Register.rxctrl) | Bit.receiveEnable)
+        try r.write(Register.secrxctrl, try r.read(Register.secrxctrl) & ~Bit.receiveDisable)
+        // No snoop off; descriptor write-back relaxed ordering off (DCA_RXCTRL bit 12).
+        try r.write(Register.ctrlExt, try r.read(Register.ctrlExt) | Bit.noSnoopDisable)
+        try r.write(Register.dcaRxctrl, try r.read(Register.dcaRxctrl) & ~Bit.descriptorRelaxedOrdering)
+    }
+
+    /// §4.6.8: transmit, queue 0.
+    static func setUpTransmit(_ r: Registers, _ tx: borrowing Ring) throws(DriverError) {
+        try r.write(Register.hlreg0, try r.read(Register.hlreg0) | Bit.txCRC | Bit.txPad)
+        // The packet buffer (TXPBSIZE0: 160 KiB) with the arbiter off while it changes.
+        try r.write(Register.rttdcs, try r.read(Register.rttdcs) | Bit.arbiterDisable)
+        try r.write(Register.txpbsize0, 160 << 10)
+        try r.write(Register.dtxmxszrq, 0xfff)
+        try r.write(Register.rttdcs, try r.read(Register.rttdcs) & ~Bit.arbiterDisable)
+        try r.write(Register.tdbal, UInt32(truncatingIfNeeded: tx.address))
+        try r.write(Register.tdbah, UInt32(truncatingIfNeeded: tx.address >> 32))
+        try r.write(Register.tdlen, UInt32(ringSize * 16))
+        try r.write(Register.tdh, 0)
+        try r.write(Register.tdt, 0)
+        // Thresholds (PTHRESH 36, HTHRESH 8, WTHRESH 4): write-backs come four at a time.
+        try r.write(Register.txdctl, 36 | 8 << 8 | 4 << 16)
+        try r.write(Register.dmatxctl, try r.read(Register.dmatxctl) | Bit.transmitEnable)
+        try r.write(Register.txdctl, try r.read(Register.txdctl) | Bit.queueEnable)
+        // TDT must not move before the queue reads as enabled (§4.6.8).
+        try r.wait("transmit queue 0 to enable (TXDCTL.ENABLE)", milliseconds: 10) { s throws(DriverError) in
+            try s.read(Register.txdctl) & Bit.queueEnable != 0
+        }
+    }
+
+    var linkIsUp: Bool { ((try? registers.read32(Register.links)) ?? 0) & Bit.linkUp != 0 }
+
+    // MARK: Frames
+
+    /// Posts each frame for sending (one advanced data descriptor each, RS set), moves TDT once
+    /// for the batch, and hands back, as room allows, the frames whose descriptors hardware has
+    /// written back. With the ring full, a written-back descriptor is cleaned first (into the
+    /// place the frame just left), so a full ring never stalls.
+    mutating func transmit(_ frames: inout RRefDeque<NetFrame, 32>) {
+        var posted = false
+        for _ in 0..<((try? frames.count()) ?? 0) {
+            guard let frame = (try? frames.pop()) ?? nil else { break }
+            let length = Int((try? frame.read(NetFrame.lengthField)) ?? 0)
+            guard length > 0, length <= NetFrame.maximumLength else { refuse(frame, .badLength, into: &frames); continue }
+            if !tx.hasRoom { cleanSent(into: &frames, atMost: 1) }
+            // DTALEN and PAYLEN (olinfo_status 31:14, bit 46 of the qword) are the frame's length.
+            let second = AdvancedDescriptor.transmitCommand | UInt64(length) | UInt64(length) << 46
+            guard let back = tx.put(frame, second: second, function) else { posted = true; continue }
+            refuse(back, .notAccepted, into: &frames)
+        }
+        if posted {
+            Fence.beforeDoorbell()
+            try? registers.write32(Register.tdt, UInt32(tx.tail))
+        }
+        cleanSent(into: &frames, atMost: Int.max)
+    }
+
+    /// Cleans written-back transmit descriptors in a batch, counting their frames sent now.
+    mutating func cleanSent(into frames: inout RRefDeque<NetFrame, 32>, atMost limit: Int) {
+        var n = 0
+        while n < limit, frames.hasRoom, ((try? tx.writtenBack(AdvancedDescriptor.transmitDone)) ?? nil) != nil,
+              var frame = try? tx.takeClean() {
+            try? frame.write(.sent, to: NetFrame.statusField)
+            counters.transmittedPackets &+= 1
+            counters.transmittedBytes &+= UInt64((try? frame.read(NetFrame.lengthField)) ?? 0)
+            _ = frames.push(frame)
+            n += 1
+        }
+    }
+
+    /// Posts each buffer to receive into, moves RDT once, and hands back, as room allows, the
+    /// frames hardware wrote back (DD), never reading a descriptor before its DD; a full ring
+    /// is cleaned first, as for transmit.
+    mutating func receive(_ buffers: inout RRefDeque<NetFrame, 32>) {
+        var posted = false
+        for _ in 0..<((try? buffers.count()) ?? 0) {
+            guard let buffer = (try? buffers.pop()) ?? nil else { break }
+            if !rx.hasRoom { cleanReceived(into: &buffers, atMost: 1) }
+            // Read format: the packet buffer, and a header buffer of 0 (its bit 0 becomes DD).
+            guard let back = rx.put(buffer, second: 0, function) else { posted = true; continue }
+            refuse(back, .notAccepted, into: &buffers)
+        }
+        if posted {
+            Fence.beforeDoorbell()
+            try? registers.write32(Register.rdt, UInt32(rx.tail))
+        }
+        cleanReceived(into: &buffers, atMost: Int.max)
+    }
+
+    /// Hands back received frames: one per buffer (EOP), no error, a length that fits; any other
+    /// write-back comes back `receiveError`.
+    mutating func cleanReceived(into buffers: inout RRefDeque<NetFrame, 32>, atMost limit: Int) {
+        var n = 0
+        while n < limit, buffers.hasRoom, let second = (try? rx.writtenBack(AdvancedDescriptor.done)) ?? nil,
+              var frame = try? rx.takeClean() {
+            n += 1
+            let length = Int((second >> 32) & 0xffff)
+            guard second & AdvancedDescriptor.endOfPacket != 0, second & AdvancedDescriptor.errors == 0,
+                  length > 0, length <= NetFrame.maximumLength else {
+                refuse(frame, .receiveError, into: &buffers)
+                continue
+            }
+            try? frame.write(UInt16(length), to: NetFrame.lengthField)
+            try? frame.write(.received, to: NetFrame.statusField)
+            counters.receivedPackets &+= 1
+            counters.receivedBytes &+= UInt64(length)
+            _ = buffers.push(frame)
+        }
+    }
+
+    mutating func refuse(_ frame: consuming RRef<NetFrame>, _ status: NetStatus, into frames: inout RRefDeque<NetFrame, 32>) {
+        var frame = frame
+        try? frame.write(status, to: NetFrame.statusField)
+        counters.refused &+= 1
+        _ = frames.push(frame)
+    }
+
+    /// The counters, with the frames hardware dropped for want of a descriptor since the last
+    /// call (QPRDC, read to clear; RXMPC for a frame the packet buffer missed).
+    mutating func statistics() -> NetStatistics {
+        let dropped = UInt64((try? registers.read32(Register.qprdc0)) ?? 0) + UInt64((try? registers.read32(Register.rxmpc0)) ?? 0)
+        counters.drops &+= dropped
+        return counters
+    }
+}
+
+/// Register access for bring-up, with the waits the datasheet gives as polls bounded in time.
+struct Registers {
+    let window: MMIOWindow
+    let function: PCIFunction
+
+    func read(_ offset: Int) throws(DriverError) -> UInt32 {
+        do { return try window.read32(offset) } catch { throw .device(error) }
+    }
+    func write(_ offset: Int, _ value: UInt32) throws(DriverError) {
+        do { try window.write32(offset, value) } catch { throw .device(error) }
+    }
+    /// Polls `done` until it holds, at most `milliseconds`.
+    func wait(_ what: String, milliseconds: UInt64, _ done: (Registers) throws(DriverError) -> Bool) throws(DriverError) {
+        let deadline = function.microseconds &+ milliseconds &* 1000
+        while try !done(self) {
+            if function.microseconds > deadline { throw .timedOut(what) }
+        }
+    }
+    /// Waits `milliseconds`, reading STATUS meanwhile (a harmless read that lets time pass
+    /// behind a model, whose clock moves with accesses).
+    func pause(milliseconds: UInt64) throws(DriverError) {
+        let until = function.microseconds &+ milliseconds &* 1000
+        while function.microseconds < until { _ = try read(Register.status) }
+    }
+}
