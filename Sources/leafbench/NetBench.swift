@@ -42,9 +42,7 @@ enum NetBench {
     /// completing within the tail writes (and `step`, which makes the write-backs WTHRESH would
     /// hold); every frame comes back sent and again received. Cycles per packet (its sending and
     /// its receiving), the model's own subtracted as for NVMe.
-    struct DeviceResult { let batch: Int; let total: Double; let model: Double; let allocations: Double }
-
-    static func ixgbe() throws -> [DeviceResult] {
+    static func ixgbe() throws -> [DeviceMeasurement] {
         let bus = VirtualPCIBus()
         let model = Intel82599Model()
         model.cable(to: model)
@@ -55,8 +53,8 @@ enum NetBench {
         guard try driver.link().isUp else { fatalError("the ixgbe driver did not come up on the model") }
         let account = CycleAccount { HostPlatform.cycles() }
         model.cycleAccount = account
-        let leak = NVMeBench.regionCost()
-        var results: [DeviceResult] = []
+        let leak = DeviceMeasurement.regionCost()
+        var results: [DeviceMeasurement] = []
         for batchSize in [1, 32] {
             var frames: RRefDeque<NetFrame, 32>? = try RRefDeque(), buffers: RRefDeque<NetFrame, 32>? = try RRefDeque()
             for _ in 0..<batchSize {
@@ -68,25 +66,9 @@ enum NetBench {
                 frames = try! driver.transmit(frames.take()!)
                 model.step()
             }
-            let rounds = NVMeBench.rounds
-            for _ in 0..<rounds { round() }   // warm up
+            results.append(DeviceMeasurement.run(batch: batchSize, account: account, leak: leak, round))
             guard try frames!.count() == batchSize, try buffers!.count() == batchSize,
                   try buffers!.read(NetFrame.statusField, at: 0) == .received else { fatalError("frames were lost in the ixgbe benchmark") }
-            var samples: [(total: Double, model: Double)] = []
-            let packets = Double(rounds * batchSize)
-            for _ in 0..<101 {
-                let cyclesBefore = account.cycles, regionsBefore = account.regions
-                let start = HostPlatform.cycles()
-                for _ in 0..<rounds { round() }
-                let cycles = Double(HostPlatform.cycles() &- start)
-                let modelCycles = Double(account.cycles &- cyclesBefore) + Double(account.regions &- regionsBefore) * leak
-                samples.append((cycles / packets, modelCycles / packets))
-            }
-            samples.sort { $0.total - $0.model < $1.total - $1.model }
-            let before = alloc_counter_allocations()
-            for _ in 0..<rounds { round() }
-            let allocations = Double(alloc_counter_allocations() - before) / packets
-            results.append(DeviceResult(batch: batchSize, total: samples[50].total, model: samples[50].model, allocations: allocations))
         }
         return results
     }
