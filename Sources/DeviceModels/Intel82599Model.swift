@@ -69,7 +69,7 @@ public final class Intel82599Model: PCIDeviceModel {
 
     enum R {
         static let ctrl = 0x0_0000, status = 0x0_0008, ctrlExt = 0x0_0018, eec = 0x1_0010, fwsm = 0x1_0148
-        static let eicr = 0x0_0800, eims = 0x0_0880, eimc = 0x0_0888
+        static let eicr = 0x0_0800, eims = 0x0_0880, eimc = 0x0_0888, eitr0 = 0x0_0820
         static let autoc = 0x0_42a0, links = 0x0_42a4, hlreg0 = 0x0_4240
         static let ral0 = 0x0_5400, rah0 = 0x0_5404, fctrl = 0x0_5080
         static let rdrxctl = 0x0_2f00, rxctrl = 0x0_3000, secrxctrl = 0x0_8d00, secrxstat = 0x0_8d04
@@ -177,9 +177,11 @@ public final class Intel82599Model: PCIDeviceModel {
             if value & 1 << 25 != 0 { if !transmitEnabled && transmitEnableIn < 0 { transmitEnableIn = 10 } }
             else { transmitEnabled = false; transmitEnableIn = -1 }
         case R.rdt:
-            set(R.rdt, value % max(1, descriptors(R.rdlen)))
+            // Kept as written: a tail at or past the ring's end is the driver's error, and the
+            // device then takes nothing (it never wraps a tail for the driver).
+            set(R.rdt, value)
         case R.tdt:
-            set(R.tdt, value % max(1, descriptors(R.tdlen)))
+            set(R.tdt, value)
             transmit()
         default:
             if R.statistics.contains(offset) { return }
@@ -190,10 +192,15 @@ public final class Intel82599Model: PCIDeviceModel {
     func descriptors(_ lengthRegister: Int) -> UInt32 { get(lengthRegister) / 16 }
 
     /// Makes the write-backs held (the write-back timer firing; a test calls it between calls).
+    /// The write-back timer fires only with interrupt throttling set (EITR0, §7.3.2.1.1): a
+    /// polling driver that leaves write-backs below WTHRESH waits for them for ever, as on the
+    /// card.
     public func step() {
         cycleAccount.measure { Kernel.inKernelHeap {
-            flush(&receiveWriteBacks, threshold: 1)
-            flush(&transmitWriteBacks, threshold: 1)
+            if get(R.eitr0) != 0 {
+                flush(&receiveWriteBacks, threshold: 1)
+                flush(&transmitWriteBacks, threshold: 1)
+            }
             transmit()
         } }
     }
@@ -217,7 +224,9 @@ public final class Intel82599Model: PCIDeviceModel {
     func transmit() {
         guard transmitEnabled, get(R.dmatxctl) & 1 != 0, !transmitStuck, let memory else { return }
         let count = descriptors(R.tdlen)
-        guard count > 0 else { return }
+        // A head or tail past the ring (or a ring of nothing) is the driver's error: the queue
+        // takes nothing, and never loops.
+        guard count > 0, get(R.tdh) < count, get(R.tdt) < count else { return }
         let base = UInt64(get(R.tdbal)) | UInt64(get(R.tdbah)) << 32
         while get(R.tdh) != get(R.tdt) {
             let head = get(R.tdh)
@@ -226,6 +235,8 @@ public final class Intel82599Model: PCIDeviceModel {
                 return   // a descriptor the driver did not give the device: the queue stops
             }
             let length = Int(command & 0xffff)
+            // A frame never ended (no EOP within 16 KiB, the card's largest): dropped.
+            if gathering.count + length > 16 * 1024 { gathering.removeAll(keepingCapacity: true) }
             // Gathered in place, into storage kept from frame to frame (no allocation per frame).
             let at0 = gathering.count
             gathering.append(contentsOf: repeatElement(0, count: length))
@@ -270,7 +281,8 @@ public final class Intel82599Model: PCIDeviceModel {
             guard get(R.rxctrl) & 1 != 0, receiveEnabled, let memory else { return }
             let ring = descriptors(R.rdlen)
             let head = get(R.rdh)
-            guard ring > 0, head != get(R.rdt) else {
+            // Hardware owns RDH up to RDT - 1; a head or tail past the ring owns nothing.
+            guard ring > 0, head < ring, get(R.rdt) < ring, head != get(R.rdt) else {
                 framesDropped += 1
                 if get(R.srrctl) & 1 << 28 != 0 { set(R.qprdc0, get(R.qprdc0) &+ 1) } else { set(R.rxmpc0, get(R.rxmpc0) &+ 1) }
                 return

@@ -31,8 +31,9 @@ struct Port: ~Copyable {
     var counters = NetStatistics()
 
     init(function: PCIFunction) throws(DriverError) {
-        // §4.6.3 step 1 (PCI): the registers and DMA; INTx masked: the driver polls.
-        function.enable([.memorySpace, .busMastering, .interruptsDisabled])
+        // §4.6.3 step 1 (PCI): the registers; INTx masked: the driver polls. DMA only after the
+        // reset: what firmware (or a driver before a restart) gave the port is no longer its.
+        function.enable([.memorySpace, .interruptsDisabled])
         let registers: MMIOWindow
         do { registers = try function.mmio(bar: 0) } catch { throw .device(error) }
         let rx = try Ring(function: function), tx = try Ring(function: function)
@@ -43,15 +44,19 @@ struct Port: ~Copyable {
         // outstanding requests to finish (STATUS.GIO_MASTER_ENABLE clears).
         try r.write(Register.rxdctl, try r.read(Register.rxdctl) & ~Bit.queueEnable)
         try r.write(Register.ctrl, try r.read(Register.ctrl) | Bit.masterDisable)
-        try r.wait("master disable (STATUS.GIO_MASTER_ENABLE = 0)", milliseconds: 100) { s throws(DriverError) in
+        // Requests still outstanding after 100 ms: the reset goes ahead anyway (it ends them).
+        try? r.wait("master disable (STATUS.GIO_MASTER_ENABLE = 0)", milliseconds: 100) { s throws(DriverError) in
             try s.read(Register.status) & Bit.gioMasterEnabled == 0
         }
         // §4.6.3.2: global reset (RST with LNK_RST); it clears itself; then 10 ms before use.
+        // The datasheet asks for 1 ms without register accesses first; here CTRL is polled at
+        // once (behind a model, time moves only with accesses).
         try r.write(Register.ctrl, Bit.reset)
         try r.wait("the reset to complete (CTRL.RST = 0)", milliseconds: 100) { s throws(DriverError) in
             try s.read(Register.ctrl) & Bit.reset == 0
         }
         try r.pause(milliseconds: 10)
+        function.enable(.busMastering)
         // §4.6.3.1 again: the reset unmasked nothing, but the datasheet masks after it too.
         try r.write(Register.eimc, 0x7fff_ffff)
         // §4.6.3 steps 3-4: the EEPROM's auto-read, then DMA initialization.
@@ -85,7 +90,7 @@ struct Port: ~Copyable {
         try r.write(Register.rxpbsize0, 512 << 10)
         // CRC stripped, in both places that must agree (§8.2.3.8.8).
         try r.write(Register.hlreg0, try r.read(Register.hlreg0) | Bit.crcStrip)
-        try r.write(Register.rdrxctl, try r.read(Register.rdrxctl) | Bit.crcStrip)
+        try r.write(Register.rdrxctl, try r.read(Register.rdrxctl) | Bit.crcStrip | Bit.rscAck | Bit.fcoeFix)
         // Every frame accepted: broadcast, unicast and multicast promiscuous (§8.2.3.7.1).
         try r.write(Register.fctrl, Bit.broadcastAccept | Bit.unicastPromiscuous | Bit.multicastPromiscuous)
         try r.write(Register.rdbal, UInt32(truncatingIfNeeded: rx.address))
@@ -125,8 +130,9 @@ struct Port: ~Copyable {
         try r.write(Register.tdlen, UInt32(ringSize * 16))
         try r.write(Register.tdh, 0)
         try r.write(Register.tdt, 0)
-        // Thresholds (PTHRESH 36, HTHRESH 8, WTHRESH 4): write-backs come four at a time.
-        try r.write(Register.txdctl, 36 | 8 << 8 | 4 << 16)
+        // Thresholds PTHRESH 36, HTHRESH 8, WTHRESH 0: each descriptor with RS is written back
+        // at once (a polling driver has no write-back timer to flush a partial batch).
+        try r.write(Register.txdctl, 36 | 8 << 8)
         try r.write(Register.dmatxctl, try r.read(Register.dmatxctl) | Bit.transmitEnable)
         try r.write(Register.txdctl, try r.read(Register.txdctl) | Bit.queueEnable)
         // TDT must not move before the queue reads as enabled (§4.6.8).
@@ -148,11 +154,15 @@ struct Port: ~Copyable {
         for _ in 0..<((try? frames.count()) ?? 0) {
             guard let frame = (try? frames.pop()) ?? nil else { break }
             let length = Int((try? frame.read(NetFrame.lengthField)) ?? 0)
-            guard length > 0, length <= NetFrame.maximumLength else { refuse(frame, .badLength, into: &frames); continue }
+            // At least 17 bytes: the 82599 cannot send a shorter payload (§7.2.3.2.4, PAYLEN).
+            guard length >= 17, length <= NetFrame.maximumLength else { refuse(frame, .badLength, into: &frames); continue }
+            // Its buffer first: once a written-back descriptor is cleaned into the place this
+            // frame left, the frame must go on the ring.
+            guard let address = try? function.deviceAddress(of: frame) else { refuse(frame, .notAccepted, into: &frames); continue }
             if !tx.hasRoom { cleanSent(into: &frames, atMost: 1) }
             // DTALEN and PAYLEN (olinfo_status 31:14, bit 46 of the qword) are the frame's length.
             let second = AdvancedDescriptor.transmitCommand | UInt64(length) | UInt64(length) << 46
-            guard let back = tx.put(frame, second: second, function) else { posted = true; continue }
+            guard let back = tx.put(frame, at: address, second: second) else { posted = true; continue }
             refuse(back, .notAccepted, into: &frames)
         }
         if posted {
@@ -182,9 +192,10 @@ struct Port: ~Copyable {
         var posted = false
         for _ in 0..<((try? buffers.count()) ?? 0) {
             guard let buffer = (try? buffers.pop()) ?? nil else { break }
+            guard let address = try? function.deviceAddress(of: buffer) else { refuse(buffer, .notAccepted, into: &buffers); continue }
             if !rx.hasRoom { cleanReceived(into: &buffers, atMost: 1) }
             // Read format: the packet buffer, and a header buffer of 0 (its bit 0 becomes DD).
-            guard let back = rx.put(buffer, second: 0, function) else { posted = true; continue }
+            guard let back = rx.put(buffer, at: address, second: 0) else { posted = true; continue }
             refuse(back, .notAccepted, into: &buffers)
         }
         if posted {

@@ -24,6 +24,7 @@ enum Bit {
     static let eepromPresent: UInt32 = 0x100          // EEC bit 8
     static let autoReadDone: UInt32 = 0x200           // EEC bit 9
     static let dmaInitDone: UInt32 = 0x8              // RDRXCTL bit 3
+    static let rscAck: UInt32 = 0x200_0000, fcoeFix: UInt32 = 0x400_0000   // RDRXCTL bits 25, 26
     static let crcStrip: UInt32 = 0x2                 // RDRXCTL bit 1, HLREG0.RXCRCSTRP bit 1
     static let txCRC: UInt32 = 0x1, txPad: UInt32 = 0x400   // HLREG0 bits 0, 10
     static let receiveEnable: UInt32 = 0x1            // RXCTRL.RXEN
@@ -43,7 +44,9 @@ enum Bit {
 enum AdvancedDescriptor {
     /// Receive write-back: status DD (bit 0) and EOP (bit 1), errors in 31:20 (RXE 29), the
     /// length in bits 47:32.
-    static let done: UInt64 = 0x1, endOfPacket: UInt64 = 0x2, errors: UInt64 = 0xfff0_0000
+    /// Frame errors only (CE 24, LE 25, RXE 29): a checksum error (TCPE, IPE) is no error of
+    /// the frame, and the 82599 reports it on good frames too.
+    static let done: UInt64 = 0x1, endOfPacket: UInt64 = 0x2, errors: UInt64 = 0x2300_0000
     /// Transmit data descriptor: DTYP 3 (23:20), DCMD EOP 24, IFCS 25, RS 27, DEXT 29; the
     /// payload length in olinfo_status 31:14; DD is bit 0 of olinfo_status (bit 32 here).
     static let transmitCommand: UInt64 = 0x2b30_0000

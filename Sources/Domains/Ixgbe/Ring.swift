@@ -31,13 +31,10 @@ struct Ring: ~Copyable {
 
     var hasRoom: Bool { inFlight < ringSize - 1 }
 
-    /// Gives hardware `frame` at the tail with `second` as the descriptor's second qword (its
-    /// buffer address is the first). Hands the frame back if there is no room or its buffer
-    /// cannot be given to the device.
-    mutating func put(_ frame: consuming RRef<NetFrame>, second: UInt64, _ function: PCIFunction) -> RRef<NetFrame>? {
+    /// Gives hardware `frame`, whose buffer is at device address `address`, at the tail with
+    /// `second` as the descriptor's second qword. Hands the frame back if there is no room.
+    mutating func put(_ frame: consuming RRef<NetFrame>, at address: UInt64, second: UInt64) -> RRef<NetFrame>? {
         guard hasRoom else { return frame }
-        let address: UInt64
-        do { address = try function.deviceAddress(of: frame) } catch { return frame }
         do {
             try descriptors.write(address, at: 2 * tail)
             try descriptors.write(second, at: 2 * tail + 1)

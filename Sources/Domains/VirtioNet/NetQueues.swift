@@ -178,8 +178,11 @@ struct NetQueues: ~Copyable {
             let length = Int((try? frame.read(NetFrame.lengthField)) ?? 0)
             if failure != nil { refuse(frame, .deviceFailed, into: &frames); continue }
             guard length > 0, length <= NetFrame.maximumLength else { refuse(frame, .badLength, into: &frames); continue }
+            // Its buffer first: once a used chain is reaped into the place this frame left, the
+            // frame must go on the queue.
+            guard let address = try? function.deviceAddress(of: frame) else { refuse(frame, .notAccepted, into: &frames); continue }
             if tx.freeCount == 0 { reapSent(into: &frames, atMost: 1) }
-            guard let back = tx.post(frame, length: length, forDevice: false, function) else { posted = true; continue }
+            guard let back = tx.post(frame, at: address, length: length, forDevice: false) else { posted = true; continue }
             refuse(back, .notAccepted, into: &frames)
         }
         if posted { publishAndKick(transmitQueue) }
@@ -209,8 +212,9 @@ struct NetQueues: ~Copyable {
         for _ in 0..<((try? buffers.count()) ?? 0) {
             guard let buffer = (try? buffers.pop()) ?? nil else { break }
             if failure != nil { refuse(buffer, .deviceFailed, into: &buffers); continue }
+            guard let address = try? function.deviceAddress(of: buffer) else { refuse(buffer, .notAccepted, into: &buffers); continue }
             if rx.freeCount == 0 { reapReceived(into: &buffers, atMost: 1) }
-            guard let back = rx.post(buffer, length: 2048, forDevice: true, function) else { posted = true; continue }
+            guard let back = rx.post(buffer, at: address, length: 2048, forDevice: true) else { posted = true; continue }
             refuse(back, .notAccepted, into: &buffers)
         }
         // Kicked after every refill: a frame QEMU parked while the ring was empty is delivered

@@ -74,13 +74,11 @@ struct Virtqueue: ~Copyable {
         freeCount = size / 2
     }
 
-    /// Puts `frame` on the queue as a chain: its header, then its buffer, `length` bytes for
-    /// the device to read, or (`forDevice`) the whole buffer for it to write. Hands the frame
-    /// back if no chain is free or its buffer cannot be given to the device.
-    mutating func post(_ frame: consuming RRef<NetFrame>, length: Int, forDevice: Bool, _ function: PCIFunction) -> RRef<NetFrame>? {
+    /// Puts `frame`, whose buffer is at device address `address`, on the queue as a chain: its
+    /// header, then its buffer, `length` bytes for the device to read, or (`forDevice`) the
+    /// whole buffer for it to write. Hands the frame back if no chain is free.
+    mutating func post(_ frame: consuming RRef<NetFrame>, at address: UInt64, length: Int, forDevice: Bool) -> RRef<NetFrame>? {
         guard freeCount > 0 else { return frame }
-        let address: UInt64
-        do { address = try function.deviceAddress(of: frame) } catch { return frame }
         let chain = Int(freeChains[freeCount - 1])
         let write: UInt16 = forDevice ? Descriptor.write : 0
         // §2.7.5: addr (64), len (32), flags (16), next (16).
