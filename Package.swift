@@ -26,6 +26,8 @@ let package = Package(
         .executable(name: "verify", targets: ["verify"]),
         .executable(name: "proxygen", targets: ["proxygen"]),
         .executable(name: "leafbench", targets: ["leafbench"]),
+        .executable(name: "mkfs", targets: ["mkfs"]),
+        .executable(name: "fsck", targets: ["fsck"]),
     ],
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
@@ -62,6 +64,10 @@ let package = Package(
                 swiftSettings: domainModule),
         .target(name: "DeviceProbeDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/DeviceProbe",
                 swiftSettings: domainModule),
+        .target(name: "RamDiskDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/RamDisk",
+                swiftSettings: domainModule),
+        .target(name: "Rv6FSDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/Rv6FS",
+                swiftSettings: domainModule),
 
         // Host back-end of the device layer: a virtual PCI bus and behavioural device models.
         .target(name: "DeviceModels", dependencies: ["LeafCore", "LeafDevices"], swiftSettings: domainCode),
@@ -85,6 +91,13 @@ let package = Package(
                 .product(name: "SwiftSyntax", package: "swift-syntax"),
                 .product(name: "SwiftParser", package: "swift-syntax"),
             ]),
+
+        // Rv6's disk-image tools: the checker (a library, so the tests run it too) and the
+        // commands. mkfs formats and fills an image through the file-system domain itself.
+        .target(name: "FSCheck", dependencies: ["LeafInterfaces"]),
+        .executableTarget(name: "fsck", dependencies: ["FSCheck"]),
+        .executableTarget(name: "mkfs", dependencies: ["FSCheck", "Rv6FSDomain", "RamDiskDomain", "LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies"],
+                          swiftSettings: domainCode),
 
         // Benchmarks: cycles per call, with allocation and retain/release counting.
         .target(name: "CAllocCounter"),
@@ -117,6 +130,13 @@ let package = Package(
             // Interface files and golden outputs the tests read by path; not compiled.
             exclude: ["Fixtures"],
             swiftSettings: domainCode),
+        .testTarget(
+            name: "Rv6Tests",
+            dependencies: [
+                "Rv6FSDomain", "RamDiskDomain", "FSCheck", "LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=checked"])]),
         .testTarget(
             name: "LeafCoreTests",
             dependencies: [

@@ -1,0 +1,78 @@
+import LeafInterfaces
+import LeafSDK
+
+/// A block device in memory: 4 KiB blocks in the domain's own storage, each request done at
+/// once (copied into or out of its buffer) and handed back in the same call. Rv6's disk on the
+/// host, and the disk of a test that cuts the power: after `cutPower(afterWrites:)`, writes
+/// past the given count are acknowledged but never stored, as a machine that lost power never
+/// stores what it had not yet written.
+public final class RamDisk: BlockDevice {
+    var blocks: [InlineArray<4096, UInt8>]
+    var counters = BlockStatistics(submitted: 0, completed: 0, errors: 0, resets: 0)
+    /// Writes still stored before the power goes (nil: it never does).
+    var writesBeforeCut: Int? = nil
+    public private(set) var writesStored = 0
+
+    static var dataField: ExchangeableField<BlockRequest, InlineArray<4096, UInt8>> { .init(offset: 0) }
+
+    public init(blocks count: Int) {
+        blocks = Array(repeating: .init(repeating: 0), count: count)
+    }
+
+    /// A disk holding `image` (its length rounded up to whole blocks with zeros).
+    public init(image: [UInt8]) {
+        let count = (image.count + 4095) / 4096
+        blocks = Array(repeating: .init(repeating: 0), count: count)
+        for (i, byte) in image.enumerated() { blocks[i / 4096][i % 4096] = byte }
+    }
+
+    /// The disk's bytes.
+    public func image() -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(blocks.count * 4096)
+        for block in blocks { for i in 0..<4096 { bytes.append(block[i]) } }
+        return bytes
+    }
+
+    /// After `count` more writes, the power is cut: later writes are not stored.
+    public func cutPower(afterWrites count: Int) { writesBeforeCut = count }
+
+    public func geometry() throws(RpcError) -> BlockGeometry {
+        BlockGeometry(blocks: UInt64(blocks.count), blockSize: 4096, sectorSize: 512, queueDepth: 128)
+    }
+
+    public func statistics() throws(RpcError) -> BlockStatistics { counters }
+
+    public func submitAndCollect(_ batch: consuming RRefDeque<BlockRequest, 128>) throws(RpcError) -> RRefDeque<BlockRequest, 128> {
+        var batch = batch
+        let count = (try? batch.count()) ?? 0
+        for position in 0..<count {
+            let status = perform(&batch, at: position)
+            try? batch.write(status, to: BlockRequest.statusField, at: position)
+            counters.submitted &+= 1
+            counters.completed &+= 1
+            if status != .success { counters.errors &+= 1 }
+        }
+        return batch
+    }
+
+    func perform(_ batch: inout RRefDeque<BlockRequest, 128>, at position: Int) -> BlockStatus {
+        guard let operation = try? batch.read(BlockRequest.operationField, at: position),
+              let block = try? batch.read(BlockRequest.blockField, at: position) else { return .invalidOperation }
+        if operation == .flush { return .success }
+        guard operation == .read || operation == .write else { return .invalidOperation }
+        guard block < UInt64(blocks.count) else { return .outOfRange }
+        if operation == .read {
+            guard (try? batch.write(blocks[Int(block)], to: Self.dataField, at: position)) != nil else { return .deviceFailed }
+            return .success
+        }
+        if let left = writesBeforeCut {
+            guard left > 0 else { return .success }   // the power is off: acknowledged, not stored
+            writesBeforeCut = left - 1
+        }
+        guard let data = try? batch.read(Self.dataField, at: position) else { return .deviceFailed }
+        blocks[Int(block)] = data
+        writesStored += 1
+        return .success
+    }
+}

@@ -1,0 +1,221 @@
+import LeafInterfaces
+import LeafSDK
+
+/// The buffer cache (xv6's bio.c) over a 4 KiB block device: each slot holds one device block,
+/// four file-system blocks, in the very request buffer the driver transfers (zero copy: a read
+/// moves the slot's request to the driver and back). The file system reads and writes the
+/// blocks in place, by field or byte range. A slot with logged changes is pinned until the
+/// log has installed them; otherwise the least recently used unreferenced slot is reused.
+final class BlockCache {
+    static var capacity: Int { 48 }
+    /// File-system blocks per device block.
+    static var blocksPerDeviceBlock: Int { 4 }
+
+    let device: any BlockDevice
+    /// The slots' buffers: every slot holds one, except after the driver crashed holding it.
+    var buffers: RRefArray<BlockRequest, 48>
+    /// The device block each slot holds (`noBlock`: none), and whether its contents are read.
+    var deviceBlock: [UInt64]
+    var valid: [Bool]
+    /// Pinned: holds changes the log has not installed (never reused, never re-read).
+    var pinned: [Bool]
+    var references: [Int]
+    var lastUse: [UInt64]
+    var clock: UInt64 = 0
+    /// The deque requests move to the driver and back in.
+    var batch: RRefDeque<BlockRequest, 128>?
+    var hits: UInt64 = 0, deviceReads: UInt64 = 0, deviceWrites: UInt64 = 0
+    /// Device blocks on the device.
+    let deviceBlocks: UInt64
+
+    static var noBlock: UInt64 { UInt64.max }
+
+    init(device: any BlockDevice, deviceBlocks: UInt64) throws(FileError) {
+        self.device = device
+        self.deviceBlocks = deviceBlocks
+        do {
+            buffers = try RRefArray()
+            batch = try RRefDeque()
+        } catch { throw .ioError }
+        deviceBlock = Array(repeating: Self.noBlock, count: Self.capacity)
+        valid = Array(repeating: false, count: Self.capacity)
+        pinned = Array(repeating: false, count: Self.capacity)
+        references = Array(repeating: 0, count: Self.capacity)
+        lastUse = Array(repeating: 0, count: Self.capacity)
+        for slot in 0..<Self.capacity { try refill(slot) }
+    }
+
+    /// The slot holding file-system block `block`, read from the device if need be; held
+    /// until `release`.
+    func get(_ block: UInt32) throws(FileError) -> Int {
+        let wanted = UInt64(block) / UInt64(Self.blocksPerDeviceBlock)
+        guard wanted < deviceBlocks else { throw .corrupt }
+        clock &+= 1
+        if let slot = deviceBlock.firstIndex(of: wanted) {
+            references[slot] += 1
+            lastUse[slot] = clock
+            if valid[slot] {
+                hits &+= 1
+                return slot
+            }
+            do throws(FileError) { try transfer([slot], .read) } catch {
+                references[slot] -= 1
+                throw error
+            }
+            return slot
+        }
+        let victim = try reuse(for: wanted)
+        do throws(FileError) { try transfer([victim], .read) } catch {
+            references[victim] = 0
+            deviceBlock[victim] = Self.noBlock
+            throw error
+        }
+        return victim
+    }
+
+    /// A slot for device block `block` whose contents are about to be overwritten whole: not
+    /// read from the device. Held until `release`.
+    func claim(_ block: UInt64) throws(FileError) -> Int {
+        guard block < deviceBlocks else { throw .corrupt }
+        clock &+= 1
+        if let slot = deviceBlock.firstIndex(of: block) {
+            references[slot] += 1
+            valid[slot] = true
+            return slot
+        }
+        let slot = try reuse(for: block)
+        try refill(slot)
+        valid[slot] = true
+        return slot
+    }
+
+    /// The least recently used slot no one holds and the log does not pin, given to `block`
+    /// and held (its contents not yet valid).
+    func reuse(for block: UInt64) throws(FileError) -> Int {
+        var victim = -1
+        for slot in 0..<Self.capacity where references[slot] == 0 && !pinned[slot] {
+            if victim < 0 || lastUse[slot] < lastUse[victim] { victim = slot }
+        }
+        // Every slot held or pinned: an operation touches at most MAXOPBLOCKS blocks, so this
+        // is a bug in the file system, not something a caller can cause.
+        precondition(victim >= 0, "buffer cache exhausted")
+        deviceBlock[victim] = block
+        valid[victim] = false
+        references[victim] = 1
+        lastUse[victim] = clock
+        return victim
+    }
+
+    func release(_ slot: Int) { references[slot] -= 1 }
+
+    /// The byte offset of file-system block `block` in its slot's buffer.
+    static func offset(of block: UInt32) -> Int { Int(block % 4) * DiskFormat.blockSize }
+
+    func read<Value: Exchangeable>(_ block: UInt32, in slot: Int, at offset: Int, as _: Value.Type) throws(FileError) -> Value {
+        do { return try buffers.read(ExchangeableField<BlockRequest, Value>(offset: Self.offset(of: block) + offset), at: slot) }
+        catch { throw .ioError }
+    }
+
+    func write<Value: Exchangeable>(_ value: Value, _ block: UInt32, in slot: Int, at offset: Int) throws(FileError) {
+        do { try buffers.write(value, to: ExchangeableField<BlockRequest, Value>(offset: Self.offset(of: block) + offset), at: slot) }
+        catch { throw .ioError }
+    }
+
+    /// Writes the slots to the device, in one batch, and waits for every one.
+    func writeOut(_ slots: [Int]) throws(FileError) {
+        guard !slots.isEmpty else { return }
+        try transfer(slots, .write)
+    }
+
+    /// Asks the device to put every completed write on stable media.
+    func flush() throws(FileError) {
+        var requests = try takeBatch()
+        guard let request = try? RRef(BlockRequest(.flush, block: 0, data: .init(repeating: 0))) else { throw .ioError }
+        _ = requests.push(request)
+        var flushed = false
+        for _ in 0..<Self.pollLimit where !flushed {
+            guard let back = try? device.submitAndCollect(requests) else { throw .ioError }
+            requests = back
+            while let done = try? requests.pop() {
+                flushed = true
+                guard (try? done.read(BlockRequest.statusField)) == .success else {
+                    batch = .some(requests)
+                    throw .ioError
+                }
+            }
+        }
+        batch = .some(requests)
+        if !flushed { throw .ioError }
+    }
+
+    /// Forgets every slot's contents that the log has not installed (an operation that failed
+    /// part way: the disk never saw its changes, so re-reading it gives the state before).
+    func discardPinned() {
+        for slot in 0..<Self.capacity where pinned[slot] {
+            pinned[slot] = false
+            valid[slot] = false
+            deviceBlock[slot] = Self.noBlock
+        }
+    }
+
+    /// Polls of the driver before a request counts as lost (the driver times requests out and
+    /// hands them back itself; this only bounds a driver that never does).
+    static var pollLimit: Int { 1_000_000 }
+
+    func takeBatch() throws(FileError) -> RRefDeque<BlockRequest, 128> {
+        if let b = batch.take() { return b }
+        guard let fresh = try? RRefDeque<BlockRequest, 128>() else { throw .ioError }
+        return fresh
+    }
+
+    /// Moves the slots' buffers to the driver as `operation` requests and back into their slots.
+    func transfer(_ slots: [Int], _ operation: BlockOperation) throws(FileError) {
+        var requests = try takeBatch()
+        var failed = false
+        for slot in slots {
+            try refill(slot)
+            guard var request = try? buffers.take(at: slot) else { throw .ioError }
+            do {
+                try request.write(deviceBlock[slot], to: BlockRequest.blockField)
+                try request.write(operation, to: BlockRequest.operationField)
+                try request.write(.pending, to: BlockRequest.statusField)
+            } catch { failed = true }
+            if let refused = requests.push(request) { _ = buffers.put(refused, at: slot) }
+        }
+        var outstanding = slots.count
+        for _ in 0..<Self.pollLimit where outstanding > 0 {
+            guard let back = try? device.submitAndCollect(requests) else {
+                // The driver is gone with the buffers it held: those slots are refilled empty.
+                batch = nil
+                for slot in slots { valid[slot] = false }
+                throw .ioError
+            }
+            requests = back
+            while let done = try? requests.pop() {
+                let block = (try? done.read(BlockRequest.blockField)) ?? Self.noBlock
+                let status = (try? done.read(BlockRequest.statusField)) ?? .deviceFailed
+                guard let slot = slots.first(where: { deviceBlock[$0] == block && !((try? buffers.isOccupied($0)) ?? true) }) else {
+                    continue   // not one of ours: dropped
+                }
+                if status != .success { failed = true }
+                _ = buffers.put(done, at: slot)
+                outstanding -= 1
+            }
+        }
+        batch = .some(requests)
+        if outstanding > 0 { failed = true }
+        for slot in slots {
+            if operation == .read { valid[slot] = !failed }
+        }
+        if operation == .read { deviceReads &+= UInt64(slots.count) } else { deviceWrites &+= UInt64(slots.count) }
+        if failed { throw .ioError }
+    }
+
+    /// Gives a slot a buffer if it lost its own (moved into a driver that crashed).
+    func refill(_ slot: Int) throws(FileError) {
+        if (try? buffers.isOccupied(slot)) == true { return }
+        guard let fresh = try? RRef(BlockRequest(.read, block: 0)) else { throw .ioError }
+        _ = buffers.put(fresh, at: slot)
+        valid[slot] = false
+    }
+}

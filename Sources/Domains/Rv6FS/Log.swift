@@ -1,0 +1,145 @@
+import LeafInterfaces
+import LeafSDK
+
+// The write-ahead log (xv6's log.c). Every operation is one transaction: the blocks it changes
+// are pinned in the cache and named here; at its end they are copied into the log's data
+// blocks and written, then the header naming them (the commit point), then written home, then
+// the header cleared. Mount installs a committed transaction a crash interrupted. Unlike xv6,
+// calls into the file system do not interleave (a call runs to its end), so a transaction
+// always commits before the call that made it returns: group commit has nothing to group.
+//
+// The log is written in 4 KiB device blocks. Blocks 0-1 (boot block, superblock) share a device
+// block with the header and are never changed; a device block past the log holds no log block
+// (mount requires the log to end on a device block), so a log write carries nothing uncommitted.
+extension Rv6FS {
+    /// Marks block `block` (held in `slot`) as changed by the current transaction.
+    func logWrite(_ block: UInt32, in slot: Int) throws(FileError) {
+        if logged.contains(block) { return }
+        // An operation writes at most MAXOPBLOCKS blocks; a bigger one is a bug here.
+        precondition(logged.count < Int(superblock.logBlocks) - 1, "transaction larger than the log")
+        logged.append(block)
+        cache.pinned[slot] = true
+    }
+
+    /// Commits the current transaction (nothing, if it changed nothing).
+    func commit() throws(FileError) {
+        guard !logged.isEmpty else { return }
+        let header = superblock.logStart
+        do throws(FileError) {
+            // 1. The changed blocks into the log's data blocks (header still empty on disk).
+            var logSlots: [Int] = []
+            for (i, home) in logged.enumerated() {
+                let from = try cache.get(home)
+                defer { cache.release(from) }
+                let target = header + 1 + UInt32(i)
+                let to = try cache.get(target)
+                try copyBlock(home, in: from, to: target, in: to)
+                cache.pinned[to] = true
+                if !logSlots.contains(to) { logSlots.append(to) }
+            }
+            defer { for slot in logSlots { cache.release(slot) } }
+            try cache.writeOut(logSlots)
+            try cache.flush()
+            // 2. The header: from here on the transaction survives a crash.
+            try writeHeader(count: UInt32(logged.count), blocks: logged)
+            try cache.flush()
+        } catch {
+            // Not committed: the disk holds the state before the operation.
+            logged.removeAll()
+            cache.discardPinned()
+            throw error
+        }
+        // 3. Home; 4. the header cleared.
+        do throws(FileError) {
+            try install(logged)
+            try cache.flush()
+            try writeHeader(count: 0, blocks: [])
+        } catch {
+            // Committed but not installed: mount's recovery (or the next operation's) will.
+            logged.removeAll()
+            cache.discardPinned()
+            needsRecovery = true
+            throw error
+        }
+        commits &+= 1
+        loggedBlocks &+= UInt64(logged.count)
+        logged.removeAll()
+        for slot in 0..<BlockCache.capacity { cache.pinned[slot] = false }
+    }
+
+    /// Drops the current transaction's changes (an operation that failed before committing).
+    func abandon() {
+        logged.removeAll()
+        cache.discardPinned()
+    }
+
+    /// Writes the blocks' cached contents home, each device block once.
+    func install(_ blocks: [UInt32]) throws(FileError) {
+        var slots: [Int] = []
+        for home in blocks {
+            let slot = try cache.get(home)
+            if !slots.contains(slot) { slots.append(slot) } else { cache.release(slot) }
+        }
+        defer { for slot in slots { cache.release(slot) } }
+        try cache.writeOut(slots)
+    }
+
+    func writeHeader(count: UInt32, blocks: [UInt32]) throws(FileError) {
+        var value = LogHeader(count: count)
+        for (i, b) in blocks.enumerated() { value.blocks[i] = b }
+        let slot = try cache.get(superblock.logStart)
+        defer { cache.release(slot) }
+        try cache.write(value, superblock.logStart, in: slot, at: 0)
+        try cache.writeOut([slot])
+    }
+
+    /// Installs a transaction committed before a crash (xv6's recover_from_log): the log's
+    /// data blocks are copied home and the header cleared. A header that names more blocks than
+    /// the log holds, or a home block outside the file system's inode, bitmap and data blocks,
+    /// is refused: nothing is installed.
+    func recover() throws(FileError) {
+        let slot = try cache.get(superblock.logStart)
+        let header: LogHeader
+        do { header = try cache.read(superblock.logStart, in: slot, at: 0, as: LogHeader.self) } catch {
+            cache.release(slot)
+            throw error
+        }
+        cache.release(slot)
+        guard header.count <= superblock.logBlocks - 1 else { throw .corrupt }
+        var homes: [UInt32] = []
+        for i in 0..<Int(header.count) {
+            let home = header.blocks[i]
+            guard home >= superblock.inodeStart, home < superblock.size else { throw .corrupt }
+            homes.append(home)
+        }
+        for (i, home) in homes.enumerated() {
+            let source = superblock.logStart + 1 + UInt32(i)
+            let from = try cache.get(source)
+            defer { cache.release(from) }
+            let to = try cache.get(home)
+            defer { cache.release(to) }
+            try copyBlock(source, in: from, to: home, in: to)
+            cache.pinned[to] = true
+        }
+        do throws(FileError) {
+            try install(homes)
+            try cache.flush()
+            try writeHeader(count: 0, blocks: [])
+            try cache.flush()
+        } catch {
+            cache.discardPinned()
+            throw error
+        }
+        for s in 0..<BlockCache.capacity { cache.pinned[s] = false }
+        recoveredBlocks &+= UInt64(homes.count)
+        needsRecovery = false
+    }
+
+    /// Copies one file-system block's bytes to another, in the cache.
+    func copyBlock(_ source: UInt32, in from: Int, to target: UInt32, in to: Int) throws(FileError) {
+        do {
+            try cache.buffers.copyBytes(DiskFormat.blockSize, at: from, from: BlockCache.offset(of: source),
+                                        into: to, at: BlockCache.offset(of: target))
+        } catch { throw .ioError }
+    }
+}
