@@ -7,38 +7,36 @@ import LeafSDK
 /// past the given count are acknowledged but never stored, as a machine that lost power never
 /// stores what it had not yet written.
 public final class RamDisk: BlockDevice {
-    var blocks: [InlineArray<4096, UInt8>]
+    /// The disk's bytes, block after block.
+    var storage: [UInt8]
+    var blockCount: Int { storage.count / 4096 }
     var counters = BlockStatistics(submitted: 0, completed: 0, errors: 0, resets: 0)
     /// Writes still stored before the power goes (nil: it never does).
     var writesBeforeCut: Int? = nil
+    /// Writes stored, and writes asked for (stored or, after the cut, not).
     public private(set) var writesStored = 0
+    public private(set) var writesAsked = 0
 
     static var dataField: ExchangeableField<BlockRequest, InlineArray<4096, UInt8>> { .init(offset: 0) }
 
     public init(blocks count: Int) {
-        blocks = Array(repeating: .init(repeating: 0), count: count)
+        storage = Array(repeating: 0, count: count * 4096)
     }
 
     /// A disk holding `image` (its length rounded up to whole blocks with zeros).
     public init(image: [UInt8]) {
-        let count = (image.count + 4095) / 4096
-        blocks = Array(repeating: .init(repeating: 0), count: count)
-        for (i, byte) in image.enumerated() { blocks[i / 4096][i % 4096] = byte }
+        storage = image
+        storage.append(contentsOf: repeatElement(0, count: (4096 - image.count % 4096) % 4096))
     }
 
     /// The disk's bytes.
-    public func image() -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(blocks.count * 4096)
-        for block in blocks { for i in 0..<4096 { bytes.append(block[i]) } }
-        return bytes
-    }
+    public func image() -> [UInt8] { storage }
 
     /// After `count` more writes, the power is cut: later writes are not stored.
     public func cutPower(afterWrites count: Int) { writesBeforeCut = count }
 
     public func geometry() throws(RpcError) -> BlockGeometry {
-        BlockGeometry(blocks: UInt64(blocks.count), blockSize: 4096, sectorSize: 512, queueDepth: 128)
+        BlockGeometry(blocks: UInt64(blockCount), blockSize: 4096, sectorSize: 512, queueDepth: 128)
     }
 
     public func statistics() throws(RpcError) -> BlockStatistics { counters }
@@ -61,17 +59,20 @@ public final class RamDisk: BlockDevice {
               let block = try? batch.read(BlockRequest.blockField, at: position) else { return .invalidOperation }
         if operation == .flush { return .success }
         guard operation == .read || operation == .write else { return .invalidOperation }
-        guard block < UInt64(blocks.count) else { return .outOfRange }
+        guard block < UInt64(blockCount) else { return .outOfRange }
+        let base = Int(block) * 4096
         if operation == .read {
-            guard (try? batch.write(blocks[Int(block)], to: Self.dataField, at: position)) != nil else { return .deviceFailed }
+            let data = InlineArray<4096, UInt8> { storage[base + $0] }
+            guard (try? batch.write(data, to: Self.dataField, at: position)) != nil else { return .deviceFailed }
             return .success
         }
+        writesAsked += 1
         if let left = writesBeforeCut {
             guard left > 0 else { return .success }   // the power is off: acknowledged, not stored
             writesBeforeCut = left - 1
         }
         guard let data = try? batch.read(Self.dataField, at: position) else { return .deviceFailed }
-        blocks[Int(block)] = data
+        for i in 0..<4096 { storage[base + i] = data[i] }
         writesStored += 1
         return .success
     }

@@ -15,7 +15,7 @@ extension Rv6FS {
         if let problem = layout.problem(deviceBlocks: g.blocks) {
             return "\(size) blocks, \(inodes) inodes: \(problem.description)"
         }
-        do {
+        do throws(FileError) {
             let cache = try BlockCache(device: device, deviceBlocks: g.blocks)
             let root = layout.dataStart
             // Every device block of the metadata and the root's block, zeroed.
@@ -23,7 +23,7 @@ extension Rv6FS {
             var deviceBlock: UInt32 = 0
             while deviceBlock * 4 <= root {
                 let slot = try cache.claim(UInt64(deviceBlock))
-                do { try cache.buffers.fillBytes(4096, with: 0, in: slot, at: 0) } catch { throw FileError.ioError }
+                do { try cache.buffers.fillBytes(4096, with: 0, in: slot, at: 0) } catch { throw .ioError }
                 slots.append(slot)
                 if slots.count == BlockCache.capacity - 1 {
                     try cache.writeOut(slots)

@@ -185,6 +185,7 @@ extension Rv6FS: FileSystem {
                 if value.type == .directory {
                     // Its ".." no longer names the parent.
                     var up = try readInode(parent)
+                    guard up.links >= 1 else { throw .corrupt }
                     up.links -= 1
                     try writeInode(parent, up)
                 }

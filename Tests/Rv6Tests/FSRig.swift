@@ -1,0 +1,119 @@
+import FSCheck
+@_spi(Kernel) import LeafCore
+@_spi(Kernel) import LeafHost
+import LeafInterfaces
+@_spi(Kernel) import LeafProxies
+import RamDiskDomain
+import Rv6FSDomain
+
+/// Rv6's file system in its own domain over a RAM disk in another, driven through its proxy as
+/// the Rv6 kernel drives it. Call inside `HostPlatform.withKernel`.
+final class FSRig {
+    let disk: RamDisk
+    let device: BlockDeviceProxy
+    let fs: FileSystemProxy
+
+    /// Mounts the disk (formatting it first with `format`: blocks and inodes).
+    init(_ disk: RamDisk, format: (size: Int, inodes: Int)? = nil) throws {
+        self.disk = disk
+        let device = try BlockDeviceProxy.spawn(name: "ramdisk") { disk }
+        self.device = device
+        final class Problem { var text: String? = nil }
+        let problem = Problem()
+        fs = try FileSystemProxy.spawn(name: "rv6fs") {
+            if let format { problem.text = Rv6FS.format(device, size: format.size, inodes: format.inodes) }
+            return Rv6FS(device: device)
+        }
+        if let text = problem.text { throw RigError.format(text) }
+    }
+
+    /// A fresh disk of `size` blocks, formatted and mounted.
+    convenience init(size: Int = 2000, inodes: Int = 200) throws {
+        try self.init(RamDisk(blocks: (size + 3) / 4), format: (size, inodes))
+    }
+
+    enum RigError: Error { case format(String), failed(String) }
+
+    func path(_ p: String) throws -> RRef<PathName> { try RRef(PathName(p)) }
+
+    func open(_ p: String, _ flags: OpenFlags, from directory: FileHandle = .none) throws -> OpenOutcome {
+        try fs.open(try path(p), from: directory, flags: flags)
+    }
+
+    func write(_ handle: FileHandle, at offset: Int, _ bytes: [UInt8]) throws -> (Int, FileError) {
+        var data = FileData(length: bytes.count)
+        for (i, b) in bytes.enumerated() { data.bytes[i] = b }
+        let back = try fs.write(handle, at: UInt64(offset), from: try RRef(data))
+        let v = try back.read()
+        return (Int(v.length), v.error)
+    }
+
+    func read(_ handle: FileHandle, at offset: Int, count: Int) throws -> ([UInt8], FileError) {
+        let back = try fs.read(handle, at: UInt64(offset), into: try RRef(FileData(length: count)))
+        let v = try back.read()
+        return ((0..<Int(v.length)).map { v.bytes[$0] }, v.error)
+    }
+
+    /// The whole file or directory at `p`, or why not.
+    func contents(_ p: String) throws -> Result<[UInt8], FileError> {
+        let o = try open(p, .readOnly)
+        guard o.error == .none else { return .failure(o.error) }
+        defer { _ = try? fs.close(o.handle) }
+        var bytes: [UInt8] = []
+        while true {
+            let (chunk, error) = try read(o.handle, at: bytes.count, count: 4096)
+            guard error == .none else { return .failure(error) }
+            if chunk.isEmpty { return .success(bytes) }
+            bytes += chunk
+        }
+    }
+
+    /// Writes a whole file (created or emptied first).
+    func put(_ p: String, _ bytes: [UInt8]) throws -> FileError {
+        let o = try open(p, .create | .writeOnly | .truncate)
+        guard o.error == .none else { return o.error }
+        defer { _ = try? fs.close(o.handle) }
+        var done = 0
+        while done < bytes.count {
+            let n = min(4096, bytes.count - done)
+            let (written, error) = try write(o.handle, at: done, Array(bytes[done..<(done + n)]))
+            if error != .none { return error }
+            done += written
+        }
+        return .none
+    }
+
+    /// The names in a directory (not "." or ".."), with their inode numbers.
+    func list(_ p: String) throws -> [(String, UInt16)] {
+        guard case .success(let bytes) = try contents(p) else { throw RigError.failed("cannot read directory \(p)") }
+        var names: [(String, UInt16)] = []
+        for e in 0..<(bytes.count / 16) {
+            let inode = UInt16(bytes[e * 16]) | UInt16(bytes[e * 16 + 1]) << 8
+            guard inode != 0 else { continue }
+            let name = String(decoding: bytes[(e * 16 + 2)..<(e * 16 + 16)].prefix { $0 != 0 }, as: UTF8.self)
+            if name != "." && name != ".." { names.append((name, inode)) }
+        }
+        return names
+    }
+
+    /// Every file (path: contents) and directory (path: nil) below the root.
+    func tree(_ p: String = "") throws -> [String: [UInt8]?] {
+        var result: [String: [UInt8]?] = [:]
+        for (name, _) in try list(p.isEmpty ? "/" : p) {
+            let child = p + "/" + name
+            let o = try open(child, .readOnly)
+            let type = o.type
+            _ = try fs.close(o.handle)
+            if type == .directory {
+                result[child] = .some(nil)
+                for (k, v) in try tree(child) { result[k] = v }
+            } else if case .success(let bytes) = try contents(child) {
+                result[child] = .some(bytes)
+            }
+        }
+        return result
+    }
+
+    /// fsck's report on the disk as it is now.
+    func check() -> FSCheck.Report { FSCheck.check(disk.image()) }
+}
