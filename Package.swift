@@ -133,7 +133,7 @@ let package = Package(
         .testTarget(
             name: "Rv6Tests",
             dependencies: [
-                "Rv6FSDomain", "RamDiskDomain", "FSCheck", "LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies",
+                "Rv6FSDomain", "RamDiskDomain", "NVMeDomain", "DeviceModels", "LeafDevices", "FSCheck", "LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=checked"])]),

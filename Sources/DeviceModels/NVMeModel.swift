@@ -95,6 +95,12 @@ public final class NVMeModel: PCIDeviceModel {
 
     public func attached(memory: ModelMemory) { self.memory = memory }
 
+    /// Puts `bytes` on the medium from its start (a disk image; the rest keeps what it held).
+    public func load(_ bytes: [UInt8]) {
+        precondition(bytes.count <= storage.count, "the image is larger than the medium")
+        storage.replaceSubrange(0..<bytes.count, with: bytes)
+    }
+
     var now: UInt64 { memory?.clock.microseconds ?? 0 }
     var isFatal: Bool { status & 0x2 != 0 }
 

@@ -3,21 +3,48 @@ import FSCheck
 @_spi(Kernel) import LeafHost
 import LeafInterfaces
 @_spi(Kernel) import LeafProxies
+@_spi(Kernel) import DeviceModels
+@_spi(Kernel) import LeafDevices
+import NVMeDomain
 import RamDiskDomain
 import Rv6FSDomain
 
-/// Rv6's file system in its own domain over a RAM disk in another, driven through its proxy as
-/// the Rv6 kernel drives it. Call inside `HostPlatform.withKernel`.
+/// Rv6's file system in its own domain over a block device in another (a RAM disk, or the
+/// NVMe driver on the NVMe model), driven through its proxy as the Rv6 kernel drives it. Call
+/// inside `HostPlatform.withKernel`.
 final class FSRig {
-    let disk: RamDisk
     let device: BlockDeviceProxy
     let fs: FileSystemProxy
+    /// The medium's bytes now.
+    let image: () -> [UInt8]
+    /// The RAM disk, if that is the device.
+    let ramDisk: RamDisk?
+    var disk: RamDisk { ramDisk! }
 
     /// Mounts the disk (formatting it first with `format`: blocks and inodes).
-    init(_ disk: RamDisk, format: (size: Int, inodes: Int)? = nil) throws {
-        self.disk = disk
-        let device = try BlockDeviceProxy.spawn(name: "ramdisk") { disk }
+    convenience init(_ disk: RamDisk, format: (size: Int, inodes: Int)? = nil) throws {
+        try self.init(device: try BlockDeviceProxy.spawn(name: "ramdisk") { disk }, image: { disk.image() }, ramDisk: disk,
+                      format: format)
+    }
+
+    /// The NVMe driver on an NVMe model holding `image` (or `size` blocks of zeros, formatted).
+    static func onNVMe(image: [UInt8]? = nil, size: Int = 2000, inodes: Int = 200) throws -> FSRig {
+        let bytes = image?.count ?? size * 1024
+        let model = NVMeModel(sectors: (bytes + 4095) / 4096 * 8)
+        if let image { model.load(image) }
+        let bus = VirtualPCIBus()
+        let address = PCIAddress(bus: 0, device: 3, function: 0)
+        bus.attach(model, at: address)
+        let function = bus.function(at: address)
+        let driver = try BlockDeviceProxy.spawn(name: "nvme") { NVMeDriver(function: function) }
+        return try FSRig(device: driver, image: { withExtendedLifetime(bus) { model.storage } }, ramDisk: nil,
+                         format: image == nil ? (size, inodes) : nil)
+    }
+
+    init(device: BlockDeviceProxy, image: @escaping () -> [UInt8], ramDisk: RamDisk?, format: (size: Int, inodes: Int)?) throws {
         self.device = device
+        self.image = image
+        self.ramDisk = ramDisk
         final class Problem { var text: String? = nil }
         let problem = Problem()
         fs = try FileSystemProxy.spawn(name: "rv6fs") {
@@ -115,5 +142,5 @@ final class FSRig {
     }
 
     /// fsck's report on the disk as it is now.
-    func check() -> FSCheck.Report { FSCheck.check(disk.image()) }
+    func check() -> FSCheck.Report { FSCheck.check(image()) }
 }

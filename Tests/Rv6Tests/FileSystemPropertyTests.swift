@@ -201,11 +201,11 @@ struct Step: CustomStringConvertible {
     /// then fsck on the image, and the whole tree read back after a remount.
     @Test func randomSequencesMatchTheModelAndLeaveACleanImage() async {
         let sequences = 1000
-        print("rv6fs property: \(sequences) sequences of up to 30 operations (seed printed on failure)")
+        print("rv6fs property: \(sequences) sequences of up to 30 operations on the RAM disk (seed printed on failure)")
         let counts = Counts()
         await propertyCheck(count: sequences, input: Gen.uint32().array(of: 1...30)) { raw in
             do {
-                let failures = try HostPlatform.withKernel { _ in try Self.sequence(raw, counts) }.0
+                let failures = try HostPlatform.withKernel { _ in try Self.sequence(raw, counts, try FSRig()) }.0
                 if !failures.isEmpty { Issue.record("\(failures.joined(separator: "\n"))\ninput: \(raw)") }
             } catch { Issue.record("\(error)\ninput: \(raw)") }
         }
@@ -213,10 +213,24 @@ struct Step: CustomStringConvertible {
         #expect(counts.refused > 0 && counts.files > 0)
     }
 
+    /// The same, with the NVMe driver on the NVMe model as the disk.
+    @Test func randomSequencesOnTheNVMeDriverMatchTheModel() async {
+        let sequences = 300
+        print("rv6fs property: \(sequences) sequences of up to 30 operations on the NVMe driver and model (seed printed on failure)")
+        let counts = Counts()
+        await propertyCheck(count: sequences, input: Gen.uint32().array(of: 1...30)) { raw in
+            do {
+                let failures = try HostPlatform.withKernel { _ in try Self.sequence(raw, counts, try FSRig.onNVMe()) }.0
+                if !failures.isEmpty { Issue.record("\(failures.joined(separator: "\n"))\ninput: \(raw)") }
+            } catch { Issue.record("\(error)\ninput: \(raw)") }
+        }
+        print("rv6fs property (NVMe): \(counts.steps) operations, \(counts.files) files and directories at the ends")
+        #expect(counts.files > 0)
+    }
+
     final class Counts { var steps = 0, refused = 0, files = 0, cuts = 0, inFlightKept = 0, inFlightLost = 0, inFlightHalf = 0 }
 
-    static func sequence(_ raw: [UInt32], _ counts: Counts) throws -> [String] {
-        let rig = try FSRig()
+    static func sequence(_ raw: [UInt32], _ counts: Counts, _ rig: FSRig) throws -> [String] {
         var model = ModelTree()
         var failures: [String] = []
         for (i, r) in raw.enumerated() {
@@ -228,7 +242,7 @@ struct Step: CustomStringConvertible {
         }
         let report = rig.check()
         if !report.isClean { failures.append("fsck: \(report.problems.joined(separator: "; "))") }
-        let remounted = try FSRig(RamDisk(image: rig.disk.image()))
+        let remounted = try FSRig(RamDisk(image: rig.image()))
         let tree = try remounted.tree()
         if tree != model.snapshot { failures.append("after remount: \(tree.keys.sorted()) != \(model.snapshot.keys.sorted())") }
         counts.files += tree.count

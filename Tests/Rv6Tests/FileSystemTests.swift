@@ -118,6 +118,28 @@ import Testing
         }
     }
 
+    @Test func anImageWrittenOnTheRAMDiskMountsAndReadsOnTheNVMeDriverAndBack() throws {
+        _ = try HostPlatform.withKernel { _ in
+            let ram = try FSRig()
+            #expect(try ram.put("/a", Self.bytes(30_000, seed: 10)) == .none)
+            #expect(try ram.fs.makeDirectory(try ram.path("/d"), from: .none) == .none)
+            let nvme = try FSRig.onNVMe(image: ram.image())
+            #expect(try nvme.fs.mountStatus().problem == .none)
+            #expect(try nvme.contents("/a") == .success(Self.bytes(30_000, seed: 10)))
+            #expect(try nvme.put("/d/b", Self.bytes(9000, seed: 11)) == .none)
+            #expect(try nvme.fs.unlink(try nvme.path("/a"), from: .none) == .none)
+            #expect(try nvme.fs.sync() == .none)
+            #expect(nvme.check().isClean)
+            // Every block went through the driver: the cache's buffers are the requests it moved.
+            #expect(try nvme.device.statistics().completed > 0 && nvme.device.statistics().errors == 0)
+            let back = try FSRig(RamDisk(image: nvme.image()))
+            var expected: [String: [UInt8]?] = [:]
+            expected["/d"] = .some(nil)
+            expected["/d/b"] = .some(Self.bytes(9000, seed: 11))
+            #expect(try back.tree() == expected)
+        }
+    }
+
     @Test func mountRefusesForeignAndCorruptDisksWithTheReason() throws {
         _ = try HostPlatform.withKernel { _ in
             func mounted(_ image: [UInt8]) throws -> MountStatus {
