@@ -30,6 +30,7 @@ TEST_STEPS := build embedded unit-tests
 -include Proofs/verify.mk
 -include Sources/proxygen/proxygen.mk
 -include boot/kernel.mk
+-include Sources/mkfs/rv6-tools.mk
 
 .PHONY: test build unit-tests embedded bench clean
 
@@ -85,3 +86,4 @@ bench:
 
 clean:
 	rm -rf $(OUT) .build
+

@@ -97,6 +97,7 @@ let package = Package(
         .target(name: "FSCheck", dependencies: ["LeafInterfaces"]),
         .executableTarget(name: "fsck", dependencies: ["FSCheck"]),
         .executableTarget(name: "mkfs", dependencies: ["FSCheck", "Rv6FSDomain", "RamDiskDomain", "LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies"],
+                          exclude: ["rv6-tools.mk"],
                           swiftSettings: domainCode),
 
         // Benchmarks: cycles per call, with allocation and retain/release counting.
