@@ -105,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "leafbench",
             dependencies: ["LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies", "CAllocCounter", "CLeafHost",
-                           "NVMeDomain", "NullnetDomain", "IxgbeDomain", "DeviceModels", "LeafDevices"],
+                           "NVMeDomain", "NullnetDomain", "IxgbeDomain", "DeviceModels", "LeafDevices", "Rv6FSDomain", "RamDiskDomain"],
             swiftSettings: domainCode),
 
         // The abstraction function from LeafCore's tables to the specification's state: used by

@@ -66,6 +66,12 @@ print("ixgbe (Sources/Domains/Ixgbe) on one 82599 model looped back, through its
 for r in try NetBench.ixgbe() {
     print("  batch \(r.batch):".padding(12) + "driver \(format(r.driver)) cycles/packet, model \(format(r.model)), total \(format(r.total)); allocations/packet \(format(r.allocations))")
 }
+print("benchfs (Sources/Domains/Rv6FS) over a RAM disk, through their proxies; cycles per operation")
+let fsBench = try FSBench.run()
+print("  baseline: one 4 KiB block read from the RAM disk through its proxy, \(format(fsBench.baseline)) cycles")
+for r in fsBench.results {
+    print("  \(r.name):".padding(56) + "\(format(r.cycles)) cycles (\(format(r.cycles / fsBench.baseline))x the block read); allocations/op \(format(r.allocations))")
+}
 }
 
 public final class ControlObject {}

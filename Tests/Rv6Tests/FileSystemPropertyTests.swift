@@ -67,9 +67,9 @@ struct Step: CustomStringConvertible {
                                 .makeDirectory, .makeDirectory, .makeDirectory, .unlink, .unlink, .link, .link,
                                 .rename, .rename, .truncate]
 
-    /// Half the paths in the root, the rest in the (possible) subdirectories.
+    /// Three paths in four in the root, the rest in the (possible) subdirectories.
     static func path(_ bits: UInt32) -> String {
-        let directory = bits & 4 == 0 ? "" : directories[1 + Int(bits & 3) % 3]
+        let directory = bits & 6 != 6 ? "" : directories[1 + Int(bits & 1 | bits >> 2 & 2) % 3]
         return directory + "/" + names[Int(bits >> 3 & 7) % 6]
     }
 
@@ -80,6 +80,20 @@ struct Step: CustomStringConvertible {
         offsetFraction = Int(r >> 17 & 7)
         length = Int(r >> 20) % (maximumLength + 1)
         seed = Int(r >> 28)
+        existing = r >> 31 == 0 ? Int(r >> 8 & 0xff) : nil
+    }
+
+    /// For a step on an existing name, half the time one of the model's names (chosen by this
+    /// number) instead of the drawn path, so that writes, links and renames find their file.
+    var existing: Int?
+
+    /// The step with its path replaced by one the model holds, where the kind wants one.
+    func aimed(at model: ModelTree) -> Step {
+        guard let existing, kind != .create, kind != .makeDirectory, !model.entries.isEmpty else { return self }
+        var s = self
+        let names = model.entries.keys.sorted()
+        s.path = names[existing % names.count]
+        return s
     }
 
     var description: String { "\(kind) \(path) \(other) offset \(offsetFraction)/7 length \(length)" }
@@ -210,12 +224,13 @@ struct Step: CustomStringConvertible {
             } catch { Issue.record("\(error)\ninput: \(raw)") }
         }
         print("rv6fs property: \(counts.steps) operations, \(counts.refused) left the tree as it was (reads, and refusals the model expected), \(counts.files) files and directories at the ends")
+        print("rv6fs property: by kind (create write read mkdir unlink link rename truncate) \(counts.byKind), of them changing the tree \(counts.changed)")
         #expect(counts.refused > 0 && counts.files > 0)
     }
 
     /// The same, with the NVMe driver on the NVMe model as the disk.
     @Test func randomSequencesOnTheNVMeDriverMatchTheModel() async {
-        let sequences = 300
+        let sequences = 1000
         print("rv6fs property: \(sequences) sequences of up to 30 operations on the NVMe driver and model (seed printed on failure)")
         let counts = Counts()
         await propertyCheck(count: sequences, input: Gen.uint32().array(of: 1...30)) { raw in
@@ -228,16 +243,19 @@ struct Step: CustomStringConvertible {
         #expect(counts.files > 0)
     }
 
-    final class Counts { var steps = 0, refused = 0, files = 0, cuts = 0, inFlightKept = 0, inFlightLost = 0, inFlightHalf = 0 }
+    final class Counts {
+        var byKind = [Int](repeating: 0, count: 8), changed = [Int](repeating: 0, count: 8)
+        var steps = 0, refused = 0, files = 0, cuts = 0, inFlightKept = 0, inFlightLost = 0, inFlightHalf = 0 }
 
     static func sequence(_ raw: [UInt32], _ counts: Counts, _ rig: FSRig) throws -> [String] {
         var model = ModelTree()
         var failures: [String] = []
         for (i, r) in raw.enumerated() {
-            let step = Step(r, maximumLength: 9000)
+            let step = Step(r, maximumLength: 9000).aimed(at: model)
             let before = model.snapshot
             if let problem = try step.run(rig, &model, salt: i) { failures.append("step \(i): \(problem)") }
-            if model.snapshot == before { counts.refused += 1 }
+            if model.snapshot == before { counts.refused += 1 } else { counts.changed[step.kind.rawValue] += 1 }
+            counts.byKind[step.kind.rawValue] += 1
             counts.steps += 1
         }
         let report = rig.check()
@@ -272,7 +290,7 @@ struct Step: CustomStringConvertible {
         let rig = try FSRig()
         var model = ModelTree()
         let before = raw.count / 2
-        for (i, r) in raw.prefix(before).enumerated() { _ = try Step(r, maximumLength: 3072).run(rig, &model, salt: i) }
+        for (i, r) in raw.prefix(before).enumerated() { _ = try Step(r, maximumLength: 3072).aimed(at: model).run(rig, &model, salt: i) }
         let writesAllowed = Int(raw[0] >> 20) % 40
         rig.disk.cutPower(afterWrites: writesAllowed)
         let base = rig.disk.writesAsked
@@ -281,7 +299,7 @@ struct Step: CustomStringConvertible {
         var intermediates: [[String: [UInt8]?]?] = []
         var interrupted: Int? = nil
         for (i, r) in raw.dropFirst(before).enumerated() {
-            let step = Step(r, maximumLength: 3072)
+            let step = Step(r, maximumLength: 3072).aimed(at: model)
             let prior = model
             _ = try step.run(rig, &model, salt: before + i)
             snapshots.append(model.snapshot)

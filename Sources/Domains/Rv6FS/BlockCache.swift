@@ -133,7 +133,9 @@ final class BlockCache {
         guard let request = try? RRef(BlockRequest(.flush, block: 0, data: .init(repeating: 0))) else { throw .ioError }
         _ = requests.push(request)
         var flushed = false
-        for _ in 0..<Self.pollLimit where !flushed {
+        var polls = 0
+        while !flushed && polls < Self.pollLimit {
+            polls += 1
             guard let back = try? device.submitAndCollect(requests) else { throw .ioError }
             requests = back
             while let done = try? requests.pop() {
@@ -183,7 +185,9 @@ final class BlockCache {
             if let refused = requests.push(request) { _ = buffers.put(refused, at: slot) }
         }
         var outstanding = slots.count
-        for _ in 0..<Self.pollLimit where outstanding > 0 {
+        var polls = 0
+        while outstanding > 0 && polls < Self.pollLimit {
+            polls += 1
             guard let back = try? device.submitAndCollect(requests) else {
                 // The driver is gone with the buffers it held: those slots are refilled empty.
                 batch = nil
