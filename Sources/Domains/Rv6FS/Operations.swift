@@ -89,56 +89,56 @@ extension Rv6FS: FileSystem {
         } catch { return error }
     }
 
-    public func read(_ handle: FileHandle, at offset: UInt64, into buffer: consuming RRef<FileData>) throws(RpcError) -> RRef<FileData> {
+    /// A read or write of the buffer's `length` bytes: `body` gets the inode, the length and
+    /// the buffer, returns the bytes done and may note why it stopped short; the buffer goes
+    /// back with both.
+    func moving(_ handle: FileHandle, _ buffer: consuming RRef<FileData>,
+                _ body: (UInt32, Int, inout RRef<FileData>, inout FileError) throws(FileError) -> Int) -> RRef<FileData> {
         var buffer = buffer
         var done = 0
         var outcome = FileError.none
         do throws(FileError) {
             let inode = try inode(of: handle)
-            try ready()
             guard let wanted = try? buffer.read(FileData.lengthField), wanted <= UInt32(FileData.capacity) else {
                 throw .invalidArgument
             }
-            let type = try readInode(inode).type
-            guard type != .device else { throw .invalidArgument }
-            done = try readData(inode, at: offset, count: Int(wanted), into: &buffer)
+            try ready()
+            done = try body(inode, Int(wanted), &buffer, &outcome)
         } catch { outcome = error }
         try? buffer.write(UInt32(done), to: FileData.lengthField)
         try? buffer.write(outcome, to: FileData.errorField)
         return buffer
     }
 
+    public func read(_ handle: FileHandle, at offset: UInt64, into buffer: consuming RRef<FileData>) throws(RpcError) -> RRef<FileData> {
+        moving(handle, buffer) { (inode, wanted, buffer, _) throws(FileError) -> Int in
+            guard try readInode(inode).type != .device else { throw .invalidArgument }
+            return try readData(inode, at: offset, count: wanted, into: &buffer)
+        }
+    }
+
     public func write(_ handle: FileHandle, at offset: UInt64, from buffer: consuming RRef<FileData>) throws(RpcError) -> RRef<FileData> {
-        var buffer = buffer
-        var done = 0
-        var outcome = FileError.none
-        do throws(FileError) {
-            let inode = try inode(of: handle)
-            guard let wanted = try? buffer.read(FileData.lengthField), wanted <= UInt32(FileData.capacity) else {
-                throw .invalidArgument
-            }
-            try ready()
+        moving(handle, buffer) { (inode, wanted, buffer, outcome) throws(FileError) -> Int in
             let type = try readInode(inode).type
             guard type == .file else { throw type == .directory ? .isDirectory : .invalidArgument }
-            while done < Int(wanted) {
-                let n = min(Int(wanted) - done, Self.writeChunk)
+            var done = 0
+            while done < wanted {
+                let n = min(wanted - done, Self.writeChunk)
                 let written: Int
-                do {
+                do throws(FileError) {
                     written = try transaction { () throws(FileError) -> Int in
                         try writeData(inode, at: offset + UInt64(done), count: n, from: buffer, at: done)
                     }
                 } catch {
                     if done == 0 { throw error }
-                    outcome = error
+                    outcome = error   // what was written stays: the caller learns why it stopped
                     break
                 }
                 done += written
                 if written < n { break }
             }
-        } catch { outcome = error }
-        try? buffer.write(UInt32(done), to: FileData.lengthField)
-        try? buffer.write(outcome, to: FileData.errorField)
-        return buffer
+            return done
+        }
     }
 
     public func status(_ handle: FileHandle) throws(RpcError) -> FileStatus {
