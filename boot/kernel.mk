@@ -44,11 +44,18 @@ kernel: embedded
 	@$(KERNEL_LD) -T boot/kernel.ld -nostdlib -static -z noexecstack -o $(KERNEL_OUT)/kvm-probe.elf \
 		$(KERNEL_OUT)/boot_pvh.S.o $(KERNEL_OUT)/kvm-probe.o
 
-qemu: kernel
+# Rv6's disk: an xv6-riscv image of the files in rv6/, made by mkfs (remade when they change).
+RV6_IMAGE := $(OUT)/rv6.img
+$(RV6_IMAGE): $(wildcard rv6/*)
+	@mkdir -p $(OUT)
+	$(SWIFT) run mkfs $@ $(sort $(wildcard rv6/*))
+
+qemu: kernel $(RV6_IMAGE)
 	boot/qemu.sh run $(KERNEL_ELF)
 
-qemu-test: kernel
+qemu-test: kernel $(RV6_IMAGE)
+	$(SWIFT) build --product fsck
 	boot/qemu.sh test $(KERNEL_ELF)
 
-qemu-bench: kernel
+qemu-bench: kernel $(RV6_IMAGE)
 	boot/qemu.sh bench $(KERNEL_ELF)

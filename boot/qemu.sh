@@ -78,6 +78,15 @@ nvme_image=${LEAF_NVME_IMAGE:-$(dirname "$kernel")/nvme.img}
 if [ "$mode" = test ]; then rm -f "$nvme_image"; fi
 [ -f "$nvme_image" ] || truncate -s 16M "$nvme_image" || { echo "qemu: cannot create $nvme_image" >&2; exit 2; }
 devices="-device edu -drive file=$nvme_image,if=none,id=nvm,format=raw -device nvme,serial=leaf0001,drive=nvm"
+# Rv6's disk, on a second NVMe controller: LEAF_DISK, or the image `swift run mkfs` made of rv6/
+# (out/rv6.img); the self-test works on a copy of it and fsck checks the copy afterwards.
+rv6_image=${LEAF_DISK:-$(dirname "$kernel")/rv6.img}
+[ -f "$rv6_image" ] || { echo "qemu: no Rv6 disk image $rv6_image (make builds out/rv6.img; LEAF_DISK=PATH names another)" >&2; exit 2; }
+if [ "$mode" != run ]; then
+    cp "$rv6_image" "$(dirname "$kernel")/rv6-test.img" || exit 2
+    rv6_image=$(dirname "$kernel")/rv6-test.img
+fi
+devices="$devices -drive file=$rv6_image,if=none,id=rv6,format=raw -device nvme,serial=rv6disk1,drive=rv6"
 devices="$devices -netdev user,id=probe0,restrict=on,ipv6=off -device virtio-net-pci,netdev=probe0,romfile="
 devices="$devices -netdev user,id=net0,ipv6=off -device virtio-net-pci,netdev=net0,disable-legacy=on,romfile="
 # The capture belongs to the self-test's boot (a later boot would start the file again).
@@ -153,9 +162,11 @@ case $status in
     *) echo "qemu-test: FAILED: QEMU exited with status $status without a result from the kernel" >&2; exit 1 ;;
 esac
 selftest_ms=$elapsed_ms
-grep -E '^(nvme|nullnet|virtio-net): ' "$log" | sed "s/\$/ [$accel_name]/" >&2
+grep -E '^(nvme|rv6fs|nullnet|virtio-net): ' "$log" | sed "s/\$/ [$accel_name]/" >&2
 # What the NVMe self-test wrote through QEMU's controller, read back from the image on the host.
 python3 "$(dirname "$0")/../scripts/check-nvme-image.py" "$nvme_image" || { echo "qemu-test: FAILED: the NVMe image does not hold what the self-test wrote" >&2; exit 1; }
+# What the file-system self-test left on Rv6's disk, checked on the host.
+"${LEAF_FSCK:-$(dirname "$0")/../.build/debug/fsck}" "$rv6_image" >&2 || { echo "qemu-test: FAILED: fsck finds Rv6's disk unclean after the self-test" >&2; exit 1; }
 timing="QEMU start to self-test start ${selftest_start_ms} ms, to its summary ${selftest_end_ms} ms, to exit ${selftest_ms} ms"
 
 # 2. The kernel's own exception path: with leaf.fault=kernel the kernel faults outside any

@@ -64,7 +64,9 @@ public struct FSCheck {
         if inodeType(DiskFormat.rootInode) != .directory {
             problem("inode 1 (the root): \(inodeType(DiskFormat.rootInode)), not a directory")
         } else {
-            walk(DiskFormat.rootInode, parent: DiskFormat.rootInode, path: "/")
+            var pending = [(DiskFormat.rootInode, DiskFormat.rootInode, "/")]
+            // Depth first, with a stack of its own: an image can nest directories 65,535 deep.
+            while let (directory, parent, path) = pending.popLast() { walk(directory, parent: parent, path: path, &pending) }
         }
         checkLinks()
         checkBitmap()
@@ -148,14 +150,16 @@ public struct FSCheck {
 
     // MARK: directories
 
-    mutating func walk(_ directory: UInt32, parent: UInt32, path: String) {
+    /// Checks one directory's entries; the directories in it go on `pending`.
+    mutating func walk(_ directory: UInt32, parent: UInt32, path: String, _ pending: inout [(UInt32, UInt32, String)]) {
         guard !reached[Int(directory)] else {
             problem("inode \(directory): a directory reached twice (at \(path)): directories have one name")
             return
         }
         reached[Int(directory)] = true
         let data = blocks(directory).data
-        let entries = Int(size(directory)) / 16
+        // No more entries than the largest file holds (a bigger size is reported with the inode).
+        let entries = min(Int(size(directory)) / 16, DiskFormat.maximumFileBlocks * DiskFormat.blockSize / 16)
         var sawDot = false, sawDotDot = false
         for e in 0..<entries {
             let block = data.count > e / 64 ? data[e / 64] : 0
@@ -193,7 +197,7 @@ public struct FSCheck {
             names[Int(inode)] += 1
             if type == .directory {
                 subdirectories[Int(directory)] += 1
-                walk(inode, parent: directory, path: here)
+                pending.append((inode, directory, here))
             } else {
                 reached[Int(inode)] = true
             }

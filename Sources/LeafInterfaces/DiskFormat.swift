@@ -32,6 +32,9 @@ public enum DiskFormat {
     public static var maximumOperationBlocks: Int { 10 }
     /// The longest path, in bytes (xv6 MAXPATH).
     public static var maximumPath: Int { 128 }
+    /// The largest file system mounted (64 MiB: its bitmap is 8 blocks, so that truncating the
+    /// largest file fits one transaction and a 16-slot buffer cache).
+    public static var maximumSize: Int { 65536 }
     /// xv6 mkfs's defaults: FSSIZE blocks and NINODES inodes.
     public static var defaultSize: Int { 2000 }
     public static var defaultInodes: Int { 200 }

@@ -34,14 +34,19 @@ public struct FileError: Exchangeable, Error, Equatable, Sendable, CustomStringC
     /// An argument is out of range (a length over the buffer, an offset past the end of the
     /// file to read, too many links).
     public static var invalidArgument: FileError { FileError(raw: 12) }
-    /// The block device failed or refused a request; the operation did not happen (what was
-    /// committed before is intact on the disk).
+    /// The block device failed or refused a request. The file system is consistent on the disk
+    /// whatever happened: an operation that failed before its commit record was written did not
+    /// happen; one that failed after it may have (the log is recovered from the disk before the
+    /// next operation).
     public static var ioError: FileError { FileError(raw: 13) }
     /// The open-inode table is full.
     public static var tooManyOpen: FileError { FileError(raw: 14) }
     /// The disk holds something the format does not allow (a bad inode type, a block number
     /// past the end): refused, never followed.
     public static var corrupt: FileError { FileError(raw: 15) }
+    /// The operation needs more blocks than the log or the buffer cache holds at once (mount
+    /// bounds the file system so that none should); it was abandoned, nothing of it done.
+    public static var transactionTooLarge: FileError { FileError(raw: 16) }
 
     public var description: String {
         switch raw {
@@ -61,6 +66,7 @@ public struct FileError: Exchangeable, Error, Equatable, Sendable, CustomStringC
         case 13: "I/O error"
         case 14: "too many open inodes"
         case 15: "corrupt file system"
+        case 16: "operation too large for the log"
         default: "error \(raw)"
         }
     }
@@ -259,7 +265,7 @@ public struct MountProblem: Exchangeable, Equatable, Sendable {
         case 0: return "mounted"
         case 1: return "the block device failed or has no disk"
         case 2: return "not an xv6 file system: block 1 starts with 0x\(String(value, radix: 16)), not the magic 0x10203040"
-        case 3: return "the superblock's size (\(value) blocks) does not fit the device or holds no data blocks"
+        case 3: return "the superblock's size (\(value) blocks) does not fit the device, is over the largest supported (65,536), or holds no data blocks"
         case 4: return "the superblock's layout is inconsistent (field \(value): log, inodes, bitmap and data must follow one another)"
         case 5: return "the log ends at block \(value), not on a 4 KiB device block"
         case 6: return "the log header is corrupt (value \(value): more blocks than the log, or a home block outside the file system)"
@@ -288,14 +294,18 @@ extension Superblock {
     public func problem(deviceBlocks: UInt64) -> MountStatus? {
         guard magic == DiskFormat.magic else { return MountStatus(problem: .badMagic, value: UInt64(magic)) }
         let blocks = UInt64(size)
-        guard blocks <= deviceBlocks * 4, dataBlocks > 0, dataBlocks < size else {
+        guard (blocks + 3) / 4 <= deviceBlocks, blocks <= UInt64(DiskFormat.maximumSize), dataBlocks > 0, dataBlocks < size else {
             return MountStatus(problem: .badSize, value: blocks)
         }
         let inodeBlocks = (UInt64(inodes) + 15) / 16
         let bitmapBlocks = (blocks + 8191) / 8192
         // The value reported is the field found wrong, counted from 0 in the superblock.
         guard logStart >= 2 else { return MountStatus(problem: .badLayout, value: 5) }
-        guard logBlocks >= 2, logBlocks <= 31 else { return MountStatus(problem: .badLayout, value: 4) }
+        // Room for the largest operation (MAXOPBLOCKS) and the header, and no more than the
+        // header can name.
+        guard logBlocks >= UInt32(DiskFormat.maximumOperationBlocks + 2), logBlocks <= 31 else {
+            return MountStatus(problem: .badLayout, value: 4)
+        }
         guard UInt64(inodeStart) >= UInt64(logStart) + UInt64(logBlocks) else { return MountStatus(problem: .badLayout, value: 6) }
         guard inodes >= 2, inodes <= 65536, UInt64(bitmapStart) >= UInt64(inodeStart) + inodeBlocks else {
             return MountStatus(problem: .badLayout, value: 7)

@@ -2,6 +2,7 @@ import DeviceProbeDomain
 import EduDomain
 import NVMeDomain
 import NullnetDomain
+import Rv6FSDomain
 import VirtioNetDomain
 import LeafBoot
 @_spi(Kernel) import LeafCore
@@ -19,6 +20,19 @@ enum KernelManifest {
         // The NVMe controller and its driver (SelfTest.nvme).
         ManifestEntry("nvme", grants: [.pciClass(0x01, subclass: 0x08)]) { handed throws(KernelError) in
             let p = try BlockDeviceProxy.spawn(name: "nvme") { NVMeDriver(function: handed.functions.first) }
+            return (p.domain, p)
+        },
+        // Rv6's disk: the second NVMe controller (the image `swift run mkfs` made of rv6/), its own
+        // driver, and the file system over it (SelfTest.rv6fs).
+        ManifestEntry("rv6-disk", grants: [.pciClass(0x01, subclass: 0x08)]) { handed throws(KernelError) in
+            let p = try BlockDeviceProxy.spawn(name: "rv6-disk") { NVMeDriver(function: handed.functions.first) }
+            return (p.domain, p)
+        },
+        ManifestEntry("rv6fs", grants: [.interface(of: "rv6-disk")]) { handed throws(KernelError) in
+            // No disk domain (no second controller): there is no domain to give it.
+            guard let disk = handed.interface(BlockDeviceProxy.self, of: "rv6-disk") else { throw .noSuchDomain(.kernel) }
+            // A 16-slot cache: the kernel's object table is small (see Main.swift).
+            let p = try FileSystemProxy.spawn(name: "rv6fs") { Rv6FS(device: disk, cacheSlots: 16) }
             return (p.domain, p)
         },
         // Register probes: what a domain reaches through the function it is handed, and without one.

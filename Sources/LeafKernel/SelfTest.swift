@@ -257,6 +257,8 @@ enum SelfTest {
         monitor("devices")
         nvme()
         monitor("nvme")
+        rv6fs()
+        monitor("rv6fs")
         nullnet()
         monitor("nullnet")
         virtioNet()

@@ -22,13 +22,13 @@ final class FSRig {
     var disk: RamDisk { ramDisk! }
 
     /// Mounts the disk (formatting it first with `format`: blocks and inodes).
-    convenience init(_ disk: RamDisk, format: (size: Int, inodes: Int)? = nil) throws {
+    convenience init(_ disk: RamDisk, format: (size: Int, inodes: Int)? = nil, cacheSlots: Int = 48) throws {
         try self.init(device: try BlockDeviceProxy.spawn(name: "ramdisk") { disk }, image: { disk.image() }, ramDisk: disk,
-                      format: format)
+                      format: format, cacheSlots: cacheSlots)
     }
 
     /// The NVMe driver on an NVMe model holding `image` (or `size` blocks of zeros, formatted).
-    static func onNVMe(image: [UInt8]? = nil, size: Int = 2000, inodes: Int = 200) throws -> FSRig {
+    static func onNVMe(image: [UInt8]? = nil, size: Int = 2000, inodes: Int = 200, cacheSlots: Int = 48) throws -> FSRig {
         let bytes = image?.count ?? size * 1024
         let model = NVMeModel(sectors: (bytes + 4095) / 4096 * 8)
         if let image { model.load(image) }
@@ -38,10 +38,11 @@ final class FSRig {
         let function = bus.function(at: address)
         let driver = try BlockDeviceProxy.spawn(name: "nvme") { NVMeDriver(function: function) }
         return try FSRig(device: driver, image: { withExtendedLifetime(bus) { model.storage } }, ramDisk: nil,
-                         format: image == nil ? (size, inodes) : nil)
+                         format: image == nil ? (size, inodes) : nil, cacheSlots: cacheSlots)
     }
 
-    init(device: BlockDeviceProxy, image: @escaping () -> [UInt8], ramDisk: RamDisk?, format: (size: Int, inodes: Int)?) throws {
+    init(device: BlockDeviceProxy, image: @escaping () -> [UInt8], ramDisk: RamDisk?, format: (size: Int, inodes: Int)?,
+         cacheSlots: Int = 48) throws {
         self.device = device
         self.image = image
         self.ramDisk = ramDisk
@@ -49,7 +50,7 @@ final class FSRig {
         let problem = Problem()
         fs = try FileSystemProxy.spawn(name: "rv6fs") {
             if let format { problem.text = Rv6FS.format(device, size: format.size, inodes: format.inodes) }
-            return Rv6FS(device: device)
+            return Rv6FS(device: device, cacheSlots: cacheSlots)
         }
         if let text = problem.text { throw RigError.format(text) }
     }

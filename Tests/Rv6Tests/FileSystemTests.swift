@@ -58,6 +58,7 @@ import Testing
             #expect(try rig.open("/missing", .readOnly).error == .notFound)
             #expect(try rig.open("", .readOnly).error == .badPath)
             #expect(try rig.open("/" + String(repeating: "a", count: 15), .create | .writeOnly).error == .nameTooLong)
+            #expect(try rig.open("/" + String(repeating: "a", count: 100) + "/b", .readOnly).error == .nameTooLong)
             #expect(try rig.open(String(repeating: "/a", count: 65), .readOnly).error == .badPath)   // 130 bytes
             #expect(try rig.open("/a\u{0}b", .create).error == .badPath)
             #expect(try rig.open("/", .writeOnly).error == .isDirectory)
@@ -97,6 +98,70 @@ import Testing
             #expect(try rig.fs.status(t.handle).inode != (try rig.fs.status(try rig.open("/u", .readOnly).handle)).inode)
             #expect(try rig.fs.close(t.handle) == .none)
             #expect(try rig.fs.statistics().freeBlocks == before + 21 - 1)   // 20 blocks and the indirect back, 1 to /u
+        }
+    }
+
+    @Test func aRemovedDirectoryStillOpenTakesNoNewNames() throws {
+        _ = try HostPlatform.withKernel { _ in
+            let rig = try FSRig()
+            #expect(try rig.fs.makeDirectory(try rig.path("/d"), from: .none) == .none)
+            let d = try rig.open("/d", .readOnly)
+            #expect(try rig.fs.unlink(try rig.path("/d"), from: .none) == .none)
+            #expect(try rig.open("x", .create | .writeOnly, from: d.handle).error == .notFound)
+            #expect(try rig.fs.makeDirectory(try rig.path("y"), from: d.handle) == .notFound)
+            #expect(try rig.fs.close(d.handle) == .none)
+            let report = rig.check()
+            #expect(report.isClean, "\(report.problems)")
+        }
+    }
+
+    /// A disk whose writes fail: every operation that changes it fails with ioError and leaves
+    /// it as it was; none exhausts the cache (each failed commit gives its slots back); once the
+    /// disk works again, so does everything, and the image is clean.
+    @Test func failingWritesFailTheOperationAndLoseNothingCommitted() throws {
+        _ = try HostPlatform.withKernel { _ in
+            let rig = try FSRig(RamDisk(blocks: 500), format: (2000, 200), cacheSlots: 16)
+            #expect(try rig.put("/kept", Self.bytes(5000, seed: 12)) == .none)
+            rig.disk.failing = true
+            for i in 0..<40 {
+                #expect(try rig.put("/lost\(i)", Self.bytes(100, seed: i)) == .ioError)
+                #expect(try rig.fs.makeDirectory(try rig.path("/dir\(i)"), from: .none) == .ioError)
+            }
+            #expect(try rig.contents("/kept") == .success(Self.bytes(5000, seed: 12)))
+            rig.disk.failing = false
+            #expect(try rig.put("/after", [1, 2, 3]) == .none)
+            let tree = try rig.tree()
+            #expect(Set(tree.keys) == ["/kept", "/after"])
+            let report = rig.check()
+            #expect(report.isClean, "\(report.problems)")
+        }
+    }
+
+    /// Writes that start failing at each point of an operation's commit (log, header, home,
+    /// header cleared): the operation fails or not, and once the disk works again the next
+    /// operation finds the log recovered: the failed one is there whole or not at all.
+    @Test func writesFailingAtEachPointOfACommitLeaveAConsistentDisk() throws {
+        _ = try HostPlatform.withKernel { _ in
+            var outcomes: Set<String> = []
+            for k in 0..<10 {
+                let rig = try FSRig(RamDisk(blocks: 500), format: (2000, 200), cacheSlots: 16)
+                #expect(try rig.put("/kept", [9]) == .none)
+                #expect(try rig.fs.makeDirectory(try rig.path("/d"), from: .none) == .none)
+                rig.disk.writesBeforeFailing = k
+                let made = try rig.fs.makeDirectory(try rig.path("/d/e"), from: .none)
+                rig.disk.writesBeforeFailing = nil
+                rig.disk.failing = false
+                #expect(try rig.put("/after", [1]) == .none)
+                let tree = try rig.tree()
+                let present = tree["/d/e"] != nil
+                #expect(made == .none ? present : made == .ioError, "failing after \(k) writes: \(made)")
+                #expect(tree["/kept"] == .some([9]) && tree["/after"] == .some([1]))
+                outcomes.insert("\(made) \(present)")
+                let report = rig.check()
+                #expect(report.isClean, "failing after \(k) writes: \(report.problems)")
+            }
+            // Failed before the commit point (not there), after it (there), and not at all.
+            #expect(outcomes == ["I/O error false", "I/O error true", "no error true"])
         }
     }
 
@@ -164,6 +229,9 @@ import Testing
             bad = good
             bad[2048] = 200   // a log header naming 200 blocks
             #expect(try mounted(bad).problem == .badLogHeader)
+            bad = good
+            bad[1024 + 16] = 2   // a log of 2 blocks: too small for an operation
+            #expect(try mounted(bad).problem == .badLayout)
             bad = good
             bad[32 * 1024 + 64] = 2   // the root a file
             #expect(try mounted(bad).problem == .badRoot)

@@ -35,6 +35,11 @@ public final class RamDisk: BlockDevice {
     /// After `count` more writes, the power is cut: later writes are not stored.
     public func cutPower(afterWrites count: Int) { writesBeforeCut = count }
 
+    /// While set, every write and flush fails (`deviceFailed`) and stores nothing.
+    public var failing = false
+    /// After this many more writes, `failing` is set.
+    public var writesBeforeFailing: Int? = nil
+
     public func geometry() throws(RpcError) -> BlockGeometry {
         BlockGeometry(blocks: UInt64(blockCount), blockSize: 4096, sectorSize: 512, queueDepth: 128)
     }
@@ -57,6 +62,10 @@ public final class RamDisk: BlockDevice {
     func perform(_ batch: inout RRefDeque<BlockRequest, 128>, at position: Int) -> BlockStatus {
         guard let operation = try? batch.read(BlockRequest.operationField, at: position),
               let block = try? batch.read(BlockRequest.blockField, at: position) else { return .invalidOperation }
+        if operation == .write, let left = writesBeforeFailing {
+            if left == 0 { failing = true; writesBeforeFailing = nil } else { writesBeforeFailing = left - 1 }
+        }
+        if failing && operation != .read { return .deviceFailed }
         if operation == .flush { return .success }
         guard operation == .read || operation == .write else { return .invalidOperation }
         guard block < UInt64(blockCount) else { return .outOfRange }

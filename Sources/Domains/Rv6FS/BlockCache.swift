@@ -7,7 +7,9 @@ import LeafSDK
 /// blocks in place, by field or byte range. A slot with logged changes is pinned until the
 /// log has installed them; otherwise the least recently used unreferenced slot is reused.
 final class BlockCache {
-    static var capacity: Int { 48 }
+    /// The most slots a cache can have (its buffers' array), and the slots this one uses.
+    static var maximumSlots: Int { 48 }
+    let capacity: Int
     /// File-system blocks per device block.
     static var blocksPerDeviceBlock: Int { 4 }
 
@@ -30,19 +32,23 @@ final class BlockCache {
 
     static var noBlock: UInt64 { UInt64.max }
 
-    init(device: any BlockDevice, deviceBlocks: UInt64) throws(FileError) {
+    init(device: any BlockDevice, deviceBlocks: UInt64, slots: Int = BlockCache.maximumSlots) throws(FileError) {
+        // An operation pins at most about MAXOPBLOCKS device blocks (mount bounds the bitmap
+        // so that a truncation does too) and holds three more while the log takes three.
+        precondition(slots >= 16 && slots <= Self.maximumSlots, "a buffer cache of 16 to 48 slots")
+        capacity = slots
         self.device = device
         self.deviceBlocks = deviceBlocks
         do {
             buffers = try RRefArray()
             batch = try RRefDeque()
         } catch { throw .ioError }
-        deviceBlock = Array(repeating: Self.noBlock, count: Self.capacity)
-        valid = Array(repeating: false, count: Self.capacity)
-        pinned = Array(repeating: false, count: Self.capacity)
-        references = Array(repeating: 0, count: Self.capacity)
-        lastUse = Array(repeating: 0, count: Self.capacity)
-        for slot in 0..<Self.capacity { try refill(slot) }
+        deviceBlock = Array(repeating: Self.noBlock, count: capacity)
+        valid = Array(repeating: false, count: capacity)
+        pinned = Array(repeating: false, count: capacity)
+        references = Array(repeating: 0, count: capacity)
+        lastUse = Array(repeating: 0, count: capacity)
+        for slot in 0..<capacity { try refill(slot) }
     }
 
     /// The slot holding file-system block `block`, read from the device if need be; held
@@ -93,12 +99,12 @@ final class BlockCache {
     /// and held (its contents not yet valid).
     func reuse(for block: UInt64) throws(FileError) -> Int {
         var victim = -1
-        for slot in 0..<Self.capacity where references[slot] == 0 && !pinned[slot] {
+        for slot in 0..<capacity where references[slot] == 0 && !pinned[slot] {
             if victim < 0 || lastUse[slot] < lastUse[victim] { victim = slot }
         }
-        // Every slot held or pinned: an operation touches at most MAXOPBLOCKS blocks, so this
-        // is a bug in the file system, not something a caller can cause.
-        precondition(victim >= 0, "buffer cache exhausted")
+        // Every slot held or pinned: the operation needs more of the cache than it has (mount
+        // bounds the file system so that none does); it is abandoned, not finished.
+        guard victim >= 0 else { throw .transactionTooLarge }
         deviceBlock[victim] = block
         valid[victim] = false
         references[victim] = 1
@@ -131,6 +137,7 @@ final class BlockCache {
     func flush() throws(FileError) {
         var requests = try takeBatch()
         guard let request = try? RRef(BlockRequest(.flush, block: 0, data: .init(repeating: 0))) else { throw .ioError }
+        let flushID = request.id
         _ = requests.push(request)
         var flushed = false
         var polls = 0
@@ -139,6 +146,7 @@ final class BlockCache {
             guard let back = try? device.submitAndCollect(requests) else { throw .ioError }
             requests = back
             while let done = try? requests.pop() {
+                guard done.id == flushID else { continue }   // a late request of an earlier transfer: dropped
                 flushed = true
                 guard (try? done.read(BlockRequest.statusField)) == .success else {
                     batch = .some(requests)
@@ -153,7 +161,7 @@ final class BlockCache {
     /// Forgets every slot's contents that the log has not installed (an operation that failed
     /// part way: the disk never saw its changes, so re-reading it gives the state before).
     func discardPinned() {
-        for slot in 0..<Self.capacity where pinned[slot] {
+        for slot in 0..<capacity where pinned[slot] {
             pinned[slot] = false
             valid[slot] = false
             deviceBlock[slot] = Self.noBlock
@@ -170,10 +178,14 @@ final class BlockCache {
         return fresh
     }
 
-    /// Moves the slots' buffers to the driver as `operation` requests and back into their slots.
+    /// Moves the slots' buffers to the driver as `operation` requests and back into their
+    /// slots. A request is known by its object, not by the block it names: one the driver hands
+    /// back late, or with another block number, is never taken for another slot's. A slot whose
+    /// buffer did not come back holds nothing valid (it gets a fresh buffer when next used).
     func transfer(_ slots: [Int], _ operation: BlockOperation) throws(FileError) {
         var requests = try takeBatch()
         var failed = false
+        var sent: [ObjectID] = []
         for slot in slots {
             try refill(slot)
             guard var request = try? buffers.take(at: slot) else { throw .ioError }
@@ -182,9 +194,14 @@ final class BlockCache {
                 try request.write(operation, to: BlockRequest.operationField)
                 try request.write(.pending, to: BlockRequest.statusField)
             } catch { failed = true }
-            if let refused = requests.push(request) { _ = buffers.put(refused, at: slot) }
+            sent.append(request.id)
+            if let refused = requests.push(request) {
+                _ = buffers.put(refused, at: slot)
+                sent[sent.count - 1] = ObjectID.none
+                failed = true
+            }
         }
-        var outstanding = slots.count
+        var outstanding = sent.filter { $0 != ObjectID.none }.count
         var polls = 0
         while outstanding > 0 && polls < Self.pollLimit {
             polls += 1
@@ -196,21 +213,19 @@ final class BlockCache {
             }
             requests = back
             while let done = try? requests.pop() {
-                let block = (try? done.read(BlockRequest.blockField)) ?? Self.noBlock
-                let status = (try? done.read(BlockRequest.statusField)) ?? .deviceFailed
-                guard let slot = slots.first(where: { deviceBlock[$0] == block && !((try? buffers.isOccupied($0)) ?? true) }) else {
-                    continue   // not one of ours: dropped
-                }
-                if status != .success { failed = true }
-                _ = buffers.put(done, at: slot)
+                guard let i = sent.firstIndex(of: done.id) else { continue }   // not one of ours: dropped
+                sent[i] = ObjectID.none
+                if (try? done.read(BlockRequest.statusField)) != .success { failed = true }
+                _ = buffers.put(done, at: slots[i])
                 outstanding -= 1
             }
         }
         batch = .some(requests)
-        if outstanding > 0 { failed = true }
-        for slot in slots {
-            if operation == .read { valid[slot] = !failed }
+        for (i, slot) in slots.enumerated() {
+            if sent[i] != ObjectID.none || operation == .read && failed { valid[slot] = false }
+            else if operation == .read { valid[slot] = true }
         }
+        if outstanding > 0 { failed = true }
         if operation == .read { deviceReads &+= UInt64(slots.count) } else { deviceWrites &+= UInt64(slots.count) }
         if failed { throw .ioError }
     }

@@ -11,7 +11,7 @@ extension Rv6FS {
         guard let g = try? device.geometry(), g.blockSize == 4096 else { return "the device has no 4 KiB-block geometry" }
         let layout = Superblock.xv6Layout(size: size, inodes: inodes)
         guard inodes >= 2, inodes < 65536 else { return "\(inodes) inodes: from 2 to 65535 (an entry's inode number is 16 bits)" }
-        guard size <= Int(g.blocks) * 4 else { return "\(size) blocks do not fit the device's \(g.blocks * 4)" }
+        guard size > 0, UInt64(size + 3) / 4 <= g.blocks else { return "\(size) blocks do not fit the device (\(g.blocks) of 4 KiB)" }
         if let problem = layout.problem(deviceBlocks: g.blocks) {
             return "\(size) blocks, \(inodes) inodes: \(problem.description)"
         }
@@ -25,7 +25,7 @@ extension Rv6FS {
                 let slot = try cache.claim(UInt64(deviceBlock))
                 do { try cache.buffers.fillBytes(4096, with: 0, in: slot, at: 0) } catch { throw .ioError }
                 slots.append(slot)
-                if slots.count == BlockCache.capacity - 1 {
+                if slots.count == cache.capacity - 1 {
                     try cache.writeOut(slots)
                     for s in slots { cache.release(s) }
                     slots.removeAll()

@@ -195,16 +195,18 @@ extension Rv6FS {
     }
 
     /// Copies `count` bytes of `buffer`, from its byte `from`, to byte `offset` of the file,
-    /// growing it (xv6's writei). Throws if no byte could be written; otherwise the bytes done
-    /// (fewer when the disk or the file's largest size is reached).
-    func writeData(_ inode: UInt32, at offset: UInt64, count: Int, from buffer: borrowing RRef<FileData>, at from: Int) throws(FileError) -> Int {
+    /// growing it (xv6's writei): the bytes done, fewer when the disk is full or the file at its
+    /// largest (`stopped` says which). Throws if no byte could be written, or on any other
+    /// error (the transaction is then abandoned).
+    func writeData(_ inode: UInt32, at offset: UInt64, count: Int, from buffer: borrowing RRef<FileData>, at from: Int,
+                   stopped: inout FileError) throws(FileError) -> Int {
+        guard count > 0 else { return 0 }
         var value = try readInode(inode)
         let limit = UInt64(DiskFormat.maximumFileBlocks * DiskFormat.blockSize)
         guard offset <= UInt64(value.size) else { throw .invalidArgument }
-        guard offset < limit || count == 0 else { throw .fileTooLarge }
+        guard offset < limit else { throw .fileTooLarge }
         let total = Int(min(UInt64(count), limit - offset))
         var done = 0
-        var stopped: FileError? = nil
         while done < total {
             let position = offset + UInt64(done)
             let index = Int(position / UInt64(DiskFormat.blockSize))
@@ -212,6 +214,9 @@ extension Rv6FS {
             let n = min(total - done, DiskFormat.blockSize - within)
             let address: UInt32
             do { address = try blockAddress(&value, index, allocate: true) } catch {
+                // Out of blocks (or at the largest file): what was written stays. Anything else
+                // fails the operation whole.
+                guard error == .noSpace || error == .fileTooLarge, done > 0 else { throw error }
                 stopped = error
                 break
             }
@@ -225,7 +230,7 @@ extension Rv6FS {
         if offset + UInt64(done) > UInt64(value.size) { value.size = UInt32(offset + UInt64(done)) }
         // Written even if the size did not change: blockAddress may have added blocks.
         try writeInode(inode, value)
-        if done == 0, count > 0, let stopped { throw stopped }
+        if done < count && stopped == .none && total < count { stopped = .fileTooLarge }
         return done
     }
 }

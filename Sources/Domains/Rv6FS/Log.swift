@@ -15,8 +15,9 @@ extension Rv6FS {
     /// Marks block `block` (held in `slot`) as changed by the current transaction.
     func logWrite(_ block: UInt32, in slot: Int) throws(FileError) {
         if logged.contains(block) { return }
-        // An operation writes at most MAXOPBLOCKS blocks; a bigger one is a bug here.
-        precondition(logged.count < Int(superblock.logBlocks) - 1, "transaction larger than the log")
+        // Operations are bounded to fit the log (mount requires 12 blocks or more); one that
+        // still does not is abandoned, never half committed.
+        guard logged.count < Int(superblock.logBlocks) - 1 else { throw .transactionTooLarge }
         logged.append(block)
         cache.pinned[slot] = true
     }
@@ -26,45 +27,47 @@ extension Rv6FS {
         guard !logged.isEmpty else { return }
         let header = superblock.logStart
         do throws(FileError) {
-            // 1. The changed blocks into the log's data blocks (header still empty on disk).
+            // 1. The changed blocks into the log's data blocks (header still empty on disk); the
+            // log's slots are pinned until the transaction is home.
             var logSlots: [Int] = []
             for (i, home) in logged.enumerated() {
                 let from = try cache.get(home)
                 defer { cache.release(from) }
                 let target = header + 1 + UInt32(i)
                 let to = try cache.get(target)
+                defer { cache.release(to) }
                 try copyBlock(home, in: from, to: target, in: to)
                 cache.pinned[to] = true
                 if !logSlots.contains(to) { logSlots.append(to) }
             }
-            defer { for slot in logSlots { cache.release(slot) } }
             try cache.writeOut(logSlots)
-            try cache.flush()
-            // 2. The header: from here on the transaction survives a crash.
-            try writeHeader(count: UInt32(logged.count), blocks: logged)
             try cache.flush()
         } catch {
             // Not committed: the disk holds the state before the operation.
-            logged.removeAll()
-            cache.discardPinned()
+            abandon()
             throw error
         }
-        // 3. Home; 4. the header cleared.
+        // 2. The header: once it is on the disk the transaction survives a crash; 3. home;
+        // 4. the header cleared, and flushed before the next transaction's log writes. A failure
+        // from the header's write on leaves it unknown whether the header reached the disk: the
+        // cache forgets the transaction and the log is recovered from the disk before the next
+        // operation (installing it if it was committed; a clean header either way after).
         do throws(FileError) {
+            try writeHeader(count: UInt32(logged.count), blocks: logged)
+            try cache.flush()
             try install(logged)
             try cache.flush()
             try writeHeader(count: 0, blocks: [])
+            try cache.flush()
         } catch {
-            // Committed but not installed: mount's recovery (or the next operation's) will.
-            logged.removeAll()
-            cache.discardPinned()
+            abandon()
             needsRecovery = true
             throw error
         }
         commits &+= 1
         loggedBlocks &+= UInt64(logged.count)
         logged.removeAll()
-        for slot in 0..<BlockCache.capacity { cache.pinned[slot] = false }
+        for slot in 0..<cache.capacity { cache.pinned[slot] = false }
     }
 
     /// Drops the current transaction's changes (an operation that failed before committing).
@@ -112,17 +115,18 @@ extension Rv6FS {
             guard home >= superblock.inodeStart, home < superblock.size else { throw .corrupt }
             homes.append(home)
         }
-        for (i, home) in homes.enumerated() {
-            let source = superblock.logStart + 1 + UInt32(i)
-            let from = try cache.get(source)
-            defer { cache.release(from) }
-            let to = try cache.get(home)
-            defer { cache.release(to) }
-            try copyBlock(source, in: from, to: home, in: to)
-            cache.pinned[to] = true
-        }
+        // One block at a time, each written home before the next is read: any number of them
+        // fits any cache (a header xv6 wrote may name 29).
         do throws(FileError) {
-            try install(homes)
+            for (i, home) in homes.enumerated() {
+                let source = superblock.logStart + 1 + UInt32(i)
+                let from = try cache.get(source)
+                defer { cache.release(from) }
+                let to = try cache.get(home)
+                defer { cache.release(to) }
+                try copyBlock(source, in: from, to: home, in: to)
+                try cache.writeOut([to])
+            }
             try cache.flush()
             try writeHeader(count: 0, blocks: [])
             try cache.flush()
@@ -130,7 +134,6 @@ extension Rv6FS {
             cache.discardPinned()
             throw error
         }
-        for s in 0..<BlockCache.capacity { cache.pinned[s] = false }
         recoveredBlocks &+= UInt64(homes.count)
         needsRecovery = false
     }

@@ -79,12 +79,16 @@ extension Rv6FS: FileSystem {
     }
 
     public func close(_ handle: FileHandle) throws(RpcError) -> FileError {
-        do {
+        do throws(FileError) {
             let inode = try inode(of: handle)
             let slot = Int(handle.raw & 0xffff) - 1
             openInode[slot] = 0
+            do throws(FileError) { try transaction { () throws(FileError) in try freeIfUnreferenced(inode) } } catch {
+                // Not freed: the handle stays, so that closing it again can.
+                openInode[slot] = inode
+                throw error
+            }
             generation[slot] = generation[slot] == UInt16.max ? 1 : generation[slot] + 1
-            try transaction { () throws(FileError) in try freeIfUnreferenced(inode) }
             return .none
         } catch { return error }
     }
@@ -125,17 +129,21 @@ extension Rv6FS: FileSystem {
             while done < wanted {
                 let n = min(wanted - done, Self.writeChunk)
                 let written: Int
+                var stopped = FileError.none
                 do throws(FileError) {
                     written = try transaction { () throws(FileError) -> Int in
-                        try writeData(inode, at: offset + UInt64(done), count: n, from: buffer, at: done)
+                        try writeData(inode, at: offset + UInt64(done), count: n, from: buffer, at: done, stopped: &stopped)
                     }
                 } catch {
                     if done == 0 { throw error }
-                    outcome = error   // what was written stays: the caller learns why it stopped
+                    outcome = error   // what earlier transactions wrote stays: the caller learns why it stopped
                     break
                 }
                 done += written
-                if written < n { break }
+                if written < n {
+                    outcome = stopped
+                    break
+                }
             }
             return done
         }
@@ -159,6 +167,7 @@ extension Rv6FS: FileSystem {
                 let inode = try resolve(existing, from: directory)
                 var value = try readInode(inode)
                 guard value.type != .directory else { throw .isDirectory }
+                guard value.type != .free, value.links >= 1 else { throw .corrupt }   // a name for a free inode
                 guard value.links < Int16.max else { throw .invalidArgument }
                 let (parent, name) = try resolveParent(new, from: directory)
                 guard try lookup(name, in: parent) == nil else { throw .exists }

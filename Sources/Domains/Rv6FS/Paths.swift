@@ -22,7 +22,7 @@ extension Rv6FS {
                 current = .init(repeating: 0)
                 n = 0
             } else {
-                if n == DiskFormat.nameLength { tooLong = true } else { current[n] = b }
+                if n >= DiskFormat.nameLength { tooLong = true } else { current[n] = b }
                 n += 1
             }
         }
@@ -58,7 +58,10 @@ extension Rv6FS {
             guard let (next, _) = try lookup(name, in: inode) else { throw .notFound }
             inode = next
         }
-        guard try readInode(inode).type == .directory else { throw .notDirectory }
+        let parent = try readInode(inode)
+        guard parent.type == .directory else { throw .notDirectory }
+        // A directory already removed (still open somewhere) takes no new names.
+        guard parent.links > 0 else { throw .notFound }
         return (inode, last)
     }
 }

@@ -25,8 +25,9 @@ public final class Rv6FS {
     static var openInodes: Int { 100 }
 
     /// Mounts the file system on `device`: the superblock checked, the log recovered. If the
-    /// disk is refused, `mountStatus()` says why and every operation fails.
-    public init(device: any BlockDevice) {
+    /// disk is refused, `mountStatus()` says why and every operation fails. The buffer cache
+    /// holds `cacheSlots` device blocks of 4 KiB (16 to 48), each one shared-heap object.
+    public init(device: any BlockDevice, cacheSlots: Int = 48) {
         openInode = Array(repeating: 0, count: Self.openInodes)
         openCount = Array(repeating: 0, count: Self.openInodes)
         generation = Array(repeating: 1, count: Self.openInodes)
@@ -34,7 +35,7 @@ public final class Rv6FS {
         if let g = try? device.geometry(), g.blockSize == 4096 { blocks = g.blocks }
         // No shared-heap room for the cache's buffers: this domain cannot work, and its
         // creation fails (a trap here is contained like any domain's).
-        guard let made = try? BlockCache(device: device, deviceBlocks: blocks) else {
+        guard let made = try? BlockCache(device: device, deviceBlocks: blocks, slots: cacheSlots) else {
             fatalError("rv6fs: no shared-heap room for the buffer cache")
         }
         cache = made
