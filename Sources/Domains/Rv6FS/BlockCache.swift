@@ -27,6 +27,11 @@ final class BlockCache {
     /// The deque requests move to the driver and back in.
     var batch: RRefDeque<BlockRequest, 128>?
     var hits: UInt64 = 0, deviceReads: UInt64 = 0, deviceWrites: UInt64 = 0
+    /// Scratch arrays kept between calls, so that a transfer allocates nothing: one slot, the
+    /// requests in flight, and the slots a commit or an install writes.
+    var oneSlot: [Int] = [0]
+    var sent: [ObjectID] = []
+    var gathered: [Int] = []
     /// Device blocks on the device.
     let deviceBlocks: UInt64
 
@@ -64,14 +69,14 @@ final class BlockCache {
                 hits &+= 1
                 return slot
             }
-            do throws(FileError) { try transfer([slot], .read) } catch {
+            do throws(FileError) { try transferOne(slot, .read) } catch {
                 references[slot] -= 1
                 throw error
             }
             return slot
         }
         let victim = try reuse(for: wanted)
-        do throws(FileError) { try transfer([victim], .read) } catch {
+        do throws(FileError) { try transferOne(victim, .read) } catch {
             references[victim] = 0
             deviceBlock[victim] = Self.noBlock
             throw error
@@ -125,6 +130,14 @@ final class BlockCache {
     func write<Value: Exchangeable>(_ value: Value, _ block: UInt32, in slot: Int, at offset: Int) throws(FileError) {
         do { try buffers.write(value, to: ExchangeableField<BlockRequest, Value>(offset: Self.offset(of: block) + offset), at: slot) }
         catch { throw .ioError }
+    }
+
+    /// Writes one slot to the device and waits for it.
+    func writeOut(_ slot: Int) throws(FileError) { try transferOne(slot, .write) }
+
+    func transferOne(_ slot: Int, _ operation: BlockOperation) throws(FileError) {
+        oneSlot[0] = slot
+        try transfer(oneSlot, operation)
     }
 
     /// Writes the slots to the device, in one batch, and waits for every one.
@@ -185,7 +198,7 @@ final class BlockCache {
     func transfer(_ slots: [Int], _ operation: BlockOperation) throws(FileError) {
         var requests = try takeBatch()
         var failed = false
-        var sent: [ObjectID] = []
+        sent.removeAll(keepingCapacity: true)
         for slot in slots {
             try refill(slot)
             guard var request = try? buffers.take(at: slot) else { throw .ioError }
@@ -201,7 +214,8 @@ final class BlockCache {
                 failed = true
             }
         }
-        var outstanding = sent.filter { $0 != ObjectID.none }.count
+        var outstanding = 0
+        for id in sent where id != ObjectID.none { outstanding += 1 }
         var polls = 0
         while outstanding > 0 && polls < Self.pollLimit {
             polls += 1

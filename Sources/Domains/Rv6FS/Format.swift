@@ -66,6 +66,6 @@ extension Rv6FS {
         let slot = try cache.get(block)
         defer { cache.release(slot) }
         try cache.write(value, block, in: slot, at: offset)
-        try cache.writeOut([slot])
+        try cache.writeOut(slot)
     }
 }

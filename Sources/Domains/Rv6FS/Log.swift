@@ -29,7 +29,7 @@ extension Rv6FS {
         do throws(FileError) {
             // 1. The changed blocks into the log's data blocks (header still empty on disk); the
             // log's slots are pinned until the transaction is home.
-            var logSlots: [Int] = []
+            cache.gathered.removeAll(keepingCapacity: true)
             for (i, home) in logged.enumerated() {
                 let from = try cache.get(home)
                 defer { cache.release(from) }
@@ -38,9 +38,9 @@ extension Rv6FS {
                 defer { cache.release(to) }
                 try copyBlock(home, in: from, to: target, in: to)
                 cache.pinned[to] = true
-                if !logSlots.contains(to) { logSlots.append(to) }
+                if !cache.gathered.contains(to) { cache.gathered.append(to) }
             }
-            try cache.writeOut(logSlots)
+            try cache.writeOut(cache.gathered)
             try cache.flush()
         } catch {
             // Not committed: the disk holds the state before the operation.
@@ -66,25 +66,25 @@ extension Rv6FS {
         }
         commits &+= 1
         loggedBlocks &+= UInt64(logged.count)
-        logged.removeAll()
+        logged.removeAll(keepingCapacity: true)
         for slot in 0..<cache.capacity { cache.pinned[slot] = false }
     }
 
     /// Drops the current transaction's changes (an operation that failed before committing).
     func abandon() {
-        logged.removeAll()
+        logged.removeAll(keepingCapacity: true)
         cache.discardPinned()
     }
 
     /// Writes the blocks' cached contents home, each device block once.
     func install(_ blocks: [UInt32]) throws(FileError) {
-        var slots: [Int] = []
+        cache.gathered.removeAll(keepingCapacity: true)
+        defer { for slot in cache.gathered { cache.release(slot) } }
         for home in blocks {
             let slot = try cache.get(home)
-            if !slots.contains(slot) { slots.append(slot) } else { cache.release(slot) }
+            if !cache.gathered.contains(slot) { cache.gathered.append(slot) } else { cache.release(slot) }
         }
-        defer { for slot in slots { cache.release(slot) } }
-        try cache.writeOut(slots)
+        try cache.writeOut(cache.gathered)
     }
 
     func writeHeader(count: UInt32, blocks: [UInt32]) throws(FileError) {
@@ -93,7 +93,7 @@ extension Rv6FS {
         let slot = try cache.get(superblock.logStart)
         defer { cache.release(slot) }
         try cache.write(value, superblock.logStart, in: slot, at: 0)
-        try cache.writeOut([slot])
+        try cache.writeOut(slot)
     }
 
     /// Installs a transaction committed before a crash (xv6's recover_from_log): the log's
@@ -125,7 +125,7 @@ extension Rv6FS {
                 let to = try cache.get(home)
                 defer { cache.release(to) }
                 try copyBlock(source, in: from, to: home, in: to)
-                try cache.writeOut([to])
+                try cache.writeOut(to)
             }
             try cache.flush()
             try writeHeader(count: 0, blocks: [])
