@@ -64,6 +64,7 @@ public struct FSCheck {
         if inodeType(DiskFormat.rootInode) != .directory {
             problem("inode 1 (the root): \(inodeType(DiskFormat.rootInode)), not a directory")
         } else {
+            reached[Int(DiskFormat.rootInode)] = true
             var pending = [(DiskFormat.rootInode, DiskFormat.rootInode, "/")]
             // Depth first, with a stack of its own: an image can nest directories 65,535 deep.
             while let (directory, parent, path) = pending.popLast() { walk(directory, parent: parent, path: path, &pending) }
@@ -152,11 +153,6 @@ public struct FSCheck {
 
     /// Checks one directory's entries; the directories in it go on `pending`.
     mutating func walk(_ directory: UInt32, parent: UInt32, path: String, _ pending: inout [(UInt32, UInt32, String)]) {
-        guard !reached[Int(directory)] else {
-            problem("inode \(directory): a directory reached twice (at \(path)): directories have one name")
-            return
-        }
-        reached[Int(directory)] = true
         let data = blocks(directory).data
         // No more entries than the largest file holds (a bigger size is reported with the inode).
         let entries = min(Int(size(directory)) / 16, DiskFormat.maximumFileBlocks * DiskFormat.blockSize / 16)
@@ -197,7 +193,13 @@ public struct FSCheck {
             names[Int(inode)] += 1
             if type == .directory {
                 subdirectories[Int(directory)] += 1
-                pending.append((inode, directory, here))
+                // Marked when found, so that each directory is walked (and queued) once.
+                if reached[Int(inode)] {
+                    problem("inode \(inode): a directory reached twice (at \(here)): directories have one name")
+                } else {
+                    reached[Int(inode)] = true
+                    pending.append((inode, directory, here))
+                }
             } else {
                 reached[Int(inode)] = true
             }

@@ -60,6 +60,18 @@ import Testing
         #expect(counts.refused > 0 && counts.mounted > 0 && counts.flagged > 0)
     }
 
+    @Test func aNameForAnUnlinkedInodeIsRefusedAndItsHandleSlotsAreNotKept() throws {
+        let good = try HostPlatform.withKernel { _ in try Self.image() }.0
+        var bad = good
+        bad[32 * 1024 + 2 * 64 + 6] = 0   // /small: 0 links, yet named
+        _ = try HostPlatform.withKernel { _ in
+            let rig = try FSRig(RamDisk(image: bad))
+            // More opens than the open-inode table holds: none is kept by a failed open.
+            for _ in 0..<150 { #expect(try rig.open("/small", .readOnly).error == .corrupt) }
+            #expect(try rig.open("/twelve", .readOnly).error == .none)
+        }
+    }
+
     @Test func fsckNamesWhatIsWrong() throws {
         let good = try HostPlatform.withKernel { _ in try Self.image() }.0
         var bad = good
@@ -74,6 +86,13 @@ import Testing
         bad[32 * 1024 + 3 * 64 + 12] = bad[32 * 1024 + 2 * 64 + 12]   // /twelve's first block is /small's
         report = FSCheck.check(bad)
         #expect(report.problems.contains { $0.hasPrefix("block 47: used twice, by inode 2 and by inode 3") })
+        bad = good
+        // A second name for /dir (inode 4) in the root: entry 5, the root grown to 6 entries.
+        bad[46 * 1024 + 80] = 4
+        for (i, c) in "again".utf8.enumerated() { bad[46 * 1024 + 82 + i] = c }
+        bad[32 * 1024 + 64 + 8] = 96
+        report = FSCheck.check(bad)
+        #expect(report.problems.contains { $0.hasPrefix("inode 4: a directory reached twice (at /again)") })
         bad = good
         bad[2048] = 1; bad[2052] = 47   // a committed transaction not installed
         report = FSCheck.check(bad)

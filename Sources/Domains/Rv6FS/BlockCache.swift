@@ -162,6 +162,9 @@ final class BlockCache {
                 guard done.id == flushID else { continue }   // a late request of an earlier transfer: dropped
                 flushed = true
                 guard (try? done.read(BlockRequest.statusField)) == .success else {
+                    // Whatever else came back is dropped here: a deque handed to the driver
+                    // again is submitted again.
+                    while let stray = try? requests.pop() { _ = consume stray }
                     batch = .some(requests)
                     throw .ioError
                 }
@@ -169,6 +172,16 @@ final class BlockCache {
         }
         batch = .some(requests)
         if !flushed { throw .ioError }
+    }
+
+    /// Forgets what the cache holds of device block `block` (a write whose outcome is unknown).
+    func forget(deviceBlockOf fsBlock: UInt32) {
+        let wanted = UInt64(fsBlock) / UInt64(Self.blocksPerDeviceBlock)
+        if let slot = deviceBlock.firstIndex(of: wanted), references[slot] == 0 {
+            valid[slot] = false
+            pinned[slot] = false
+            deviceBlock[slot] = Self.noBlock
+        }
     }
 
     /// Forgets every slot's contents that the log has not installed (an operation that failed
@@ -206,7 +219,13 @@ final class BlockCache {
                 try request.write(deviceBlock[slot], to: BlockRequest.blockField)
                 try request.write(operation, to: BlockRequest.operationField)
                 try request.write(.pending, to: BlockRequest.statusField)
-            } catch { failed = true }
+            } catch {
+                // Never sent with another transfer's fields.
+                _ = buffers.put(request, at: slot)
+                sent.append(ObjectID.none)
+                failed = true
+                continue
+            }
             sent.append(request.id)
             if let refused = requests.push(request) {
                 _ = buffers.put(refused, at: slot)

@@ -46,8 +46,8 @@ extension Rv6FS {
         let address = try blockAddress(&value, index, allocate: true)
         let slot = try cache.get(address)
         defer { cache.release(slot) }
-        try cache.write(entry, address, in: slot, at: Int(offset % UInt64(DiskFormat.blockSize)))
         try logWrite(address, in: slot)
+        try cache.write(entry, address, in: slot, at: Int(offset % UInt64(DiskFormat.blockSize)))
         let end = offset + UInt64(MemoryLayout<DirectoryEntry>.size)
         if end > UInt64(value.size) { value.size = UInt32(end) }
         try writeInode(directory, value)

@@ -24,8 +24,8 @@ extension Rv6FS {
         let block = superblock.block(ofInode: inode)
         let slot = try cache.get(block)
         defer { cache.release(slot) }
-        try cache.write(value, block, in: slot, at: DiskInode.offset(of: inode))
         try logWrite(block, in: slot)
+        try cache.write(value, block, in: slot, at: DiskInode.offset(of: inode))
     }
 
     /// A free inode made `type` with no links (xv6's ialloc: the first free one).
@@ -68,8 +68,8 @@ extension Rv6FS {
                     let block = base + UInt32(word * 64 + bit)
                     guard block < superblock.size else { throw .noSpace }
                     guard block >= superblock.dataStart else { throw .corrupt }   // metadata marked free
-                    try cache.write(bits | (1 << UInt64(bit)), bitmap, in: slot, at: word * 8)
                     try logWrite(bitmap, in: slot)
+                    try cache.write(bits | (1 << UInt64(bit)), bitmap, in: slot, at: word * 8)
                     try zeroBlock(block)
                     return block
                 }
@@ -83,9 +83,9 @@ extension Rv6FS {
     func zeroBlock(_ block: UInt32) throws(FileError) {
         let slot = try cache.get(block)
         defer { cache.release(slot) }
+        try logWrite(block, in: slot)
         do { try cache.buffers.fillBytes(DiskFormat.blockSize, with: 0, in: slot, at: BlockCache.offset(of: block)) }
         catch { throw .ioError }
-        try logWrite(block, in: slot)
     }
 
     /// Marks a data block free (xv6's bfree). Freeing a free block or metadata is corruption.
@@ -98,8 +98,8 @@ extension Rv6FS {
         let byte = try cache.read(bitmap, in: slot, at: bit / 8, as: UInt8.self)
         let mask = UInt8(1) << UInt8(bit % 8)
         guard byte & mask != 0 else { throw .corrupt }
-        try cache.write(byte & ~mask, bitmap, in: slot, at: bit / 8)
         try logWrite(bitmap, in: slot)
+        try cache.write(byte & ~mask, bitmap, in: slot, at: bit / 8)
     }
 
     func checkDataBlock(_ block: UInt32) throws(FileError) {
@@ -134,8 +134,8 @@ extension Rv6FS {
         if address == 0 {
             guard allocate else { return 0 }
             address = try allocateBlock()
-            try cache.write(address, indirect, in: slot, at: entry)
             try logWrite(indirect, in: slot)
+            try cache.write(address, indirect, in: slot, at: entry)
         }
         try checkDataBlock(address)
         return address
@@ -222,9 +222,9 @@ extension Rv6FS {
             }
             let slot = try cache.get(address)
             defer { cache.release(slot) }
+            try logWrite(address, in: slot)
             do { try cache.buffers.copyBytes(n, from: buffer, at: from + done, into: slot, at: BlockCache.offset(of: address) + within) }
             catch { throw .ioError }
-            try logWrite(address, in: slot)
             done += n
         }
         if offset + UInt64(done) > UInt64(value.size) { value.size = UInt32(offset + UInt64(done)) }

@@ -61,6 +61,7 @@ extension Rv6FS {
             try cache.flush()
         } catch {
             abandon()
+            cache.forget(deviceBlockOf: header)   // the header's block, pinned or not
             needsRecovery = true
             throw error
         }
@@ -115,9 +116,12 @@ extension Rv6FS {
             guard home >= superblock.inodeStart, home < superblock.size else { throw .corrupt }
             homes.append(home)
         }
-        // One block at a time, each written home before the next is read: any number of them
-        // fits any cache (a header xv6 wrote may name 29).
+        // The header as read may be only in the device's volatile cache: made durable before
+        // any block goes home, or a power cut could keep some and lose the header. Then one
+        // block at a time, each written home before the next is read: any number of them fits
+        // any cache (a header xv6 wrote may name 29).
         do throws(FileError) {
+            if !homes.isEmpty { try cache.flush() }
             for (i, home) in homes.enumerated() {
                 let source = superblock.logStart + 1 + UInt32(i)
                 let from = try cache.get(source)

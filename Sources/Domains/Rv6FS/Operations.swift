@@ -67,7 +67,7 @@ extension Rv6FS: FileSystem {
                 }
                 let value = try readInode(inode)
                 if value.type == .directory && (flags.writes || flags.truncates) { throw .isDirectory }
-                if value.type == .free { throw .corrupt }   // a name for a free inode
+                if value.type == .free || value.links < 1 { throw .corrupt }   // a name for a free or unlinked inode
                 if flags.truncates && value.type == .file { try truncate(inode) }
                 return (inode, value.type)
             }
@@ -84,9 +84,9 @@ extension Rv6FS: FileSystem {
             let slot = Int(handle.raw & 0xffff) - 1
             openInode[slot] = 0
             do throws(FileError) { try transaction { () throws(FileError) in try freeIfUnreferenced(inode) } } catch {
-                // Not freed: the handle stays, so that closing it again can.
-                openInode[slot] = inode
-                throw error
+                // Not freed for want of the device: the handle stays, so that closing it again
+                // can. Any other failure (a corrupt inode) would fail again: the handle goes.
+                if error == .ioError { openInode[slot] = inode; throw error }
             }
             generation[slot] = generation[slot] == UInt16.max ? 1 : generation[slot] + 1
             return .none
