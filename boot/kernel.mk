@@ -50,12 +50,20 @@ $(RV6_IMAGE): $(wildcard rv6/*)
 	@mkdir -p $(OUT)
 	$(SWIFT) run mkfs $@ $(sort $(wildcard rv6/*))
 
-qemu: kernel $(RV6_IMAGE)
+# On a fresh machine: QEMU (and Python, for the image checks) installed as CI installs them,
+# by scripts/install-deps.sh, when this user may; otherwise the one command to run. Skipped when
+# QEMU names a binary of one's own.
+QEMU_BIN ?= qemu-system-x86_64
+.PHONY: qemu-deps
+qemu-deps:
+	@if [ -z "$$QEMU" ] && ! { command -v $(QEMU_BIN) && command -v python3; } >/dev/null 2>&1; then 		if [ "$$(id -u)" = 0 ]; then scripts/install-deps.sh; 		elif sudo -n true 2>/dev/null; then sudo scripts/install-deps.sh; fi; 		command -v $(QEMU_BIN) >/dev/null 2>&1 || { echo "make: QEMU ($(QEMU_BIN)) is missing; run: sudo scripts/install-deps.sh"; exit 1; }; 	fi
+
+qemu: qemu-deps kernel $(RV6_IMAGE)
 	boot/qemu.sh run $(KERNEL_ELF)
 
-qemu-test: kernel $(RV6_IMAGE)
+qemu-test: qemu-deps kernel $(RV6_IMAGE)
 	$(SWIFT) build --product fsck
 	boot/qemu.sh test $(KERNEL_ELF)
 
-qemu-bench: kernel $(RV6_IMAGE)
+qemu-bench: qemu-deps kernel $(RV6_IMAGE)
 	boot/qemu.sh bench $(KERNEL_ELF)
