@@ -16,19 +16,19 @@ extension SelfTest {
             let mounted = try fs.mountStatus()
             check(mounted.problem == .none, "the file system on the second NVMe controller mounts: \(mounted.description)")
             guard mounted.problem == .none else { return }
-            let readme = read(fs, "/README")
+            let readme = bytes(try fs.readFile("/README"))
             let expected = "Rv6: a POSIX subset after xv6-riscv"
             check(readme.map { $0.starts(with: Array(expected.utf8)) } ?? false,
                   "/README, written by mkfs on the host, reads back (\(readme?.count ?? 0) bytes)")
             // 20 KiB: 12 direct blocks and 8 through the indirect block.
             let pattern = (0..<20_480).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 9) }
             let start = Clock.now
-            let written = write(fs, "/selftest", pattern)
-            let back = read(fs, "/selftest")
+            let written = try fs.writeFile("/selftest", pattern) == .none
+            let back = bytes(try fs.readFile("/selftest"))
             let ms = max(1, (Clock.now - start) / max(1, Clock.tscPerMs))
             check(written && back == pattern, "/selftest: 20 KiB written and read back through the log, the cache and the NVMe driver (\(ms) ms)")
             let made = try fs.makeDirectory(try path("/selftest.d"), from: .none) == .none
-            let inside = write(fs, "/selftest.d/gone", [1, 2, 3])
+            let inside = try fs.writeFile("/selftest.d/gone", [1, 2, 3]) == .none
             let notEmpty = try fs.unlink(try path("/selftest.d"), from: .none) == .notEmpty
             let unlinked = try fs.unlink(try path("/selftest.d/gone"), from: .none) == .none
             check(made && inside && notEmpty && unlinked,
@@ -80,48 +80,13 @@ extension SelfTest {
         } catch { check(false, "benchfs: \(error)") }
     }
 
+    /// The bytes read, or nil (Embedded Swift has no `try?` across two error types).
+    static func bytes(_ read: Result<[UInt8], FileError>) -> [UInt8]? {
+        if case .success(let b) = read { return b }
+        return nil
+    }
+
     static func path(_ p: String) throws(RpcError) -> RRef<PathName> {
         do { return try RRef(PathName(p)) } catch { throw .invalidArgument }
-    }
-
-    /// The whole file, or nil.
-    static func read(_ fs: FileSystemProxy, _ p: String) -> [UInt8]? {
-        do throws(RpcError) {
-            let o = try fs.open(try path(p), from: .none, flags: .readOnly)
-            guard o.error == .none else { return nil }
-            var bytes: [UInt8] = []
-            var buffer: RRef<FileData>
-            do { buffer = try RRef(FileData(length: FileData.capacity)) } catch { return nil }
-            while true {
-                try? buffer.write(UInt32(FileData.capacity), to: FileData.lengthField)
-                buffer = try fs.read(o.handle, at: UInt64(bytes.count), into: buffer)
-                guard let v = try? buffer.read(), v.error == .none else { return nil }
-                if v.length == 0 { break }
-                for i in 0..<Int(v.length) { bytes.append(v.bytes[i]) }
-            }
-            _ = try fs.close(o.handle)
-            return bytes
-        } catch { return nil }
-    }
-
-    /// Writes a whole file (created or emptied); whether every byte was written.
-    static func write(_ fs: FileSystemProxy, _ p: String, _ bytes: [UInt8]) -> Bool {
-        do throws(RpcError) {
-            let o = try fs.open(try path(p), from: .none, flags: .create | .writeOnly | .truncate)
-            guard o.error == .none else { return false }
-            var buffer: RRef<FileData>
-            do { buffer = try RRef(FileData()) } catch { return false }
-            var done = 0
-            while done < bytes.count {
-                let n = min(FileData.capacity, bytes.count - done)
-                var data = FileData(length: n)
-                for i in 0..<n { data.bytes[i] = bytes[done + i] }
-                do { try buffer.write(data) } catch { return false }
-                buffer = try fs.write(o.handle, at: UInt64(done), from: buffer)
-                guard (try? buffer.read(FileData.lengthField)) == UInt32(n) else { return false }
-                done += n
-            }
-            return try fs.close(o.handle) == .none
-        } catch { return false }
     }
 }

@@ -71,22 +71,8 @@ let (image, _) = HostPlatform.withKernel { _ -> [UInt8] in
         let mounted = try fs.mountStatus()
         guard mounted.problem == .none else { fail("the new file system does not mount: \(mounted.description)") }
         for file in files {
-            let path = try RRef(PathName("/" + file.name))
-            let opened = try fs.open(path, from: .none, flags: .create | .writeOnly | .truncate)
-            guard opened.error == .none else { fail("\(file.name): \(opened.error)") }
-            var buffer = try RRef(FileData())
-            var offset = 0
-            while offset < file.bytes.count {
-                let n = min(FileData.capacity, file.bytes.count - offset)
-                var data = FileData(length: n)
-                for i in 0..<n { data.bytes[i] = file.bytes[offset + i] }
-                try buffer.write(data)
-                buffer = try fs.write(opened.handle, at: UInt64(offset), from: buffer)
-                let written = try buffer.read(FileData.lengthField)
-                guard written == UInt32(n) else { fail("\(file.name): written \(offset + Int(written)) of \(file.bytes.count) bytes: \(try buffer.read(FileData.errorField))") }
-                offset += n
-            }
-            guard try fs.close(opened.handle) == .none else { fail("\(file.name): close failed") }
+            let error = try fs.writeFile("/" + file.name, file.bytes)
+            guard error == .none else { fail("\(file.name): \(error)") }
         }
         guard try fs.sync() == .none else { fail("sync failed") }
     } catch {

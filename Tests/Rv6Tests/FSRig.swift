@@ -83,33 +83,10 @@ final class FSRig {
     }
 
     /// The whole file or directory at `p`, or why not.
-    func contents(_ p: String) throws -> Result<[UInt8], FileError> {
-        let o = try open(p, .readOnly)
-        guard o.error == .none else { return .failure(o.error) }
-        defer { _ = try? fs.close(o.handle) }
-        var bytes: [UInt8] = []
-        while true {
-            let (chunk, error) = try read(o.handle, at: bytes.count, count: 4096)
-            guard error == .none else { return .failure(error) }
-            if chunk.isEmpty { return .success(bytes) }
-            bytes += chunk
-        }
-    }
+    func contents(_ p: String) throws -> Result<[UInt8], FileError> { try fs.readFile(p) }
 
     /// Writes a whole file (created or emptied first).
-    func put(_ p: String, _ bytes: [UInt8]) throws -> FileError {
-        let o = try open(p, .create | .writeOnly | .truncate)
-        guard o.error == .none else { return o.error }
-        defer { _ = try? fs.close(o.handle) }
-        var done = 0
-        while done < bytes.count {
-            let n = min(4096, bytes.count - done)
-            let (written, error) = try write(o.handle, at: done, Array(bytes[done..<(done + n)]))
-            if error != .none { return error }
-            done += written
-        }
-        return .none
-    }
+    func put(_ p: String, _ bytes: [UInt8]) throws -> FileError { try fs.writeFile(p, bytes) }
 
     /// The names in a directory (not "." or ".."), with their inode numbers.
     func list(_ p: String) throws -> [(String, UInt16)] {

@@ -78,7 +78,7 @@ final class BlockCache {
         let victim = try reuse(for: wanted)
         do throws(FileError) { try transferOne(victim, .read) } catch {
             references[victim] = 0
-            deviceBlock[victim] = Self.noBlock
+            unmap(victim)
             throw error
         }
         return victim
@@ -177,21 +177,25 @@ final class BlockCache {
     /// Forgets what the cache holds of device block `block` (a write whose outcome is unknown).
     func forget(deviceBlockOf fsBlock: UInt32) {
         let wanted = UInt64(fsBlock) / UInt64(Self.blocksPerDeviceBlock)
-        if let slot = deviceBlock.firstIndex(of: wanted), references[slot] == 0 {
-            valid[slot] = false
-            pinned[slot] = false
-            deviceBlock[slot] = Self.noBlock
-        }
+        if let slot = deviceBlock.firstIndex(of: wanted), references[slot] == 0 { unmap(slot) }
+    }
+
+    /// The slot holds no block any more (re-read from the device when next wanted).
+    func unmap(_ slot: Int) {
+        valid[slot] = false
+        pinned[slot] = false
+        deviceBlock[slot] = Self.noBlock
+    }
+
+    /// The log has installed every change: nothing is pinned.
+    func unpinAll() {
+        for slot in 0..<capacity { pinned[slot] = false }
     }
 
     /// Forgets every slot's contents that the log has not installed (an operation that failed
     /// part way: the disk never saw its changes, so re-reading it gives the state before).
     func discardPinned() {
-        for slot in 0..<capacity where pinned[slot] {
-            pinned[slot] = false
-            valid[slot] = false
-            deviceBlock[slot] = Self.noBlock
-        }
+        for slot in 0..<capacity where pinned[slot] { unmap(slot) }
     }
 
     /// Polls of the driver before a request counts as lost (the driver times requests out and

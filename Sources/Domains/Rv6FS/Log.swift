@@ -68,7 +68,7 @@ extension Rv6FS {
         commits &+= 1
         loggedBlocks &+= UInt64(logged.count)
         logged.removeAll(keepingCapacity: true)
-        for slot in 0..<cache.capacity { cache.pinned[slot] = false }
+        cache.unpinAll()
     }
 
     /// Drops the current transaction's changes (an operation that failed before committing).
@@ -88,6 +88,12 @@ extension Rv6FS {
         try cache.writeOut(cache.gathered)
     }
 
+    func readHeader() throws(FileError) -> LogHeader {
+        let slot = try cache.get(superblock.logStart)
+        defer { cache.release(slot) }
+        return try cache.read(superblock.logStart, in: slot, at: 0, as: LogHeader.self)
+    }
+
     func writeHeader(count: UInt32, blocks: [UInt32]) throws(FileError) {
         var value = LogHeader(count: count)
         for (i, b) in blocks.enumerated() { value.blocks[i] = b }
@@ -102,13 +108,7 @@ extension Rv6FS {
     /// the log holds, or a home block outside the file system's inode, bitmap and data blocks,
     /// is refused: nothing is installed.
     func recover() throws(FileError) {
-        let slot = try cache.get(superblock.logStart)
-        let header: LogHeader
-        do { header = try cache.read(superblock.logStart, in: slot, at: 0, as: LogHeader.self) } catch {
-            cache.release(slot)
-            throw error
-        }
-        cache.release(slot)
+        let header = try readHeader()
         guard header.count <= superblock.logBlocks - 1 else { throw .corrupt }
         var homes: [UInt32] = []
         for i in 0..<Int(header.count) {

@@ -279,12 +279,17 @@ extension Rv6FS: FileSystem {
         var blocks: UInt64 = 0
         var block = superblock.dataStart
         while block < superblock.size {
+            // One bitmap block at a time: the blocks it covers, to the end of it or of the disk.
             let bitmap = superblock.bitmapBlock(of: block)
             let slot = try cache.get(bitmap)
             defer { cache.release(slot) }
-            let bit = Int(block % UInt32(DiskFormat.bitsPerBlock))
-            if try cache.read(bitmap, in: slot, at: bit / 8, as: UInt8.self) & (1 << UInt8(bit % 8)) == 0 { blocks += 1 }
-            block += 1
+            let per = UInt32(DiskFormat.bitsPerBlock)
+            let end = min(superblock.size, (block / per + 1) * per)
+            while block < end {
+                let bit = Int(block % per)
+                if try cache.read(bitmap, in: slot, at: bit / 8, as: UInt8.self) & (1 << UInt8(bit % 8)) == 0 { blocks += 1 }
+                block += 1
+            }
         }
         var inodes: UInt64 = 0
         for inode in 1..<superblock.inodes where (try? readInode(inode).type) == .free { inodes += 1 }
