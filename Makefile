@@ -4,7 +4,7 @@ OUT := out
 
 # The portable modules, in dependency order: each must build for the host (swift build) and
 # with Embedded Swift for the bare-metal target, from the same sources. Specs lives at the top.
-PORTABLE_MODULES := LeafCore LeafDevices LeafSDK Specs LeafAbstraction LeafInterfaces LeafProxies LeafBoot DeviceModels
+PORTABLE_MODULES := LeafCore LeafDevices LeafSDK Specs LeafAbstraction LeafInterfaces LeafProxies LeafProcesses LeafBoot DeviceModels
 EMBEDDED_TARGET_FLAGS := -enable-experimental-feature Embedded -target x86_64-unknown-none-elf -wmo \
 	-parse-as-library -Osize -Xcc -mno-red-zone -Xcc -mcmodel=kernel -Xfrontend -disable-stack-protector
 EMBEDDED_FLAGS := $(EMBEDDED_TARGET_FLAGS) -I Sources/CLeafGate/include -I Sources/CLeafDevices/include -I $(OUT)/embedded

@@ -68,6 +68,12 @@ let package = Package(
                 swiftSettings: domainModule),
         .target(name: "Rv6FSDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/Rv6FS",
                 swiftSettings: domainModule),
+        .target(name: "Rv6KernelDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/Rv6Kernel",
+                swiftSettings: domainModule),
+        .target(name: "ProgramsDomain", dependencies: ["LeafSDK", "LeafInterfaces"], path: "Sources/Domains/Programs",
+                swiftSettings: domainModule),
+        // Rv6's trusted half: program domains and their threads, over a platform's threads.
+        .target(name: "LeafProcesses", dependencies: ["LeafCore", "LeafInterfaces", "LeafProxies"], swiftSettings: domainCode),
 
         // Host back-end of the device layer: a virtual PCI bus and behavioural device models.
         .target(name: "DeviceModels", dependencies: ["LeafCore", "LeafDevices"], swiftSettings: domainCode),
@@ -135,6 +141,7 @@ let package = Package(
             name: "Rv6Tests",
             dependencies: [
                 "Rv6FSDomain", "RamDiskDomain", "NVMeDomain", "DeviceModels", "LeafDevices", "FSCheck", "LeafCore", "LeafHost", "LeafInterfaces", "LeafProxies",
+                "Rv6KernelDomain", "ProgramsDomain", "LeafProcesses",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=checked"])]),

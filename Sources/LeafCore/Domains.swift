@@ -1,7 +1,7 @@
 /// What the kernel keeps about a domain off the call path: its name, the objects it exports
 /// (kept alive until teardown), and the entry that (re)creates them on start and restart.
 final class DomainRecord {
-    let name: String
+    var name: String
     var exports: [AnyObject] = []
     var entry: (() -> Void)? = nil
     init(name: String) { self.name = name }
@@ -118,6 +118,35 @@ extension Kernel {
             // A trap in the entry leaves the domain crashed again; the caller sees its state.
             try? run(in: domain, entry)
         }
+    }
+
+    /// Brings a crashed or stopped domain back, as `restart` does, as a new thing: under a new
+    /// name, with `entry` as the code that populates it (a process's domain, recycled for the
+    /// next program). Proxies bound to its earlier incarnations stay refused.
+    public static func reuse(_ domain: DomainID, name: String, entry: @escaping () -> Void) throws(KernelError) {
+        let k = kernelState
+        guard domain != .kernel else { throw .kernelDomain }
+        guard Int(domain.raw) < k.pointee.domainsInUse, k.pointee.domains[Int(domain.raw)].state != .unused else {
+            throw .noSuchDomain(domain)
+        }
+        guard !k.pointee.domains[Int(domain.raw)].state.isLive else { throw .domainAlreadyLive(domain) }
+        try checkAuthority(over: domain)
+        if hasFrames(domain) { throw .domainInUse(domain) }
+        inKernelHeap {
+            domainRecords[Int(domain.raw)].name = name
+            domainRecords[Int(domain.raw)].entry = entry
+        }
+        try restart(domain)
+    }
+
+    /// Crashes a live domain on request (Rv6's kill), as if it had trapped: it is torn down at
+    /// once; threads that run in it elsewhere are unwound to their live callers, and a call it
+    /// made that is still open (on this thread too) returns into nothing and unwinds past it.
+    public static func crash(requested domain: DomainID) throws(KernelError) {
+        try checkLiveUserDomain(domain)
+        try checkAuthority(over: domain)
+        guard domain != currentDomain else { throw .domainInUse(domain) }
+        asKernel { crash(domain) }
     }
 
     /// Refuses unless the current domain is the kernel or `domain`'s creator.

@@ -76,3 +76,16 @@ extension RRef {
         try HeapAccess.fillBytes(count, with: byte, in: target, size: MemoryLayout<T>.size, at: offset, of: id)
     }
 }
+
+extension RRef {
+    /// Copies `count` bytes of the payload, from its byte `offset`, into `destination`'s payload
+    /// at `destinationOffset` (a pipe's ring and the buffers its reads and writes move).
+    @inlinable
+    public func copyBytes<U: Exchangeable>(_ count: Int, from offset: Int, into destination: inout RRef<U>,
+                                           at destinationOffset: Int) throws(AccessError) {
+        let source = try HeapAccess.payload(reading: id, type: T.exchangeableTypeID)
+        let target = try HeapAccess.payload(writing: destination.id, type: U.exchangeableTypeID)
+        try HeapAccess.copyBytes(count, from: source, size: MemoryLayout<T>.size, at: offset, of: id,
+                                 to: target, size: MemoryLayout<U>.size, at: destinationOffset, of: destination.id)
+    }
+}

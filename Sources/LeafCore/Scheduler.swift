@@ -85,6 +85,14 @@ extension Kernel {
         k.pointee.threads[Int(t)].state = .exited
     }
 
+    /// Makes the running thread's saved continuation innermost on this host thread. A platform
+    /// whose kernel threads are host threads taking turns calls it on each one as it gets the
+    /// CPU back: the switch set the continuation on the host thread that gave the CPU away.
+    public static func adoptInnermostOfRunningThread() {
+        let k = kernelState
+        leaf_set_innermost(k.pointee.threads[Int(k.pointee.currentThread)].innermost)
+    }
+
     /// The run queue, front first.
     public static var runQueue: [ThreadID] {
         let k = kernelState

@@ -1,77 +1,5 @@
 import LeafSDK
 
-/// Why a file-system operation failed (`none`: it did not). Raw, so that any value crosses; the
-/// Rv6 kernel turns each into the error a system call returns.
-public struct FileError: Exchangeable, Error, Equatable, Sendable, CustomStringConvertible {
-    public var raw: UInt16
-    public static var exchangeableTypeID: UInt64 { 0x694f_9a5d_eb09_b0eb }   // FNV-1a of "LeafInterfaces.FileError"
-    @inlinable public init(raw: UInt16) { self.raw = raw }
-
-    public static var none: FileError { FileError(raw: 0) }
-    /// A name in the path does not exist.
-    public static var notFound: FileError { FileError(raw: 1) }
-    /// The name to create exists.
-    public static var exists: FileError { FileError(raw: 2) }
-    /// A directory was needed (a path component, the directory of a relative path).
-    public static var notDirectory: FileError { FileError(raw: 3) }
-    /// A directory cannot be written, linked or truncated.
-    public static var isDirectory: FileError { FileError(raw: 4) }
-    /// A path component is longer than 14 bytes.
-    public static var nameTooLong: FileError { FileError(raw: 5) }
-    /// The path is empty, longer than 128 bytes, holds a NUL, or names "." or ".." where a new
-    /// name is needed.
-    public static var badPath: FileError { FileError(raw: 6) }
-    /// No free data block.
-    public static var noSpace: FileError { FileError(raw: 7) }
-    /// No free inode.
-    public static var noInodes: FileError { FileError(raw: 8) }
-    /// The handle is not one this file system gave out, or was closed.
-    public static var badHandle: FileError { FileError(raw: 9) }
-    /// A directory to remove is not empty.
-    public static var notEmpty: FileError { FileError(raw: 10) }
-    /// The file would grow past the format's largest (268 blocks).
-    public static var fileTooLarge: FileError { FileError(raw: 11) }
-    /// An argument is out of range (a length over the buffer, an offset past the end of the
-    /// file to read, too many links).
-    public static var invalidArgument: FileError { FileError(raw: 12) }
-    /// The block device failed or refused a request. The file system is consistent on the disk
-    /// whatever happened: an operation that failed before its commit record was written did not
-    /// happen; one that failed after it may have (the log is recovered from the disk before the
-    /// next operation).
-    public static var ioError: FileError { FileError(raw: 13) }
-    /// The open-inode table is full.
-    public static var tooManyOpen: FileError { FileError(raw: 14) }
-    /// The disk holds something the format does not allow (a bad inode type, a block number
-    /// past the end): refused, never followed.
-    public static var corrupt: FileError { FileError(raw: 15) }
-    /// The operation needs more blocks than the log or the buffer cache holds at once (mount
-    /// bounds the file system so that none should); it was abandoned, nothing of it done.
-    public static var transactionTooLarge: FileError { FileError(raw: 16) }
-
-    public var description: String {
-        switch raw {
-        case 0: "no error"
-        case 1: "no such file or directory"
-        case 2: "file exists"
-        case 3: "not a directory"
-        case 4: "is a directory"
-        case 5: "name longer than 14 bytes"
-        case 6: "bad path"
-        case 7: "no free block"
-        case 8: "no free inode"
-        case 9: "bad file handle"
-        case 10: "directory not empty"
-        case 11: "file too large"
-        case 12: "invalid argument"
-        case 13: "I/O error"
-        case 14: "too many open inodes"
-        case 15: "corrupt file system"
-        case 16: "operation too large for the log"
-        default: "error \(raw)"
-        }
-    }
-}
-
 /// What `open` does besides finding the file (xv6 fcntl.h's values). Reading and writing
 /// rights are the descriptor's, kept by the Rv6 kernel; the file system refuses only to open a
 /// directory for writing.
@@ -85,10 +13,14 @@ public struct OpenFlags: Exchangeable, Equatable, Sendable {
     public static var readWrite: OpenFlags { OpenFlags(raw: 0x002) }
     public static var create: OpenFlags { OpenFlags(raw: 0x200) }
     public static var truncate: OpenFlags { OpenFlags(raw: 0x400) }
+    /// Rv6's addition to xv6's flags, for the Rv6 kernel: every write goes at the end of the
+    /// file (sh's `>>`). The file system ignores it.
+    public static var append: OpenFlags { OpenFlags(raw: 0x800) }
 
     public var writes: Bool { raw & 0x3 != 0 }
     public var creates: Bool { raw & 0x200 != 0 }
     public var truncates: Bool { raw & 0x400 != 0 }
+    public var appends: Bool { raw & 0x800 != 0 }
     public static func | (a: OpenFlags, b: OpenFlags) -> OpenFlags { OpenFlags(raw: a.raw | b.raw) }
 }
 
@@ -131,7 +63,7 @@ public struct PathName: Exchangeable, Sendable {
 public struct FileData: Exchangeable, Sendable {
     public var bytes: InlineArray<4096, UInt8>
     public var length: UInt32
-    public var error: FileError
+    public var error: SystemError
     public static var exchangeableTypeID: UInt64 { 0xab2e_5115_55fd_932b }   // FNV-1a of "LeafInterfaces.FileData"
 
     public init(length: Int = 0) {
@@ -142,7 +74,7 @@ public struct FileData: Exchangeable, Sendable {
 
     @inlinable public static var capacity: Int { 4096 }
     @inlinable public static var lengthField: ExchangeableField<FileData, UInt32> { .init(offset: 4096) }
-    @inlinable public static var errorField: ExchangeableField<FileData, FileError> { .init(offset: 4100) }
+    @inlinable public static var errorField: ExchangeableField<FileData, SystemError> { .init(offset: 4100) }
 }
 
 /// What `open` gives back: a handle, or why not (and the inode's type, so the Rv6 kernel knows
@@ -150,8 +82,8 @@ public struct FileData: Exchangeable, Sendable {
 public struct OpenOutcome: BitwiseCopyable, Sendable, Equatable {
     public var handle: FileHandle
     public var type: InodeType
-    public var error: FileError
-    public init(handle: FileHandle, type: InodeType, error: FileError) {
+    public var error: SystemError
+    public init(handle: FileHandle, type: InodeType, error: SystemError) {
         self.handle = handle
         self.type = type
         self.error = error
@@ -167,9 +99,9 @@ public struct FileStatus: BitwiseCopyable, Sendable, Equatable {
     public var size: UInt64
     public var major: Int16
     public var minor: Int16
-    public var error: FileError
+    public var error: SystemError
     public init(device: UInt32, inode: UInt32, type: InodeType, links: Int16, size: UInt64,
-                major: Int16, minor: Int16, error: FileError) {
+                major: Int16, minor: Int16, error: SystemError) {
         self.device = device
         self.inode = inode
         self.type = type
@@ -216,20 +148,20 @@ public protocol FileSystem: AnyObject {
     /// Opens (with `create`, creates a file; with `truncate`, empties it) the inode `path` names.
     func open(_ path: borrowing RRef<PathName>, from directory: FileHandle, flags: OpenFlags) throws(RpcError) -> OpenOutcome
     /// Lets the inode go (the last close of an unlinked inode frees it).
-    func close(_ handle: FileHandle) throws(RpcError) -> FileError
+    func close(_ handle: FileHandle) throws(RpcError) -> SystemError
     /// Reads up to `buffer.length` bytes from byte `offset` into the buffer.
     func read(_ handle: FileHandle, at offset: UInt64, into buffer: consuming RRef<FileData>) throws(RpcError) -> RRef<FileData>
     /// Writes the buffer's first `buffer.length` bytes at byte `offset`, growing the file.
     func write(_ handle: FileHandle, at offset: UInt64, from buffer: consuming RRef<FileData>) throws(RpcError) -> RRef<FileData>
     func status(_ handle: FileHandle) throws(RpcError) -> FileStatus
     /// A second name for a file (not a directory).
-    func link(_ existing: borrowing RRef<PathName>, to new: borrowing RRef<PathName>, from directory: FileHandle) throws(RpcError) -> FileError
+    func link(_ existing: borrowing RRef<PathName>, to new: borrowing RRef<PathName>, from directory: FileHandle) throws(RpcError) -> SystemError
     /// Removes a name (a directory only if empty); the inode goes when no name and no handle is left.
-    func unlink(_ path: borrowing RRef<PathName>, from directory: FileHandle) throws(RpcError) -> FileError
-    func makeDirectory(_ path: borrowing RRef<PathName>, from directory: FileHandle) throws(RpcError) -> FileError
-    func makeDevice(_ path: borrowing RRef<PathName>, from directory: FileHandle, major: Int16, minor: Int16) throws(RpcError) -> FileError
+    func unlink(_ path: borrowing RRef<PathName>, from directory: FileHandle) throws(RpcError) -> SystemError
+    func makeDirectory(_ path: borrowing RRef<PathName>, from directory: FileHandle) throws(RpcError) -> SystemError
+    func makeDevice(_ path: borrowing RRef<PathName>, from directory: FileHandle, major: Int16, minor: Int16) throws(RpcError) -> SystemError
     /// Every committed block is written home and the device flushed (before a power-off).
-    func sync() throws(RpcError) -> FileError
+    func sync() throws(RpcError) -> SystemError
     func statistics() throws(RpcError) -> FileSystemStatistics
     /// Whether the disk was mounted, and if not, why (every other operation then answers
     /// `corrupt` or `ioError`).

@@ -5,12 +5,12 @@ import LeafSDK
 /// every call. No shared-heap room for it or for the path is `noSpace`.
 extension FileSystem {
     /// Writes `bytes` as the whole of `path` (created, or emptied first); the first error, if any.
-    public func writeFile(_ path: String, _ bytes: [UInt8], from directory: FileHandle = .none) throws(RpcError) -> FileError {
+    public func writeFile(_ path: String, _ bytes: [UInt8], from directory: FileHandle = .none) throws(RpcError) -> SystemError {
         guard let name = try? RRef(PathName(path)), var buffer = try? RRef(FileData()) else { return .noSpace }
         let opened = try open(name, from: directory, flags: .create | .writeOnly | .truncate)
         guard opened.error == .none else { return opened.error }
         var done = 0
-        var outcome = FileError.none
+        var outcome = SystemError.none
         while done < bytes.count && outcome == .none {
             let n = min(FileData.capacity, bytes.count - done)
             var data = FileData(length: n)
@@ -28,12 +28,12 @@ extension FileSystem {
     }
 
     /// The whole file (or directory) at `path`, or why not.
-    public func readFile(_ path: String, from directory: FileHandle = .none) throws(RpcError) -> Result<[UInt8], FileError> {
+    public func readFile(_ path: String, from directory: FileHandle = .none) throws(RpcError) -> Result<[UInt8], SystemError> {
         guard let name = try? RRef(PathName(path)), var buffer = try? RRef(FileData()) else { return .failure(.noSpace) }
         let opened = try open(name, from: directory, flags: .readOnly)
         guard opened.error == .none else { return .failure(opened.error) }
         var bytes: [UInt8] = []
-        var outcome = FileError.none
+        var outcome = SystemError.none
         while outcome == .none {
             guard (try? buffer.write(UInt32(FileData.capacity), to: FileData.lengthField)) != nil else { outcome = .noSpace; break }
             buffer = try read(opened.handle, at: UInt64(bytes.count), into: buffer)

@@ -81,7 +81,7 @@ extension SelfTest {
     }
 
     /// The bytes read, or nil (Embedded Swift has no `try?` across two error types).
-    static func bytes(_ read: Result<[UInt8], FileError>) -> [UInt8]? {
+    static func bytes(_ read: Result<[UInt8], SystemError>) -> [UInt8]? {
         if case .success(let b) = read { return b }
         return nil
     }

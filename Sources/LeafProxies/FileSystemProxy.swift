@@ -83,8 +83,8 @@ public final class FileSystemProxy: FileSystem {
     }
 
     // close(_:): copies handle in; copies the result back.
-    public func close(_ handle: FileHandle) throws(RpcError) -> FileError {
-        struct Args { let target: Unmanaged<Export<any FileSystem>>; let handle: FileHandle; var result: FileError? = nil; var error: RpcError? = nil }
+    public func close(_ handle: FileHandle) throws(RpcError) -> SystemError {
+        struct Args { let target: Unmanaged<Export<any FileSystem>>; let handle: FileHandle; var result: SystemError? = nil; var error: RpcError? = nil }
         let frame = try CallGate.enter(domain, incarnation: incarnation)
         var args = Args(target: export, handle: handle)
         guard CallGate.invoke(frame, &args, { raw in
@@ -155,8 +155,8 @@ public final class FileSystemProxy: FileSystem {
     }
 
     // link(_:to:from:): copies directory in; lends existing, new for the call; copies the result back.
-    public func link(_ existing: borrowing RRef<PathName>, to new: borrowing RRef<PathName>, from directory: FileHandle) throws(RpcError) -> FileError {
-        struct Args { let target: Unmanaged<Export<any FileSystem>>; let existing: ObjectID; let new: ObjectID; let directory: FileHandle; var result: FileError? = nil; var error: RpcError? = nil }
+    public func link(_ existing: borrowing RRef<PathName>, to new: borrowing RRef<PathName>, from directory: FileHandle) throws(RpcError) -> SystemError {
+        struct Args { let target: Unmanaged<Export<any FileSystem>>; let existing: ObjectID; let new: ObjectID; let directory: FileHandle; var result: SystemError? = nil; var error: RpcError? = nil }
         let frame = try CallGate.enter(domain, incarnation: incarnation)
         do throws(RpcError) { try CallGate.lend(existing.id, in: frame) } catch { CallGate.leave(frame); throw error }
         do throws(RpcError) { try CallGate.lend(new.id, in: frame) } catch { CallGate.leave(frame); throw error }
@@ -177,8 +177,8 @@ public final class FileSystemProxy: FileSystem {
     }
 
     // unlink(_:from:): copies directory in; lends path for the call; copies the result back.
-    public func unlink(_ path: borrowing RRef<PathName>, from directory: FileHandle) throws(RpcError) -> FileError {
-        struct Args { let target: Unmanaged<Export<any FileSystem>>; let path: ObjectID; let directory: FileHandle; var result: FileError? = nil; var error: RpcError? = nil }
+    public func unlink(_ path: borrowing RRef<PathName>, from directory: FileHandle) throws(RpcError) -> SystemError {
+        struct Args { let target: Unmanaged<Export<any FileSystem>>; let path: ObjectID; let directory: FileHandle; var result: SystemError? = nil; var error: RpcError? = nil }
         let frame = try CallGate.enter(domain, incarnation: incarnation)
         do throws(RpcError) { try CallGate.lend(path.id, in: frame) } catch { CallGate.leave(frame); throw error }
         var args = Args(target: export, path: path.id, directory: directory)
@@ -196,8 +196,8 @@ public final class FileSystemProxy: FileSystem {
     }
 
     // makeDirectory(_:from:): copies directory in; lends path for the call; copies the result back.
-    public func makeDirectory(_ path: borrowing RRef<PathName>, from directory: FileHandle) throws(RpcError) -> FileError {
-        struct Args { let target: Unmanaged<Export<any FileSystem>>; let path: ObjectID; let directory: FileHandle; var result: FileError? = nil; var error: RpcError? = nil }
+    public func makeDirectory(_ path: borrowing RRef<PathName>, from directory: FileHandle) throws(RpcError) -> SystemError {
+        struct Args { let target: Unmanaged<Export<any FileSystem>>; let path: ObjectID; let directory: FileHandle; var result: SystemError? = nil; var error: RpcError? = nil }
         let frame = try CallGate.enter(domain, incarnation: incarnation)
         do throws(RpcError) { try CallGate.lend(path.id, in: frame) } catch { CallGate.leave(frame); throw error }
         var args = Args(target: export, path: path.id, directory: directory)
@@ -215,8 +215,8 @@ public final class FileSystemProxy: FileSystem {
     }
 
     // makeDevice(_:from:major:minor:): copies directory, major, minor in; lends path for the call; copies the result back.
-    public func makeDevice(_ path: borrowing RRef<PathName>, from directory: FileHandle, major: Int16, minor: Int16) throws(RpcError) -> FileError {
-        struct Args { let target: Unmanaged<Export<any FileSystem>>; let path: ObjectID; let directory: FileHandle; let major: Int16; let minor: Int16; var result: FileError? = nil; var error: RpcError? = nil }
+    public func makeDevice(_ path: borrowing RRef<PathName>, from directory: FileHandle, major: Int16, minor: Int16) throws(RpcError) -> SystemError {
+        struct Args { let target: Unmanaged<Export<any FileSystem>>; let path: ObjectID; let directory: FileHandle; let major: Int16; let minor: Int16; var result: SystemError? = nil; var error: RpcError? = nil }
         let frame = try CallGate.enter(domain, incarnation: incarnation)
         do throws(RpcError) { try CallGate.lend(path.id, in: frame) } catch { CallGate.leave(frame); throw error }
         var args = Args(target: export, path: path.id, directory: directory, major: major, minor: minor)
@@ -234,8 +234,8 @@ public final class FileSystemProxy: FileSystem {
     }
 
     // sync(): copies the result back.
-    public func sync() throws(RpcError) -> FileError {
-        struct Args { let target: Unmanaged<Export<any FileSystem>>; var result: FileError? = nil; var error: RpcError? = nil }
+    public func sync() throws(RpcError) -> SystemError {
+        struct Args { let target: Unmanaged<Export<any FileSystem>>; var result: SystemError? = nil; var error: RpcError? = nil }
         let frame = try CallGate.enter(domain, incarnation: incarnation)
         var args = Args(target: export)
         guard CallGate.invoke(frame, &args, { raw in

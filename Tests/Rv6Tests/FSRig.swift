@@ -68,7 +68,7 @@ final class FSRig {
         try fs.open(try path(p), from: directory, flags: flags)
     }
 
-    func write(_ handle: FileHandle, at offset: Int, _ bytes: [UInt8]) throws -> (Int, FileError) {
+    func write(_ handle: FileHandle, at offset: Int, _ bytes: [UInt8]) throws -> (Int, SystemError) {
         var data = FileData(length: bytes.count)
         for (i, b) in bytes.enumerated() { data.bytes[i] = b }
         let back = try fs.write(handle, at: UInt64(offset), from: try RRef(data))
@@ -76,17 +76,17 @@ final class FSRig {
         return (Int(v.length), v.error)
     }
 
-    func read(_ handle: FileHandle, at offset: Int, count: Int) throws -> ([UInt8], FileError) {
+    func read(_ handle: FileHandle, at offset: Int, count: Int) throws -> ([UInt8], SystemError) {
         let back = try fs.read(handle, at: UInt64(offset), into: try RRef(FileData(length: count)))
         let v = try back.read()
         return ((0..<Int(v.length)).map { v.bytes[$0] }, v.error)
     }
 
     /// The whole file or directory at `p`, or why not.
-    func contents(_ p: String) throws -> Result<[UInt8], FileError> { try fs.readFile(p) }
+    func contents(_ p: String) throws -> Result<[UInt8], SystemError> { try fs.readFile(p) }
 
     /// Writes a whole file (created or emptied first).
-    func put(_ p: String, _ bytes: [UInt8]) throws -> FileError { try fs.writeFile(p, bytes) }
+    func put(_ p: String, _ bytes: [UInt8]) throws -> SystemError { try fs.writeFile(p, bytes) }
 
     /// The names in a directory (not "." or ".."), with their inode numbers.
     func list(_ p: String) throws -> [(String, UInt16)] {

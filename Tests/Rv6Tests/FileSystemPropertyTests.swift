@@ -19,7 +19,7 @@ struct ModelTree {
     }
 
     /// The error resolving `path`'s directories gives, if any (missing, or a file on the way).
-    func parentError(_ path: String) -> FileError? {
+    func parentError(_ path: String) -> SystemError? {
         var walked = ""
         let parts = path.split(separator: "/").dropLast()
         for part in parts {
@@ -123,13 +123,13 @@ struct Step: CustomStringConvertible {
 
     /// Runs the step against the file system and the model; a description of any difference.
     func run(_ rig: FSRig, _ model: inout ModelTree, salt: Int) throws -> String? {
-        func check(_ got: FileError, _ expected: FileError) -> String? {
+        func check(_ got: SystemError, _ expected: SystemError) -> String? {
             got == expected ? nil : "\(self): \(got), expected \(expected)"
         }
         switch kind {
         case .create:
             let bytes = Self.data(length, seed: seed, salt: salt)
-            let expected: FileError
+            let expected: SystemError
             if let e = model.parentError(path) { expected = e }
             else if model.entries[path] == .directory { expected = .isDirectory }
             else { expected = .none }
@@ -143,7 +143,7 @@ struct Step: CustomStringConvertible {
             }
             return check(got, expected)
         case .write, .truncate, .read:
-            let expected: FileError
+            let expected: SystemError
             if let e = model.parentError(path) { expected = e }
             else if model.entries[path] == nil { expected = .notFound }
             else if model.entries[path] == .directory && kind != .read { expected = .isDirectory }
@@ -180,7 +180,7 @@ struct Step: CustomStringConvertible {
             if got == .none && expected == .none { model.entries[path] = .directory }
             return check(got, expected)
         case .unlink:
-            let expected: FileError
+            let expected: SystemError
             if let e = model.parentError(path) { expected = e }
             else if model.entries[path] == nil { expected = .notFound }
             else if model.entries[path] == .directory && !model.children(path).isEmpty { expected = .notEmpty }
@@ -189,7 +189,7 @@ struct Step: CustomStringConvertible {
             if got == .none && expected == .none { model.entries[path] = nil }
             return check(got, expected)
         case .link, .rename:
-            let expected: FileError
+            let expected: SystemError
             if let e = model.parentError(path) { expected = e }
             else if model.entries[path] == nil { expected = .notFound }
             else if model.entries[path] == .directory { expected = .isDirectory }

@@ -37,7 +37,7 @@ final class BlockCache {
 
     static var noBlock: UInt64 { UInt64.max }
 
-    init(device: any BlockDevice, deviceBlocks: UInt64, slots: Int = BlockCache.maximumSlots) throws(FileError) {
+    init(device: any BlockDevice, deviceBlocks: UInt64, slots: Int = BlockCache.maximumSlots) throws(SystemError) {
         // An operation pins at most about MAXOPBLOCKS device blocks (mount bounds the bitmap
         // so that a truncation does too) and holds three more while the log takes three.
         precondition(slots >= 16 && slots <= Self.maximumSlots, "a buffer cache of 16 to 48 slots")
@@ -58,7 +58,7 @@ final class BlockCache {
 
     /// The slot holding file-system block `block`, read from the device if need be; held
     /// until `release`.
-    func get(_ block: UInt32) throws(FileError) -> Int {
+    func get(_ block: UInt32) throws(SystemError) -> Int {
         let wanted = UInt64(block) / UInt64(Self.blocksPerDeviceBlock)
         guard wanted < deviceBlocks else { throw .corrupt }
         clock &+= 1
@@ -69,14 +69,14 @@ final class BlockCache {
                 hits &+= 1
                 return slot
             }
-            do throws(FileError) { try transferOne(slot, .read) } catch {
+            do throws(SystemError) { try transferOne(slot, .read) } catch {
                 references[slot] -= 1
                 throw error
             }
             return slot
         }
         let victim = try reuse(for: wanted)
-        do throws(FileError) { try transferOne(victim, .read) } catch {
+        do throws(SystemError) { try transferOne(victim, .read) } catch {
             references[victim] = 0
             unmap(victim)
             throw error
@@ -86,7 +86,7 @@ final class BlockCache {
 
     /// A slot for device block `block` whose contents are about to be overwritten whole: not
     /// read from the device. Held until `release`.
-    func claim(_ block: UInt64) throws(FileError) -> Int {
+    func claim(_ block: UInt64) throws(SystemError) -> Int {
         guard block < deviceBlocks else { throw .corrupt }
         clock &+= 1
         if let slot = deviceBlock.firstIndex(of: block) {
@@ -102,7 +102,7 @@ final class BlockCache {
 
     /// The least recently used slot no one holds and the log does not pin, given to `block`
     /// and held (its contents not yet valid).
-    func reuse(for block: UInt64) throws(FileError) -> Int {
+    func reuse(for block: UInt64) throws(SystemError) -> Int {
         var victim = -1
         for slot in 0..<capacity where references[slot] == 0 && !pinned[slot] {
             if victim < 0 || lastUse[slot] < lastUse[victim] { victim = slot }
@@ -122,32 +122,32 @@ final class BlockCache {
     /// The byte offset of file-system block `block` in its slot's buffer.
     static func offset(of block: UInt32) -> Int { Int(block % 4) * DiskFormat.blockSize }
 
-    func read<Value: Exchangeable>(_ block: UInt32, in slot: Int, at offset: Int, as _: Value.Type) throws(FileError) -> Value {
+    func read<Value: Exchangeable>(_ block: UInt32, in slot: Int, at offset: Int, as _: Value.Type) throws(SystemError) -> Value {
         do { return try buffers.read(ExchangeableField<BlockRequest, Value>(offset: Self.offset(of: block) + offset), at: slot) }
         catch { throw .ioError }
     }
 
-    func write<Value: Exchangeable>(_ value: Value, _ block: UInt32, in slot: Int, at offset: Int) throws(FileError) {
+    func write<Value: Exchangeable>(_ value: Value, _ block: UInt32, in slot: Int, at offset: Int) throws(SystemError) {
         do { try buffers.write(value, to: ExchangeableField<BlockRequest, Value>(offset: Self.offset(of: block) + offset), at: slot) }
         catch { throw .ioError }
     }
 
     /// Writes one slot to the device and waits for it.
-    func writeOut(_ slot: Int) throws(FileError) { try transferOne(slot, .write) }
+    func writeOut(_ slot: Int) throws(SystemError) { try transferOne(slot, .write) }
 
-    func transferOne(_ slot: Int, _ operation: BlockOperation) throws(FileError) {
+    func transferOne(_ slot: Int, _ operation: BlockOperation) throws(SystemError) {
         oneSlot[0] = slot
         try transfer(oneSlot, operation)
     }
 
     /// Writes the slots to the device, in one batch, and waits for every one.
-    func writeOut(_ slots: [Int]) throws(FileError) {
+    func writeOut(_ slots: [Int]) throws(SystemError) {
         guard !slots.isEmpty else { return }
         try transfer(slots, .write)
     }
 
     /// Asks the device to put every completed write on stable media.
-    func flush() throws(FileError) {
+    func flush() throws(SystemError) {
         var requests = try takeBatch()
         guard let request = try? RRef(BlockRequest(.flush, block: 0, data: .init(repeating: 0))) else { throw .ioError }
         let flushID = request.id
@@ -202,7 +202,7 @@ final class BlockCache {
     /// hands them back itself; this only bounds a driver that never does).
     static var pollLimit: Int { 1_000_000 }
 
-    func takeBatch() throws(FileError) -> RRefDeque<BlockRequest, 128> {
+    func takeBatch() throws(SystemError) -> RRefDeque<BlockRequest, 128> {
         if let b = batch.take() { return b }
         guard let fresh = try? RRefDeque<BlockRequest, 128>() else { throw .ioError }
         return fresh
@@ -212,7 +212,7 @@ final class BlockCache {
     /// slots. A request is known by its object, not by the block it names: one the driver hands
     /// back late, or with another block number, is never taken for another slot's. A slot whose
     /// buffer did not come back holds nothing valid (it gets a fresh buffer when next used).
-    func transfer(_ slots: [Int], _ operation: BlockOperation) throws(FileError) {
+    func transfer(_ slots: [Int], _ operation: BlockOperation) throws(SystemError) {
         var requests = try takeBatch()
         var failed = false
         sent.removeAll(keepingCapacity: true)
@@ -268,7 +268,7 @@ final class BlockCache {
     }
 
     /// Gives a slot a buffer if it lost its own (moved into a driver that crashed).
-    func refill(_ slot: Int) throws(FileError) {
+    func refill(_ slot: Int) throws(SystemError) {
         if (try? buffers.isOccupied(slot)) == true { return }
         guard let fresh = try? RRef(BlockRequest(.read, block: 0)) else { throw .ioError }
         _ = buffers.put(fresh, at: slot)

@@ -5,7 +5,7 @@ import LeafSDK
 // entries; an entry with inode 0 is free.
 extension Rv6FS {
     /// The inode `name` names in `directory`, and the byte offset of its entry.
-    func lookup(_ name: Name, in directory: UInt32) throws(FileError) -> (inode: UInt32, offset: UInt64)? {
+    func lookup(_ name: Name, in directory: UInt32) throws(SystemError) -> (inode: UInt32, offset: UInt64)? {
         var value = try readInode(directory)
         guard value.type == .directory else { throw .notDirectory }
         let entrySize = UInt64(MemoryLayout<DirectoryEntry>.size)
@@ -19,7 +19,7 @@ extension Rv6FS {
     }
 
     /// The directory entry at byte `offset` of a directory.
-    func entryAt(_ directory: inout DiskInode, _ offset: UInt64) throws(FileError) -> DirectoryEntry {
+    func entryAt(_ directory: inout DiskInode, _ offset: UInt64) throws(SystemError) -> DirectoryEntry {
         let address = try blockAddress(&directory, Int(offset / UInt64(DiskFormat.blockSize)), allocate: false)
         guard address != 0 else { return DirectoryEntry(inode: 0, name: .init(repeating: 0)) }
         let slot = try cache.get(address)
@@ -28,7 +28,7 @@ extension Rv6FS {
     }
 
     /// Writes an entry naming `inode` into `directory`: the first free one, or a new one at the end.
-    func addEntry(_ name: Name, inode: UInt32, in directory: UInt32) throws(FileError) {
+    func addEntry(_ name: Name, inode: UInt32, in directory: UInt32) throws(SystemError) {
         var value = try readInode(directory)
         let entrySize = UInt64(MemoryLayout<DirectoryEntry>.size)
         var offset: UInt64 = 0
@@ -40,7 +40,7 @@ extension Rv6FS {
     }
 
     /// Writes `entry` at byte `offset` of `directory` (growing it by one entry at its end).
-    func writeEntry(_ entry: DirectoryEntry, at offset: UInt64, in directory: UInt32) throws(FileError) {
+    func writeEntry(_ entry: DirectoryEntry, at offset: UInt64, in directory: UInt32) throws(SystemError) {
         var value = try readInode(directory)
         let index = Int(offset / UInt64(DiskFormat.blockSize))
         let address = try blockAddress(&value, index, allocate: true)
@@ -54,7 +54,7 @@ extension Rv6FS {
     }
 
     /// Whether a directory holds nothing but "." and ".." (xv6's isdirempty).
-    func isEmpty(_ directory: UInt32) throws(FileError) -> Bool {
+    func isEmpty(_ directory: UInt32) throws(SystemError) -> Bool {
         var value = try readInode(directory)
         let entrySize = UInt64(MemoryLayout<DirectoryEntry>.size)
         var offset = 2 * entrySize

@@ -15,7 +15,7 @@ extension Rv6FS {
         if let problem = layout.problem(deviceBlocks: g.blocks) {
             return "\(size) blocks, \(inodes) inodes: \(problem.description)"
         }
-        do throws(FileError) {
+        do throws(SystemError) {
             let cache = try BlockCache(device: device, deviceBlocks: g.blocks)
             let root = layout.dataStart
             // Every device block of the metadata and the root's block, zeroed.
@@ -62,7 +62,7 @@ extension Rv6FS {
         return nil
     }
 
-    static func put<Value: Exchangeable>(_ value: Value, block: UInt32, at offset: Int, _ cache: BlockCache) throws(FileError) {
+    static func put<Value: Exchangeable>(_ value: Value, block: UInt32, at offset: Int, _ cache: BlockCache) throws(SystemError) {
         let slot = try cache.get(block)
         defer { cache.release(slot) }
         try cache.write(value, block, in: slot, at: offset)

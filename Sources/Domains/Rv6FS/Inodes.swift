@@ -5,11 +5,11 @@ import LeafSDK
 // cache, every change logged. Nothing on the disk is trusted: an inode number, a block number
 // or an inode type out of range is `corrupt`, never followed.
 extension Rv6FS {
-    func checkInode(_ inode: UInt32) throws(FileError) {
+    func checkInode(_ inode: UInt32) throws(SystemError) {
         guard inode >= 1, inode < superblock.inodes else { throw .corrupt }
     }
 
-    func readInode(_ inode: UInt32) throws(FileError) -> DiskInode {
+    func readInode(_ inode: UInt32) throws(SystemError) -> DiskInode {
         try checkInode(inode)
         let block = superblock.block(ofInode: inode)
         let slot = try cache.get(block)
@@ -19,7 +19,7 @@ extension Rv6FS {
         return value
     }
 
-    func writeInode(_ inode: UInt32, _ value: DiskInode) throws(FileError) {
+    func writeInode(_ inode: UInt32, _ value: DiskInode) throws(SystemError) {
         try checkInode(inode)
         let block = superblock.block(ofInode: inode)
         let slot = try cache.get(block)
@@ -29,7 +29,7 @@ extension Rv6FS {
     }
 
     /// A free inode made `type` with no links (xv6's ialloc: the first free one).
-    func allocateInode(_ type: InodeType, major: Int16 = 0, minor: Int16 = 0) throws(FileError) -> UInt32 {
+    func allocateInode(_ type: InodeType, major: Int16 = 0, minor: Int16 = 0) throws(SystemError) -> UInt32 {
         var inode: UInt32 = 1
         while inode < superblock.inodes {
             let block = superblock.block(ofInode: inode)
@@ -52,7 +52,7 @@ extension Rv6FS {
     // MARK: blocks
 
     /// A free data block, zeroed (xv6's balloc and bzero).
-    func allocateBlock() throws(FileError) -> UInt32 {
+    func allocateBlock() throws(SystemError) -> UInt32 {
         let bitsPerBlock = UInt32(DiskFormat.bitsPerBlock)
         var base: UInt32 = 0
         while base < superblock.size {
@@ -80,7 +80,7 @@ extension Rv6FS {
         throw .noSpace
     }
 
-    func zeroBlock(_ block: UInt32) throws(FileError) {
+    func zeroBlock(_ block: UInt32) throws(SystemError) {
         let slot = try cache.get(block)
         defer { cache.release(slot) }
         try logWrite(block, in: slot)
@@ -89,7 +89,7 @@ extension Rv6FS {
     }
 
     /// Marks a data block free (xv6's bfree). Freeing a free block or metadata is corruption.
-    func freeBlock(_ block: UInt32) throws(FileError) {
+    func freeBlock(_ block: UInt32) throws(SystemError) {
         try checkDataBlock(block)
         let bitmap = superblock.bitmapBlock(of: block)
         let slot = try cache.get(bitmap)
@@ -102,13 +102,13 @@ extension Rv6FS {
         try cache.write(byte & ~mask, bitmap, in: slot, at: bit / 8)
     }
 
-    func checkDataBlock(_ block: UInt32) throws(FileError) {
+    func checkDataBlock(_ block: UInt32) throws(SystemError) {
         guard block >= superblock.dataStart, block < superblock.size else { throw .corrupt }
     }
 
     /// The disk block holding block `index` of the file (xv6's bmap); with `allocate`, one is
     /// allocated if there is none (`inode` updated; the caller writes it). 0: a hole.
-    func blockAddress(_ value: inout DiskInode, _ index: Int, allocate: Bool) throws(FileError) -> UInt32 {
+    func blockAddress(_ value: inout DiskInode, _ index: Int, allocate: Bool) throws(SystemError) -> UInt32 {
         guard index < DiskFormat.maximumFileBlocks else { throw .fileTooLarge }
         if index < DiskFormat.directBlocks {
             var address = value.addresses[index]
@@ -142,7 +142,7 @@ extension Rv6FS {
     }
 
     /// Frees every block of the file and sets its size to 0 (xv6's itrunc).
-    func truncate(_ inode: UInt32) throws(FileError) {
+    func truncate(_ inode: UInt32) throws(SystemError) {
         var value = try readInode(inode)
         for i in 0..<DiskFormat.directBlocks where value.addresses[i] != 0 {
             try freeBlock(value.addresses[i])
@@ -168,7 +168,7 @@ extension Rv6FS {
 
     /// Copies up to `count` bytes from byte `offset` of the file into `buffer` (xv6's readi):
     /// the bytes done, fewer at the end of the file.
-    func readData(_ inode: UInt32, at offset: UInt64, count: Int, into buffer: inout RRef<FileData>) throws(FileError) -> Int {
+    func readData(_ inode: UInt32, at offset: UInt64, count: Int, into buffer: inout RRef<FileData>) throws(SystemError) -> Int {
         var value = try readInode(inode)
         let size = UInt64(value.size)
         guard offset < size, count > 0 else { return 0 }
@@ -199,7 +199,7 @@ extension Rv6FS {
     /// largest (`stopped` says which). Throws if no byte could be written, or on any other
     /// error (the transaction is then abandoned).
     func writeData(_ inode: UInt32, at offset: UInt64, count: Int, from buffer: borrowing RRef<FileData>, at from: Int,
-                   stopped: inout FileError) throws(FileError) -> Int {
+                   stopped: inout SystemError) throws(SystemError) -> Int {
         guard count > 0 else { return 0 }
         var value = try readInode(inode)
         let limit = UInt64(DiskFormat.maximumFileBlocks * DiskFormat.blockSize)

@@ -13,7 +13,7 @@ import LeafSDK
 // (mount requires the log to end on a device block), so a log write carries nothing uncommitted.
 extension Rv6FS {
     /// Marks block `block` (held in `slot`) as changed by the current transaction.
-    func logWrite(_ block: UInt32, in slot: Int) throws(FileError) {
+    func logWrite(_ block: UInt32, in slot: Int) throws(SystemError) {
         if logged.contains(block) { return }
         // Operations are bounded to fit the log (mount requires 12 blocks or more); one that
         // still does not is abandoned, never half committed.
@@ -23,10 +23,10 @@ extension Rv6FS {
     }
 
     /// Commits the current transaction (nothing, if it changed nothing).
-    func commit() throws(FileError) {
+    func commit() throws(SystemError) {
         guard !logged.isEmpty else { return }
         let header = superblock.logStart
-        do throws(FileError) {
+        do throws(SystemError) {
             // 1. The changed blocks into the log's data blocks (header still empty on disk); the
             // log's slots are pinned until the transaction is home.
             cache.gathered.removeAll(keepingCapacity: true)
@@ -52,7 +52,7 @@ extension Rv6FS {
         // from the header's write on leaves it unknown whether the header reached the disk: the
         // cache forgets the transaction and the log is recovered from the disk before the next
         // operation (installing it if it was committed; a clean header either way after).
-        do throws(FileError) {
+        do throws(SystemError) {
             try writeHeader(count: UInt32(logged.count), blocks: logged)
             try cache.flush()
             try install(logged)
@@ -78,7 +78,7 @@ extension Rv6FS {
     }
 
     /// Writes the blocks' cached contents home, each device block once.
-    func install(_ blocks: [UInt32]) throws(FileError) {
+    func install(_ blocks: [UInt32]) throws(SystemError) {
         cache.gathered.removeAll(keepingCapacity: true)
         defer { for slot in cache.gathered { cache.release(slot) } }
         for home in blocks {
@@ -88,13 +88,13 @@ extension Rv6FS {
         try cache.writeOut(cache.gathered)
     }
 
-    func readHeader() throws(FileError) -> LogHeader {
+    func readHeader() throws(SystemError) -> LogHeader {
         let slot = try cache.get(superblock.logStart)
         defer { cache.release(slot) }
         return try cache.read(superblock.logStart, in: slot, at: 0, as: LogHeader.self)
     }
 
-    func writeHeader(count: UInt32, blocks: [UInt32]) throws(FileError) {
+    func writeHeader(count: UInt32, blocks: [UInt32]) throws(SystemError) {
         var value = LogHeader(count: count)
         for (i, b) in blocks.enumerated() { value.blocks[i] = b }
         let slot = try cache.get(superblock.logStart)
@@ -107,7 +107,7 @@ extension Rv6FS {
     /// data blocks are copied home and the header cleared. A header that names more blocks than
     /// the log holds, or a home block outside the file system's inode, bitmap and data blocks,
     /// is refused: nothing is installed.
-    func recover() throws(FileError) {
+    func recover() throws(SystemError) {
         let header = try readHeader()
         guard header.count <= superblock.logBlocks - 1 else { throw .corrupt }
         var homes: [UInt32] = []
@@ -120,7 +120,7 @@ extension Rv6FS {
         // any block goes home, or a power cut could keep some and lose the header. Then one
         // block at a time, each written home before the next is read: any number of them fits
         // any cache (a header xv6 wrote may name 29).
-        do throws(FileError) {
+        do throws(SystemError) {
             if !homes.isEmpty { try cache.flush() }
             for (i, home) in homes.enumerated() {
                 let source = superblock.logStart + 1 + UInt32(i)
@@ -143,7 +143,7 @@ extension Rv6FS {
     }
 
     /// Copies one file-system block's bytes to another, in the cache.
-    func copyBlock(_ source: UInt32, in from: Int, to target: UInt32, in to: Int) throws(FileError) {
+    func copyBlock(_ source: UInt32, in from: Int, to target: UInt32, in to: Int) throws(SystemError) {
         do {
             try cache.buffers.copyBytes(DiskFormat.blockSize, at: from, from: BlockCache.offset(of: source),
                                         into: to, at: BlockCache.offset(of: target))

@@ -10,7 +10,7 @@ extension Rv6FS: FileSystem {
     static var writeChunk: Int { (DiskFormat.maximumOperationBlocks - 4) / 2 * DiskFormat.blockSize }
 
     /// Runs `body` as one transaction.
-    func transaction<R>(_ body: () throws(FileError) -> R) throws(FileError) -> R {
+    func transaction<R>(_ body: () throws(SystemError) -> R) throws(SystemError) -> R {
         try ready()
         let result: R
         do { result = try body() } catch {
@@ -22,14 +22,14 @@ extension Rv6FS: FileSystem {
     }
 
     /// Mounted, with any committed transaction installed.
-    func ready() throws(FileError) {
+    func ready() throws(SystemError) {
         guard isMounted else { throw mount.problem == .deviceError ? .ioError : .corrupt }
         if needsRecovery { try recover() }
     }
 
     // MARK: handles
 
-    func inode(of handle: FileHandle) throws(FileError) -> UInt32 {
+    func inode(of handle: FileHandle) throws(SystemError) -> UInt32 {
         let slot = Int(handle.raw & 0xffff) - 1
         guard slot >= 0, slot < Self.openInodes, openInode[slot] != 0, generation[slot] == UInt16(handle.raw >> 16) else {
             throw .badHandle
@@ -37,7 +37,7 @@ extension Rv6FS: FileSystem {
         return openInode[slot]
     }
 
-    func freeHandleSlot() throws(FileError) -> Int {
+    func freeHandleSlot() throws(SystemError) -> Int {
         guard let slot = openInode.firstIndex(of: 0) else { throw .tooManyOpen }
         return slot
     }
@@ -45,7 +45,7 @@ extension Rv6FS: FileSystem {
     func isOpen(_ inode: UInt32) -> Bool { openInode.contains(inode) }
 
     /// Frees an inode no name and no handle refers to (xv6's iput of the last reference).
-    func freeIfUnreferenced(_ inode: UInt32) throws(FileError) {
+    func freeIfUnreferenced(_ inode: UInt32) throws(SystemError) {
         guard !isOpen(inode) else { return }
         let value = try readInode(inode)
         guard value.links <= 0, value.type != .free else { return }
@@ -58,7 +58,7 @@ extension Rv6FS: FileSystem {
     public func open(_ path: borrowing RRef<PathName>, from directory: FileHandle, flags: OpenFlags) throws(RpcError) -> OpenOutcome {
         do {
             let slot = try freeHandleSlot()
-            let (inode, type) = try transaction { () throws(FileError) -> (UInt32, InodeType) in
+            let (inode, type) = try transaction { () throws(SystemError) -> (UInt32, InodeType) in
                 let inode: UInt32
                 if flags.creates {
                     inode = try create(path, from: directory, type: .file, major: 0, minor: 0, existingFileAllowed: true)
@@ -78,12 +78,12 @@ extension Rv6FS: FileSystem {
         }
     }
 
-    public func close(_ handle: FileHandle) throws(RpcError) -> FileError {
-        do throws(FileError) {
+    public func close(_ handle: FileHandle) throws(RpcError) -> SystemError {
+        do throws(SystemError) {
             let inode = try inode(of: handle)
             let slot = Int(handle.raw & 0xffff) - 1
             openInode[slot] = 0
-            do throws(FileError) { try transaction { () throws(FileError) in try freeIfUnreferenced(inode) } } catch {
+            do throws(SystemError) { try transaction { () throws(SystemError) in try freeIfUnreferenced(inode) } } catch {
                 // Not freed for want of the device: the handle stays, so that closing it again
                 // can. Any other failure (a corrupt inode) would fail again: the handle goes.
                 if error == .ioError { openInode[slot] = inode; throw error }
@@ -97,11 +97,11 @@ extension Rv6FS: FileSystem {
     /// the buffer, returns the bytes done and may note why it stopped short; the buffer goes
     /// back with both.
     func moving(_ handle: FileHandle, _ buffer: consuming RRef<FileData>,
-                _ body: (UInt32, Int, inout RRef<FileData>, inout FileError) throws(FileError) -> Int) -> RRef<FileData> {
+                _ body: (UInt32, Int, inout RRef<FileData>, inout SystemError) throws(SystemError) -> Int) -> RRef<FileData> {
         var buffer = buffer
         var done = 0
-        var outcome = FileError.none
-        do throws(FileError) {
+        var outcome = SystemError.none
+        do throws(SystemError) {
             let inode = try inode(of: handle)
             guard let wanted = try? buffer.read(FileData.lengthField), wanted <= UInt32(FileData.capacity) else {
                 throw .invalidArgument
@@ -115,23 +115,23 @@ extension Rv6FS: FileSystem {
     }
 
     public func read(_ handle: FileHandle, at offset: UInt64, into buffer: consuming RRef<FileData>) throws(RpcError) -> RRef<FileData> {
-        moving(handle, buffer) { (inode, wanted, buffer, _) throws(FileError) -> Int in
+        moving(handle, buffer) { (inode, wanted, buffer, _) throws(SystemError) -> Int in
             guard try readInode(inode).type != .device else { throw .invalidArgument }
             return try readData(inode, at: offset, count: wanted, into: &buffer)
         }
     }
 
     public func write(_ handle: FileHandle, at offset: UInt64, from buffer: consuming RRef<FileData>) throws(RpcError) -> RRef<FileData> {
-        moving(handle, buffer) { (inode, wanted, buffer, outcome) throws(FileError) -> Int in
+        moving(handle, buffer) { (inode, wanted, buffer, outcome) throws(SystemError) -> Int in
             let type = try readInode(inode).type
             guard type == .file else { throw type == .directory ? .isDirectory : .invalidArgument }
             var done = 0
             while done < wanted {
                 let n = min(wanted - done, Self.writeChunk)
                 let written: Int
-                var stopped = FileError.none
-                do throws(FileError) {
-                    written = try transaction { () throws(FileError) -> Int in
+                var stopped = SystemError.none
+                do throws(SystemError) {
+                    written = try transaction { () throws(SystemError) -> Int in
                         try writeData(inode, at: offset + UInt64(done), count: n, from: buffer, at: done, stopped: &stopped)
                     }
                 } catch {
@@ -161,9 +161,9 @@ extension Rv6FS: FileSystem {
         }
     }
 
-    public func link(_ existing: borrowing RRef<PathName>, to new: borrowing RRef<PathName>, from directory: FileHandle) throws(RpcError) -> FileError {
+    public func link(_ existing: borrowing RRef<PathName>, to new: borrowing RRef<PathName>, from directory: FileHandle) throws(RpcError) -> SystemError {
         do {
-            try transaction { () throws(FileError) in
+            try transaction { () throws(SystemError) in
                 let inode = try resolve(existing, from: directory)
                 var value = try readInode(inode)
                 guard value.type != .directory else { throw .isDirectory }
@@ -179,9 +179,9 @@ extension Rv6FS: FileSystem {
         } catch { return error }
     }
 
-    public func unlink(_ path: borrowing RRef<PathName>, from directory: FileHandle) throws(RpcError) -> FileError {
+    public func unlink(_ path: borrowing RRef<PathName>, from directory: FileHandle) throws(RpcError) -> SystemError {
         do {
-            try transaction { () throws(FileError) in
+            try transaction { () throws(SystemError) in
                 let (parent, name) = try resolveParent(path, from: directory)
                 guard !name.isDotOrDotDot else { throw .badPath }
                 guard let (inode, offset) = try lookup(name, in: parent) else { throw .notFound }
@@ -206,25 +206,25 @@ extension Rv6FS: FileSystem {
         } catch { return error }
     }
 
-    public func makeDirectory(_ path: borrowing RRef<PathName>, from directory: FileHandle) throws(RpcError) -> FileError {
+    public func makeDirectory(_ path: borrowing RRef<PathName>, from directory: FileHandle) throws(RpcError) -> SystemError {
         do {
-            _ = try transaction { () throws(FileError) -> UInt32 in
+            _ = try transaction { () throws(SystemError) -> UInt32 in
                 try create(path, from: directory, type: .directory, major: 0, minor: 0, existingFileAllowed: false)
             }
             return .none
         } catch { return error }
     }
 
-    public func makeDevice(_ path: borrowing RRef<PathName>, from directory: FileHandle, major: Int16, minor: Int16) throws(RpcError) -> FileError {
+    public func makeDevice(_ path: borrowing RRef<PathName>, from directory: FileHandle, major: Int16, minor: Int16) throws(RpcError) -> SystemError {
         do {
-            _ = try transaction { () throws(FileError) -> UInt32 in
+            _ = try transaction { () throws(SystemError) -> UInt32 in
                 try create(path, from: directory, type: .device, major: major, minor: minor, existingFileAllowed: false)
             }
             return .none
         } catch { return error }
     }
 
-    public func sync() throws(RpcError) -> FileError {
+    public func sync() throws(RpcError) -> SystemError {
         do {
             try ready()
             try cache.flush()
@@ -250,7 +250,7 @@ extension Rv6FS: FileSystem {
     /// Makes `path` a new inode of `type` (xv6's create). With `existingFileAllowed`, an
     /// existing file or device is returned instead (open with O_CREATE).
     func create(_ path: borrowing RRef<PathName>, from directory: FileHandle, type: InodeType, major: Int16, minor: Int16,
-                existingFileAllowed: Bool) throws(FileError) -> UInt32 {
+                existingFileAllowed: Bool) throws(SystemError) -> UInt32 {
         let (parent, name) = try resolveParent(path, from: directory)
         if let (existing, _) = try lookup(name, in: parent) {
             guard existingFileAllowed else { throw .exists }
@@ -275,7 +275,7 @@ extension Rv6FS: FileSystem {
     }
 
     /// Free data blocks (bits clear in the bitmap) and free inodes.
-    func countFree() throws(FileError) -> (UInt64, UInt64) {
+    func countFree() throws(SystemError) -> (UInt64, UInt64) {
         var blocks: UInt64 = 0
         var block = superblock.dataStart
         while block < superblock.size {

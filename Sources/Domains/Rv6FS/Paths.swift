@@ -6,7 +6,7 @@ import LeafSDK
 // 14 bytes is an error, not silently cut.
 extension Rv6FS {
     /// The path's components, checked: 1 to 128 bytes, no NUL, each component 1-14 bytes.
-    func components(_ path: borrowing RRef<PathName>) throws(FileError) -> (absolute: Bool, names: [Name]) {
+    func components(_ path: borrowing RRef<PathName>) throws(SystemError) -> (absolute: Bool, names: [Name]) {
         guard let value = try? path.read() else { throw .invalidArgument }
         let length = Int(value.length)
         guard length > 0, length <= DiskFormat.maximumPath else { throw .badPath }
@@ -32,13 +32,13 @@ extension Rv6FS {
     }
 
     /// The inode a path starts from: the root, or the open directory `directory`.
-    func start(_ absolute: Bool, _ directory: FileHandle) throws(FileError) -> UInt32 {
+    func start(_ absolute: Bool, _ directory: FileHandle) throws(SystemError) -> UInt32 {
         if absolute || directory == .none { return DiskFormat.rootInode }
         return try inode(of: directory)
     }
 
     /// The inode the path names.
-    func resolve(_ path: borrowing RRef<PathName>, from directory: FileHandle) throws(FileError) -> UInt32 {
+    func resolve(_ path: borrowing RRef<PathName>, from directory: FileHandle) throws(SystemError) -> UInt32 {
         let (absolute, names) = try components(path)
         var inode = try start(absolute, directory)
         for name in names {
@@ -50,7 +50,7 @@ extension Rv6FS {
 
     /// The directory holding the path's last component, and that component (xv6's
     /// nameiparent). A path with no components ("/") has no parent.
-    func resolveParent(_ path: borrowing RRef<PathName>, from directory: FileHandle) throws(FileError) -> (UInt32, Name) {
+    func resolveParent(_ path: borrowing RRef<PathName>, from directory: FileHandle) throws(SystemError) -> (UInt32, Name) {
         let (absolute, names) = try components(path)
         guard let last = names.last else { throw .badPath }
         var inode = try start(absolute, directory)

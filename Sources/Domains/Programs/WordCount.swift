@@ -1,0 +1,41 @@
+/// wc: lines, words and bytes of each file (or of the standard input), as xv6's wc counts them.
+final class WordCount: UserProgram {
+    override func main(_ arguments: [String]) -> Int32 {
+        if arguments.count < 2 { return count(0, "") }
+        for name in arguments.dropFirst() {
+            let opened = system.open(name, .readOnly)
+            guard opened.error == .none else {
+                complain("wc: cannot open \(name): \(opened.error)")
+                return 1
+            }
+            let status = count(opened.value, name)
+            system.close(opened.value)
+            if status != 0 { return status }
+        }
+        return 0
+    }
+
+    func count(_ fd: Int32, _ name: String) -> Int32 {
+        var lines = 0, words = 0, bytes = 0
+        var inWord = false
+        while true {
+            guard case .success(let chunk) = system.read(fd) else {
+                complain("wc: read error")
+                return 1
+            }
+            if chunk.isEmpty { break }
+            bytes += chunk.count
+            for b in chunk {
+                if b == 0x0a { lines += 1 }
+                if b == 0x20 || b == 0x0a || b == 0x09 || b == 0x0d || b == 0x0b {
+                    inWord = false
+                } else if !inWord {
+                    words += 1
+                    inWord = true
+                }
+            }
+        }
+        print("\(lines) \(words) \(bytes) \(name)\n")
+        return 0
+    }
+}

@@ -1,0 +1,70 @@
+@_spi(Kernel) import LeafCore
+@_spi(Kernel) import LeafHost
+import LeafInterfaces
+import Testing
+
+/// Rv6's kernel, its programs and the shell, on the host: each test boots a fresh kernel,
+/// runs a first process to its end and checks what the console shows.
+@Suite("Rv6 kernel and programs") struct Rv6KernelTests {
+    /// Runs `first` on a fresh Rv6 with `files` on its disk and `input` at the console; the
+    /// console's output. Every page and object comes back at shutdown.
+    func boot(_ first: [String], files: [(String, [UInt8])] = [], input: String = "") throws -> String {
+        let (output, report) = try HostPlatform.withKernel(KernelConfiguration(objectCapacity: 1024)) { _ in
+            let rig = try Rv6Rig(files: files, input: input)
+            try rig.run(first)
+            return rig.output
+        }
+        #expect(report.pagesLeft == 0 && report.objectsLeft == 0, "left accounted: \(report)")
+        return output
+    }
+
+    func sh(_ line: String, files: [(String, [UInt8])] = []) throws -> String { try boot(["sh", "-c", line], files: files) }
+
+    @Test func echoRunsAsAProcess() throws {
+        #expect(try sh("echo hello world") == "hello world\n")
+    }
+
+    @Test func pipelinesConnectPrograms() throws {
+        #expect(try sh("echo a bb ccc | wc") == "1 3 9 \n")
+        #expect(try sh("echo one | cat | cat | grep o") == "one\n")
+    }
+
+    @Test func redirectionWritesAndReadsFiles() throws {
+        let out = try sh("echo first > f; echo second >> f; cat < f; wc f; rm f; cat f")
+        #expect(out.hasPrefix("first\nsecond\n2 2 13 f\n"), "\(out)")
+        #expect(out.contains("cat: cannot open f: no such file or directory"), "\(out)")
+    }
+
+    @Test func aCrashIsReportedAndTheShellGoesOn() throws {
+        let out = try sh("crash; echo after; crash exit 3; echo status")
+        #expect(out.contains("sh: crash (pid 2) crashed"), "\(out)")
+        #expect(out.contains("after\n"), "\(out)")
+        #expect(out.contains("status\n"), "\(out)")
+        #expect(!out.contains("(pid 3) crashed"), "exit 3 is an exit, not a crash: \(out)")
+    }
+
+    @Test func syntaxErrorsAndUnknownProgramsAreReported() throws {
+        let out = try sh("echo \"unterminated; nosuchprogram; | cat; echo ok")
+        #expect(out.contains("sh: syntax error: unterminated quote"), "\(out)")
+        let next = try sh("nosuchprogram x; echo ok")
+        #expect(next.contains("sh: nosuchprogram: no such program"), "\(next)")
+        #expect(next.hasSuffix("ok\n"), "\(next)")
+    }
+
+    @Test func directoriesAndCd() throws {
+        let out = try sh("mkdir d; cd d; echo inside > g; cd ..; cat d/g; ls d")
+        #expect(out.hasPrefix("inside\n"), "\(out)")
+        #expect(out.contains("g              2 "), "\(out)")
+    }
+
+    @Test func theShellReadsTheConsole() throws {
+        // Typed ahead: both lines are echoed as they arrive, before the shell runs the first.
+        let out = try boot(["sh"], input: "echo typed\nexit\n")
+        #expect(out == "$ echo typed\nexit\ntyped\n$ ", "\(out)")
+    }
+
+    @Test func usertestsPass() throws {
+        let out = try boot(["usertests"])
+        #expect(out.contains("ALL TESTS PASSED"), "\(out)")
+    }
+}
