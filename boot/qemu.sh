@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Boots a SwiftLeaf kernel image under QEMU.
-#   boot/qemu.sh run  [KERNEL]   console on this terminal (Ctrl-A X quits QEMU)
+#   boot/qemu.sh run  [KERNEL]   Rv6's shell on this terminal (halt powers off; Ctrl-A X quits QEMU)
 #   boot/qemu.sh test [KERNEL]   headless self-test; exits 0 only if the kernel reports success
 #   boot/qemu.sh bench [KERNEL]  the self-test under TCG with -icount shift=0: the call cost it
 #                                prints is then a path length in guest instructions
@@ -95,7 +95,7 @@ common="-machine q35 -m 256M -no-reboot -display none -device isa-debug-exit,iob
 
 if [ "$mode" = run ]; then
     # shellcheck disable=SC2086
-    "$qemu" $accel $common $capture -serial mon:stdio
+    "$qemu" $accel $common $capture -serial mon:stdio -append leaf.rv6
     status=$?
     case $status in
         33) exit 0 ;;
@@ -130,7 +130,7 @@ boot() {
     : >"$log"
     # shellcheck disable=SC2086
     timeout --foreground -k 5 "$timeout_s" "$qemu" $accel $common ${extra:-} -serial stdio -monitor none \
-        ${1:+-append "$1"} </dev/null 2>&1 | while IFS= read -r line; do
+        ${1:+-append "$1"} <"${boot_input:-/dev/null}" 2>&1 | while IFS= read -r line; do
             line=${line%$'\r'}
             printf '%s\n' "$line"
             printf '%s\n' "$line" >>"$log"
@@ -179,4 +179,20 @@ if [ "$status" -ne 35 ] || ! grep -q 'KERNEL EXCEPTION' "$log" || ! grep -q '^ba
     exit 1
 fi
 
-echo "qemu-test: passed ($accel_name; $timing; kernel-exception boot ${elapsed_ms} ms)"
+exception_ms=$elapsed_ms
+
+# 3. Rv6: the shell on the serial console, typed at by a script (boot/rv6-session.sh): pipes,
+#    redirection, a program's crash, usertests, then halt, which powers off with status 0; then
+#    fsck on the disk it used. The session starts from a fresh copy of the image.
+echo "qemu-test: booting Rv6 and running a shell session with usertests"
+cp "${LEAF_DISK:-$(dirname "$kernel")/rv6.img}" "$rv6_image" || exit 2
+boot_input="$(dirname "$0")/rv6-session.sh" boot leaf.rv6
+rv6_ms=$elapsed_ms
+for expected in '^ALL TESTS PASSED' '^sh: crash \(pid [0-9]+\) crashed' '^after the crash' '^3 [0-9]+ [0-9]+ $' '^saved$' '^rv6: halt with status 0'; do
+    grep -Eq "$expected" "$log" || { echo "qemu-test: FAILED: the Rv6 session printed nothing matching '$expected' (status $status)" >&2; exit 1; }
+done
+[ "$status" -eq 33 ] || { echo "qemu-test: FAILED: halt did not power off with status 0 (QEMU status $status)" >&2; exit 1; }
+grep -E '^usertests: ' "$log" | sed "s/\$/ [$accel_name]/" >&2
+"${LEAF_FSCK:-$(dirname "$0")/../.build/debug/fsck}" "$rv6_image" >&2 || { echo "qemu-test: FAILED: fsck finds Rv6's disk unclean after the session" >&2; exit 1; }
+
+echo "qemu-test: passed ($accel_name; $timing; kernel-exception boot ${exception_ms} ms; Rv6 session ${rv6_ms} ms)"

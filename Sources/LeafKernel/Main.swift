@@ -1,5 +1,6 @@
 import CLeafKernel
 import LeafBoot
+import LeafDevices
 @_spi(Kernel) import LeafCore
 
 /// The PVH start_info (Xen's hvm_start_info, version 1), as the boot code hands it over.
@@ -71,7 +72,11 @@ func kernelMain(startInfo: UInt64) {
     // 96 objects: enough for the self-test (Rv6's file system takes 18 with its 16-slot cache),
     // and small enough that the monitor can evaluate the specification's invariants (some cubic
     // in the objects) on the abstraction after every step.
-    let configuration = KernelConfiguration(objectCapacity: 96, domainObjectsLiveInPrivateHeaps: true)
+    // Rv6 (leaf.rv6) has no monitor to keep fast: room for its processes' buffers and pipes.
+    let commandLine = StartInfo.commandLine(at: startInfo)
+    let options = commandLine.split(separator: " ")
+    let bootsRv6 = options.contains { $0 == "leaf.rv6" }
+    let configuration = KernelConfiguration(objectCapacity: bootsRv6 ? 1024 : 96, domainObjectsLiveInPrivateHeaps: true)
     do throws(KernelError) { try Kernel.boot(pageSource: frames, configuration: configuration) } catch {
         print("leafcore: boot failed: \(error)")
         leaf_qemu_exit(UInt8(LEAF_EXIT_FAILURE))
@@ -81,9 +86,7 @@ func kernelMain(startInfo: UInt64) {
     print("leafcore: booted; tables take \(frames.frames(tagged: FrameAllocator.Tag.tables)) frames")
     Threads.setUp()
 
-    let commandLine = StartInfo.commandLine(at: startInfo)
     if !commandLine.isEmpty { print("boot: command line \"\(commandLine)\"") }
-    let options = commandLine.split(separator: " ")
     SelfTest.icount = options.contains { $0 == "leaf.icount" }
     // leaf.poison: freed frames are filled with 0xAB, so that a use of freed memory shows.
     frames.poisonFreed = options.contains { $0 == "leaf.poison" }
@@ -110,6 +113,12 @@ func kernelMain(startInfo: UInt64) {
     print("apic: id \(leaf_lapic_id()); timer \(apicPerMs) ticks/ms (divide 16), period 1 ms; TSC \(tscPerMs / 1000) MHz")
 
     SelfTest.frames = frames
+    if bootsRv6 {
+        let devices = PCI.enumerate()
+        let graph = Boot.run(KernelManifest.standard, functions: devices)
+        for line in graph.log { print(line) }
+        Rv6Boot.run(graph: graph, frames: frames)
+    }
     bootAndTest()
 
     leaf_lapic_timer_stop()

@@ -86,7 +86,7 @@ import LeafInterfaces
         }
         let thread: ThreadID
         do {
-            thread = try platform.spawn { [unowned self] in self.body(program, list, system) }
+            thread = try platform.spawn { self.body(program, list, system) }
         } catch {
             try? Kernel.tearDown(domain)
             pool.append(domain)

@@ -1,3 +1,4 @@
+import LeafInterfaces
 /// cat: each file named (or the standard input) to the standard output.
 final class Cat: UserProgram {
     override func main(_ arguments: [String]) -> Int32 {

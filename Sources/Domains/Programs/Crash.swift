@@ -1,3 +1,4 @@
+import LeafInterfaces
 /// crash: makes this process fault, as a bug would: a Swift trap (`trap`, the default), a
 /// CPU exception (`exception`: a write through the null page is out of reach of safe code, so
 /// this one overflows its stack into the guard page) or an exit status out of nothing (`exit N`).
@@ -21,6 +22,9 @@ final class Crash: UserProgram {
 
     /// Recursion with a frame the optimizer keeps: a stack overflow.
     func recurse(_ depth: Int) -> Int {
+        // Unreachable bound (the stack is a few MiB): keeps the recursion from being infinite
+        // in the compiler's eyes.
+        if depth == Int.max { return depth }
         var frame: InlineArray<64, Int> = .init(repeating: depth)
         frame[depth % 64] = recurse(depth + 1)
         return frame[(depth + 1) % 64]

@@ -1,3 +1,4 @@
+import LeafInterfaces
 /// grep: the lines of each file (or of the standard input) that match a pattern: xv6's
 /// matcher (Kernighan and Pike's), with ^, $, . and *.
 final class Grep: UserProgram {

@@ -1,3 +1,4 @@
+import LeafInterfaces
 /// init: the first process. Runs the shell on the console, starts it again when it ends, and
 /// reaps the orphans that come to it.
 final class Init: UserProgram {

@@ -1,3 +1,4 @@
+import LeafInterfaces
 /// kill: ends each process named by its ID (its parent sees it crashed).
 final class Kill: UserProgram {
     override func main(_ arguments: [String]) -> Int32 {

@@ -1,3 +1,4 @@
+import LeafInterfaces
 /// mkdir: each directory named.
 final class MakeDirectory: UserProgram {
     override func main(_ arguments: [String]) -> Int32 {

@@ -1,3 +1,4 @@
+import LeafInterfaces
 /// wc: lines, words and bytes of each file (or of the standard input), as xv6's wc counts them.
 final class WordCount: UserProgram {
     override func main(_ arguments: [String]) -> Int32 {

@@ -9,6 +9,10 @@ struct ConsoleState {
     var line: [UInt8] = []
     /// Lines typed and not yet read, oldest first; an empty one is a ^D at a line's start.
     var lines: [[UInt8]] = []
+    /// Bytes received after a line was completed, taken in (and echoed) by the next read: so
+    /// the echo of what was typed ahead comes when the reader gets to it, not into the output
+    /// of the command before.
+    var typedAhead: [UInt8] = []
 }
 
 extension Rv6Kernel {
@@ -22,6 +26,13 @@ extension Rv6Kernel {
         let thread = processes[index].thread
         while console.lines.isEmpty && wanted > 0 {
             guard let me = processIndex(thread: thread), !processes[me].killed else { return failed(buffer, .killed) }
+            if !console.typedAhead.isEmpty {
+                let pending = console.typedAhead
+                console.typedAhead = []
+                let echo = edit(pending)
+                if !echo.isEmpty { buffer = try echoed(echo, buffer) }
+                continue
+            }
             // The caller's buffer carries what arrived, and then the echo. (The host is trusted
             // code: should a call to it fail, the buffer is lost and the caller hears so.)
             try? buffer.write(UInt32(FileData.capacity), to: FileData.lengthField)
@@ -34,13 +45,7 @@ extension Rv6Kernel {
             var received: [UInt8] = []
             for i in 0..<min(Int(arrived.length), FileData.capacity) { received.append(arrived.bytes[i]) }
             let echo = edit(received)
-            if !echo.isEmpty {
-                try? buffer.update { data in
-                    for (i, b) in echo.prefix(FileData.capacity).enumerated() { data.bytes[i] = b }
-                    data.length = UInt32(min(echo.count, FileData.capacity))
-                }
-                buffer = try host.consoleWrite(buffer)
-            }
+            if !echo.isEmpty { buffer = try echoed(echo, buffer) }
         }
         guard wanted > 0 else { return failed(buffer, .none) }
         let line = console.lines[0]
@@ -56,11 +61,26 @@ extension Rv6Kernel {
         return buffer
     }
 
-    /// Takes typed bytes into the line being edited; returns what to echo.
+    /// Writes `echo` to the console in `buffer`.
+    func echoed(_ echo: [UInt8], _ buffer: consuming RRef<FileData>) throws(RpcError) -> RRef<FileData> {
+        var buffer = buffer
+        try? buffer.update { data in
+            for (i, b) in echo.prefix(FileData.capacity).enumerated() { data.bytes[i] = b }
+            data.length = UInt32(min(echo.count, FileData.capacity))
+        }
+        return try host.consoleWrite(buffer)
+    }
+
+    /// Takes typed bytes into the line being edited, up to the end of the first line; keeps
+    /// the rest for the next read. Returns what to echo.
     func edit(_ bytes: [UInt8]) -> [UInt8] {
         var echo: [UInt8] = []
         let erase: [UInt8] = [0x08, 0x20, 0x08]
-        for byte in bytes {
+        for (at, byte) in bytes.enumerated() {
+            if !console.lines.isEmpty {
+                console.typedAhead += bytes[at...]
+                break
+            }
             switch byte {
             case 0x15:  // ^U: the whole line goes
                 for _ in console.line { echo += erase }

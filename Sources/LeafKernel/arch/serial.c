@@ -9,7 +9,7 @@ void leaf_serial_init(void) {
     leaf_outb(COM1 + 0, 0x01);  // divisor 1: 115200 baud
     leaf_outb(COM1 + 1, 0x00);
     leaf_outb(COM1 + 3, 0x03);  // 8N1
-    leaf_outb(COM1 + 2, 0xc7);  // FIFO on, cleared
+    leaf_outb(COM1 + 2, 0xc5);  // FIFO on; the transmit side cleared, not what QEMU already delivered
     leaf_outb(COM1 + 4, 0x03);  // DTR, RTS
 }
 
@@ -17,6 +17,12 @@ void leaf_serial_put(uint8_t c) {
     if (c == '\n') leaf_serial_put('\r');
     for (int spins = 0; spins < 100000 && !(leaf_inb(COM1 + 5) & 0x20); spins++) leaf_pause();
     leaf_outb(COM1, c);
+}
+
+int leaf_serial_get(void) {
+    // LSR bit 0: a received byte is waiting (16550 datasheet, line status register).
+    if (!(leaf_inb(COM1 + 5) & 0x01)) return -1;
+    return leaf_inb(COM1);
 }
 
 void leaf_serial_write(const char *s) { while (*s) leaf_serial_put((uint8_t)*s++); }

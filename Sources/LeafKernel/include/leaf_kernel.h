@@ -49,6 +49,8 @@ __attribute__((noreturn)) void leaf_qemu_exit(uint8_t value);
 void leaf_serial_init(void);
 void leaf_serial_write(const char *s);
 void leaf_serial_put(uint8_t c);
+/// The next byte COM1 received, or -1 when none is waiting (polled: no interrupt).
+int leaf_serial_get(void);
 void leaf_serial_hex(uint64_t v);
 void leaf_serial_dec(uint64_t v);
 

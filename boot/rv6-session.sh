@@ -1,0 +1,10 @@
+echo hello from rv6
+ls
+cat README | wc
+echo saved > note; cat note
+cat < note | grep sav
+crash
+echo after the crash
+ps
+usertests
+halt
