@@ -19,8 +19,9 @@ public final class Rv6Kernel {
     var rings: RRefArray<FileData, 16>
     var console = ConsoleState()
 
-    /// xv6's NPROC, NOFILE and NFILE; pipes are bounded by the rings' container.
-    static var processLimit: Int { 12 }
+    /// xv6's NPROC (bounded by the kernel's 16 threads: one is the boot thread's, one spare),
+    /// NOFILE and NFILE; pipes are bounded by the rings' container.
+    static var processLimit: Int { 14 }
     static var descriptorLimit: Int { 16 }
     static var openFileLimit: Int { 100 }
     static var pipeLimit: Int { 16 }
