@@ -188,7 +188,7 @@ echo "qemu-test: booting Rv6 and running a shell session with usertests"
 cp "${LEAF_DISK:-$(dirname "$kernel")/rv6.img}" "$rv6_image" || exit 2
 boot_input="$(dirname "$0")/rv6-session.sh" boot leaf.rv6
 rv6_ms=$elapsed_ms
-for expected in '^ALL TESTS PASSED' '^sh: crash \(pid [0-9]+\) crashed' '^after the crash' '^3 [0-9]+ [0-9]+ $' '^saved$' '^rv6: halt with status 0'; do
+for expected in '^hello from rv6$' '^ALL TESTS PASSED' '^sh: crash \(pid [0-9]+\) crashed' '^after the crash' '^3 [0-9]+ [0-9]+ $' '^saved$' '^rv6: halt with status 0'; do
     grep -Eq "$expected" "$log" || { echo "qemu-test: FAILED: the Rv6 session printed nothing matching '$expected' (status $status)" >&2; exit 1; }
 done
 [ "$status" -eq 33 ] || { echo "qemu-test: FAILED: halt did not power off with status 0 (QEMU status $status)" >&2; exit 1; }

@@ -102,16 +102,8 @@ extension Kernel {
 
     /// Brings a crashed or stopped domain back with a fresh heap and re-runs its entry.
     public static func restart(_ domain: DomainID) throws(KernelError) {
+        try checkRestartable(domain)
         let k = kernelState
-        guard domain != .kernel else { throw .kernelDomain }
-        guard Int(domain.raw) < k.pointee.domainsInUse, k.pointee.domains[Int(domain.raw)].state != .unused else {
-            throw .noSuchDomain(domain)
-        }
-        guard !k.pointee.domains[Int(domain.raw)].state.isLive else { throw .domainAlreadyLive(domain) }
-        try checkAuthority(over: domain)
-        // A call into or out of the dead incarnation still open on a stack is to be unwound
-        // past when it returns, not into the new one.
-        if hasFrames(domain) { throw .domainInUse(domain) }
         k.pointee.domains[Int(domain.raw)].state = .live
         k.pointee.domains[Int(domain.raw)].incarnation += 1
         if let entry = domainRecords[Int(domain.raw)].entry {
@@ -124,14 +116,7 @@ extension Kernel {
     /// name, with `entry` as the code that populates it (a process's domain, recycled for the
     /// next program). Proxies bound to its earlier incarnations stay refused.
     public static func reuse(_ domain: DomainID, name: String, entry: @escaping () -> Void) throws(KernelError) {
-        let k = kernelState
-        guard domain != .kernel else { throw .kernelDomain }
-        guard Int(domain.raw) < k.pointee.domainsInUse, k.pointee.domains[Int(domain.raw)].state != .unused else {
-            throw .noSuchDomain(domain)
-        }
-        guard !k.pointee.domains[Int(domain.raw)].state.isLive else { throw .domainAlreadyLive(domain) }
-        try checkAuthority(over: domain)
-        if hasFrames(domain) { throw .domainInUse(domain) }
+        try checkRestartable(domain)
         inKernelHeap {
             domainRecords[Int(domain.raw)].name = name
             domainRecords[Int(domain.raw)].entry = entry
@@ -147,6 +132,20 @@ extension Kernel {
         try checkAuthority(over: domain)
         guard domain != currentDomain else { throw .domainInUse(domain) }
         asKernel { crash(domain) }
+    }
+
+    /// Refuses unless `domain` is a crashed or stopped user domain the current domain may act
+    /// on, and no call into or out of its dead incarnation is still open on a stack (that one
+    /// is to be unwound past when it returns, not into a new incarnation).
+    static func checkRestartable(_ domain: DomainID) throws(KernelError) {
+        let k = kernelState
+        guard domain != .kernel else { throw .kernelDomain }
+        guard Int(domain.raw) < k.pointee.domainsInUse, k.pointee.domains[Int(domain.raw)].state != .unused else {
+            throw .noSuchDomain(domain)
+        }
+        guard !k.pointee.domains[Int(domain.raw)].state.isLive else { throw .domainAlreadyLive(domain) }
+        try checkAuthority(over: domain)
+        if hasFrames(domain) { throw .domainInUse(domain) }
     }
 
     /// Refuses unless the current domain is the kernel or `domain`'s creator.

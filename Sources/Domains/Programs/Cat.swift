@@ -1,19 +1,9 @@
 import LeafInterfaces
+
 /// cat: each file named (or the standard input) to the standard output.
 final class Cat: UserProgram {
     override func main(_ arguments: [String]) -> Int32 {
-        if arguments.count < 2 { return copy(0, "stdin") }
-        for name in arguments.dropFirst() {
-            let opened = system.open(name, .readOnly)
-            guard opened.error == .none else {
-                complain("cat: cannot open \(name): \(opened.error)")
-                return 1
-            }
-            let status = copy(opened.value, name)
-            system.close(opened.value)
-            if status != 0 { return status }
-        }
-        return 0
+        eachInput(arguments.dropFirst(), "cat") { fd, name in copy(fd, name) }
     }
 
     func copy(_ fd: Int32, _ name: String) -> Int32 {

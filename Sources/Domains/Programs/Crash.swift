@@ -1,4 +1,5 @@
 import LeafInterfaces
+
 /// crash: makes this process fault, as a bug would: a Swift trap (`trap`, the default), a
 /// CPU exception (`exception`: a write through the null page is out of reach of safe code, so
 /// this one overflows its stack into the guard page) or an exit status out of nothing (`exit N`).

@@ -1,4 +1,5 @@
 import LeafInterfaces
+
 /// echo: its arguments, separated by spaces, and a newline.
 final class Echo: UserProgram {
     override func main(_ arguments: [String]) -> Int32 {

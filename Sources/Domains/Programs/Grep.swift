@@ -1,4 +1,5 @@
 import LeafInterfaces
+
 /// grep: the lines of each file (or of the standard input) that match a pattern: xv6's
 /// matcher (Kernighan and Pike's), with ^, $, . and *.
 final class Grep: UserProgram {
@@ -8,18 +9,7 @@ final class Grep: UserProgram {
             return 1
         }
         let pattern = Array(arguments[1].utf8)
-        if arguments.count == 2 { return search(pattern, 0) }
-        for name in arguments.dropFirst(2) {
-            let opened = system.open(name, .readOnly)
-            guard opened.error == .none else {
-                complain("grep: cannot open \(name): \(opened.error)")
-                return 1
-            }
-            let status = search(pattern, opened.value)
-            system.close(opened.value)
-            if status != 0 { return status }
-        }
-        return 0
+        return eachInput(arguments.dropFirst(2), "grep") { fd, _ in search(pattern, fd) }
     }
 
     func search(_ pattern: [UInt8], _ fd: Int32) -> Int32 {

@@ -1,4 +1,5 @@
 import LeafInterfaces
+
 /// halt: flushes the file system and powers the machine off (status 0, or the one given).
 final class Halt: UserProgram {
     override func main(_ arguments: [String]) -> Int32 {

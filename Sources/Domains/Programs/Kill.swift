@@ -1,4 +1,5 @@
 import LeafInterfaces
+
 /// kill: ends each process named by its ID (its parent sees it crashed).
 final class Kill: UserProgram {
     override func main(_ arguments: [String]) -> Int32 {

@@ -1,4 +1,5 @@
 import LeafInterfaces
+
 /// ln: a second name for a file.
 final class Link: UserProgram {
     override func main(_ arguments: [String]) -> Int32 {

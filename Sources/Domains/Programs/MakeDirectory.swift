@@ -1,4 +1,5 @@
 import LeafInterfaces
+
 /// mkdir: each directory named.
 final class MakeDirectory: UserProgram {
     override func main(_ arguments: [String]) -> Int32 {

@@ -1,4 +1,5 @@
 import LeafInterfaces
+
 /// ps: the processes, each with its domain and thread and what the kernel charges the domain.
 final class ProcessStatus: UserProgram {
     override func main(_ arguments: [String]) -> Int32 {

@@ -1,4 +1,5 @@
 import LeafInterfaces
+
 /// rm: each name given (a directory only if it is empty).
 final class Remove: UserProgram {
     override func main(_ arguments: [String]) -> Int32 {

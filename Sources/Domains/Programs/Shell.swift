@@ -176,30 +176,25 @@ final class Shell: UserProgram {
                 nextRead = p.readEnd
                 opened.append(p.writeEnd)
             }
-            if let file = command.input {
-                let f = system.open(file, .readOnly)
-                guard f.error == .none else {
-                    complain("sh: cannot open \(file): \(f.error)")
-                    ok = false
-                    for fd in opened { system.close(fd) }
-                    if nextRead >= 0 { system.close(nextRead) }
-                    break
-                }
-                input = f.value
-                opened.append(f.value)
-            }
-            if let file = command.output {
-                let flags: OpenFlags = command.appends ? .writeOnly | .create | .append : .writeOnly | .create | .truncate
+            // The redirections, opened here and handed to the child.
+            let outputFlags: OpenFlags = command.appends ? .writeOnly | .create | .append : .writeOnly | .create | .truncate
+            var redirected = true
+            for (file, flags, isInput) in [(command.input, OpenFlags.readOnly, true), (command.output, outputFlags, false)] {
+                guard let file else { continue }
                 let f = system.open(file, flags)
                 guard f.error == .none else {
                     complain("sh: cannot open \(file): \(f.error)")
-                    ok = false
-                    for fd in opened { system.close(fd) }
-                    if nextRead >= 0 { system.close(nextRead) }
+                    redirected = false
                     break
                 }
-                output = f.value
+                if isInput { input = f.value } else { output = f.value }
                 opened.append(f.value)
+            }
+            guard redirected else {
+                ok = false
+                for fd in opened { system.close(fd) }
+                if nextRead >= 0 { system.close(nextRead) }
+                break
             }
             let child = system.spawn(command.words, descriptors: [input, output, 2])
             for fd in opened { system.close(fd) }

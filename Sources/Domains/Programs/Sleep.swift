@@ -1,4 +1,5 @@
 import LeafInterfaces
+
 /// sleep: waits the ticks (of 10 ms) given.
 final class Sleep: UserProgram {
     override func main(_ arguments: [String]) -> Int32 {

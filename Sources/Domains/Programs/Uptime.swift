@@ -1,4 +1,5 @@
 import LeafInterfaces
+
 /// uptime: ticks (of 10 ms) since boot.
 final class Uptime: UserProgram {
     override func main(_ arguments: [String]) -> Int32 {

@@ -150,6 +150,23 @@ class UserProgram: Program {
     func main(_ arguments: [String]) -> Int32 { 0 }
 
     func print(_ text: String) { system.print(text) }
+
+    /// `body` on each file `names` names, opened for reading, or on the standard input when
+    /// there is none (as cat, wc and grep take their input); the first failing status.
+    func eachInput(_ names: ArraySlice<String>, _ program: String, _ body: (Int32, String) -> Int32) -> Int32 {
+        if names.isEmpty { return body(0, "") }
+        for name in names {
+            let opened = system.open(name, .readOnly)
+            guard opened.error == .none else {
+                complain("\(program): cannot open \(name): \(opened.error)")
+                return 1
+            }
+            let status = body(opened.value, name)
+            system.close(opened.value)
+            if status != 0 { return status }
+        }
+        return 0
+    }
     /// "name: message" on descriptor 2.
     func complain(_ text: String) { system.print(text + "\n", to: 2) }
 }

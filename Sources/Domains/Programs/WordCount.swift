@@ -1,19 +1,9 @@
 import LeafInterfaces
+
 /// wc: lines, words and bytes of each file (or of the standard input), as xv6's wc counts them.
 final class WordCount: UserProgram {
     override func main(_ arguments: [String]) -> Int32 {
-        if arguments.count < 2 { return count(0, "") }
-        for name in arguments.dropFirst() {
-            let opened = system.open(name, .readOnly)
-            guard opened.error == .none else {
-                complain("wc: cannot open \(name): \(opened.error)")
-                return 1
-            }
-            let status = count(opened.value, name)
-            system.close(opened.value)
-            if status != 0 { return status }
-        }
-        return 0
+        eachInput(arguments.dropFirst(), "wc") { fd, name in count(fd, name) }
     }
 
     func count(_ fd: Int32, _ name: String) -> Int32 {

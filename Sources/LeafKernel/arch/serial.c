@@ -3,13 +3,18 @@
 
 #define COM1 0x3f8
 
+// A byte that arrived before the FIFO was on (QEMU hands stdin over from its start): enabling
+// the FIFO resets it, so the byte is kept here for the first read.
+static int early_byte = -1;
+
 void leaf_serial_init(void) {
     leaf_outb(COM1 + 1, 0x00);  // no interrupts
     leaf_outb(COM1 + 3, 0x80);  // DLAB
     leaf_outb(COM1 + 0, 0x01);  // divisor 1: 115200 baud
     leaf_outb(COM1 + 1, 0x00);
     leaf_outb(COM1 + 3, 0x03);  // 8N1
-    leaf_outb(COM1 + 2, 0xc5);  // FIFO on; the transmit side cleared, not what QEMU already delivered
+    if (leaf_inb(COM1 + 5) & 0x01) early_byte = leaf_inb(COM1);
+    leaf_outb(COM1 + 2, 0xc7);  // FIFO on, cleared
     leaf_outb(COM1 + 4, 0x03);  // DTR, RTS
 }
 
@@ -20,6 +25,11 @@ void leaf_serial_put(uint8_t c) {
 }
 
 int leaf_serial_get(void) {
+    if (early_byte >= 0) {
+        int c = early_byte;
+        early_byte = -1;
+        return c;
+    }
     // LSR bit 0: a received byte is waiting (16550 datasheet, line status register).
     if (!(leaf_inb(COM1 + 5) & 0x01)) return -1;
     return leaf_inb(COM1);
