@@ -79,6 +79,8 @@ public struct SystemError: Exchangeable, Error, Equatable, Sendable, CustomStrin
     /// A descriptor of a kind the operation does not apply to (fstat of a pipe's end is fine;
     /// chdir to a file, seek on a pipe are not).
     public static var notSupported: SystemError { SystemError(raw: 44) }
+    /// The first process (init) cannot be killed.
+    public static var notPermitted: SystemError { SystemError(raw: 45) }
 
     public var description: String {
         switch raw {
@@ -112,6 +114,7 @@ public struct SystemError: Exchangeable, Error, Equatable, Sendable, CustomStrin
         case 42: "no such device"
         case 43: "no file system"
         case 44: "operation not supported"
+        case 45: "operation not permitted"
         default: "error \(raw)"
         }
     }

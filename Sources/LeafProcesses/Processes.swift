@@ -54,39 +54,28 @@ import LeafInterfaces
         return Kernel.inKernelHeap { launch(name, make, list, system) }
     }
 
-    /// Holds the proxy the program domain's entry made (it runs inside the new domain).
-    final class Launched { var proxy: ProgramProxy? = nil }
-
     func launch(_ name: String, _ make: @escaping ProgramTable.Make, _ list: ArgumentList, _ system: any Rv6System) -> ProgramStarted {
         func refused(_ error: SystemError) -> ProgramStarted { ProgramStarted(thread: 0, domain: 0, error: error) }
-        let launched = Launched()
-        let entry = {
-            let domain = Kernel.currentDomain
-            launched.proxy = ProgramProxy(domain: domain, export: Kernel.export(interface: make(system), from: domain))
-        }
         let domain: DomainID
         do throws(KernelError) {
+            // The domain starts empty: the program is made on its own thread (`body`), so that
+            // nothing of it runs in the middle of its parent's spawn, as its parent.
             if let recycled = pool.popLast() {
                 domain = recycled
-                do { try Kernel.reuse(domain, name: name, entry: entry) } catch {
+                do { try Kernel.reuse(domain, name: name, entry: {}) } catch {
                     pool.append(domain)
                     throw error
                 }
             } else {
                 domain = try Kernel.createDomain(name: name)
-                do throws(RpcError) { try Kernel.start(domain, entry: entry) } catch {}
+                do throws(RpcError) { try Kernel.start(domain, entry: {}) } catch {}
             }
         } catch {
             return refused(.tooManyProcesses)
         }
-        // The program's initializer trapped: its domain is crashed, ready to be reused.
-        guard let program = launched.proxy else {
-            pool.append(domain)
-            return refused(.noSuchProgram)
-        }
         let thread: ThreadID
         do {
-            thread = try platform.spawn { self.body(program, list, system) }
+            thread = try platform.spawn { self.body(domain, make, list, system) }
         } catch {
             try? Kernel.tearDown(domain)
             pool.append(domain)
@@ -97,12 +86,20 @@ import LeafInterfaces
         return ProgramStarted(thread: thread.raw, domain: domain.raw, error: .none)
     }
 
-    /// A process's thread: runs the program, then tells the Rv6 kernel it has ended (from this
-    /// thread, so Rv6 knows which process), however it ended.
-    func body(_ program: ProgramProxy, _ list: ArgumentList, _ system: any Rv6System) {
+    /// Holds the proxy the program's initializer made (it runs inside the program's domain).
+    final class Made { var program: ProgramProxy? = nil }
+
+    /// A process's thread: makes the program in its domain and runs it, then tells the Rv6
+    /// kernel it has ended (from this thread, so Rv6 knows which process), however it ended.
+    func body(_ domain: DomainID, _ make: @escaping ProgramTable.Make, _ list: ArgumentList, _ system: any Rv6System) {
         var status: Int32 = -1
         var crashed = true
         do throws(RpcError) {
+            let made = Made()
+            try Kernel.run(in: domain) {
+                made.program = ProgramProxy(domain: domain, export: Kernel.export(interface: make(system), from: domain))
+            }
+            guard let program = made.program else { throw .domainCrashed }
             let arguments: RRef<ArgumentList>
             do { arguments = try RRef(list) } catch { throw .invalidArgument }
             status = try program.run(arguments)

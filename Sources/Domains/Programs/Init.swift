@@ -13,7 +13,10 @@ final class Init: UserProgram {
             let started = system.spawn(program)
             guard started.error == .none else {
                 complain("init: cannot start \(program[0]): \(started.error)")
-                return 1
+                if once { return 1 }
+                // The table may be full: reap one that ends (or wait a moment), and try again.
+                if system.wait().error != .none { _ = system.sleep(10) }
+                continue
             }
             while true {
                 let ended = system.wait()

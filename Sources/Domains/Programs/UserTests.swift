@@ -503,6 +503,7 @@ final class UserTests: UserProgram {
             expect(r.pid == pid && r.crashed && r.status == -1, "a killed child: pid \(r.pid) crashed \(r.crashed) status \(r.status)")
         }
         expect(system.kill(99999) == .noSuchProcess, "kill of no process refused")
+        expect(system.kill(1) == .notPermitted, "kill of init refused")
     }
 
     /// Spawns until the process table is full; every one is then reaped.

@@ -73,7 +73,7 @@ extension Rv6Kernel {
         }
         var child = Process(pid: nextPID, parent: parent.map { processes[$0].pid } ?? 0,
                             thread: started.thread, domain: started.domain, name: words[0])
-        nextPID += 1
+        nextPID &+= 1
         for (fd, file) in inherited.enumerated() where file >= 0 {
             child.descriptors[fd] = file
             if parent != nil { files[file]?.references += 1 }
@@ -132,6 +132,8 @@ extension Rv6Kernel {
 
     func kill(pid: Int32) -> SystemError {
         guard let i = processIndex(pid: pid), !processes[i].ended else { return .noSuchProcess }
+        // init reaps the orphans and runs the shell: without it nothing would be reaped again.
+        guard processes[i].parent != 0 else { return .notPermitted }
         processes[i].killed = true
         // Its domain goes now; the thread, wherever it is, comes back to the host and exits.
         do throws(RpcError) { try host.end(processes[i].thread) } catch {}
