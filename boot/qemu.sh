@@ -181,7 +181,9 @@ fi
 
 exception_ms=$elapsed_ms
 
-# 3. Rv6: the shell on the serial console, typed at by a script (boot/rv6-session.sh): pipes,
+# 3. Rv6: the shell on the serial console, typed at by a script (boot/rv6-session.sh; its first
+#    lines are empty, because QEMU offers input from its start and a byte or two that arrive
+#    before the kernel turns COM1's FIFO on are lost): pipes,
 #    redirection, a program's crash, usertests, then halt, which powers off with status 0; then
 #    fsck on the disk it used. The session starts from a fresh copy of the image.
 echo "qemu-test: booting Rv6 and running a shell session with usertests"

@@ -1,3 +1,7 @@
+
+
+
+
 echo hello from rv6
 ls
 cat README | wc
