@@ -26,13 +26,13 @@ extension Rv6Kernel {
         if opened.type == .device {
             let major = (try? fileSystem?.status(opened.handle))??.major
             guard major == Rv6Kernel.consoleMajor else {
-                _ = try? fileSystem?.close(opened.handle)
+                closeHandle(opened.handle)
                 return .failed(.noDevice)
             }
             file.kind = .consoleDevice(opened.handle)
         }
         guard let f = allocateFile(file) else {
-            _ = try? fileSystem?.close(opened.handle)
+            closeHandle(opened.handle)
             return .failed(.tooManyFiles)
         }
         guard let fd = allocateDescriptor(index, f) else {
@@ -85,10 +85,10 @@ extension Rv6Kernel {
         let opened = open(path, from: processes[index].directory, flags: .readOnly)
         guard opened.error == .none else { return opened.error }
         guard opened.type == .directory else {
-            closeDirectory(opened.handle)
+            closeHandle(opened.handle)
             return .notDirectory
         }
-        closeDirectory(processes[index].directory)
+        closeHandle(processes[index].directory)
         processes[index].directory = opened.handle
         return .none
     }

@@ -63,7 +63,7 @@ extension Rv6Kernel {
         files[file] = nil
         switch f.kind {
         case .inode(let handle), .consoleDevice(let handle):
-            _ = try? fileSystem?.close(handle)
+            closeHandle(handle)
         case .pipeReadEnd(let p):
             closePipeEnd(p, writing: false)
         case .pipeWriteEnd(let p):
@@ -73,7 +73,8 @@ extension Rv6Kernel {
         }
     }
 
-    func closeDirectory(_ handle: FileHandle) {
+    /// Lets a file-system handle go (a file's, a device's or a directory's).
+    func closeHandle(_ handle: FileHandle) {
         if handle != .none { _ = try? fileSystem?.close(handle) }
     }
 

@@ -21,25 +21,14 @@ extension Rv6Kernel {
         // The slot is free (its pipe is nil): nothing comes back.
         _ = rings.put(ring, at: p)
         pipes[p] = Pipe()
-        guard let r = allocateFile(OpenFile(kind: .pipeReadEnd(p), readable: true, writable: false)) else {
-            dropPipe(p)
-            return refused(.tooManyFiles)
-        }
-        guard let w = allocateFile(OpenFile(kind: .pipeWriteEnd(p), readable: false, writable: true)) else {
-            files[r] = nil
-            dropPipe(p)
-            return refused(.tooManyFiles)
-        }
-        guard let rfd = allocateDescriptor(index, r) else {
-            files[r] = nil
-            files[w] = nil
-            dropPipe(p)
-            return refused(.tooManyFiles)
-        }
-        guard let wfd = allocateDescriptor(index, w) else {
-            processes[index].descriptors[Int(rfd)] = -1
-            files[r] = nil
-            files[w] = nil
+        // Both ends' files and descriptors, or none of them.
+        let r = allocateFile(OpenFile(kind: .pipeReadEnd(p), readable: true, writable: false))
+        let w = allocateFile(OpenFile(kind: .pipeWriteEnd(p), readable: false, writable: true))
+        let rfd = r.flatMap { allocateDescriptor(index, $0) }
+        let wfd = w.flatMap { allocateDescriptor(index, $0) }
+        guard let rfd, let wfd else {
+            for fd in [rfd, wfd] { if let fd { processes[index].descriptors[Int(fd)] = -1 } }
+            for file in [r, w] { if let file { files[file] = nil } }
             dropPipe(p)
             return refused(.tooManyFiles)
         }

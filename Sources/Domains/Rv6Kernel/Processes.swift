@@ -67,7 +67,7 @@ extension Rv6Kernel {
             started = ProgramStarted(thread: 0, domain: 0, error: .tooManyProcesses)
         }
         guard started.error == .none else {
-            closeDirectory(directory)
+            closeHandle(directory)
             if parent == nil, let file = inherited.first { files[file] = nil }
             return .failed(started.error)
         }
@@ -92,7 +92,7 @@ extension Rv6Kernel {
         processes[index].ended = true
         processes[index].status = status
         for fd in 0..<Rv6Kernel.descriptorLimit { closeDescriptor(index, fd) }
-        closeDirectory(processes[index].directory)
+        closeHandle(processes[index].directory)
         processes[index].directory = .none
         let pid = processes[index].pid
         var orphanEnded = false
