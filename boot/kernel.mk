@@ -36,8 +36,12 @@ kernel: embedded
 	@echo "kernel: LeafKernel"
 	@swiftc $(EMBEDDED_FLAGS) -module-name LeafKernel -I Sources/LeafKernel/include -I $(KERNEL_OUT) \
 		-c $(KERNEL_SWIFT) -o $(KERNEL_OUT)/LeafKernel.o
+	@# Rv6's programs come last: of code that other modules also carry (the runtime, generic
+	@# code specialized in each), the linker keeps the first copy, so what boot/kernel.ld puts in
+	@# the programs' range is code only the programs run.
 	@$(KERNEL_LD) -T boot/kernel.ld -nostdlib -static -z max-page-size=4096 -z noexecstack \
-		-o $(KERNEL_ELF) $(KERNEL_NATIVE_OBJS) $(KERNEL_PORTABLE_OBJS) $(DOMAIN_OBJS) $(KERNEL_OUT)/LeafKernel.o \
+		-o $(KERNEL_ELF) $(KERNEL_NATIVE_OBJS) $(KERNEL_PORTABLE_OBJS) $(filter-out %/ProgramsDomain.o,$(DOMAIN_OBJS)) \
+		$(KERNEL_OUT)/LeafKernel.o $(filter %/ProgramsDomain.o,$(DOMAIN_OBJS)) \
 		$(KERNEL_SWIFT_LIB)/libswiftUnicodeDataTables.a
 	@echo "kernel: $(KERNEL_ELF) ($$(stat -c %s $(KERNEL_ELF)) bytes)"
 	@$(KERNEL_CC) $(KERNEL_CFLAGS) -c boot/kvm-probe.S -o $(KERNEL_OUT)/kvm-probe.o

@@ -9,6 +9,10 @@ echo saved > note; cat note
 cat < note | grep sav
 crash
 echo after the crash
+crash hang &
 ps
+kill crash
+echo killed the spinner
+kill crash
 usertests
 halt

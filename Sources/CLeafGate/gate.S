@@ -37,6 +37,22 @@ leaf_gate_run:
     ret
     .size leaf_gate_run, .-leaf_gate_run
 
+    .globl leaf_gate_injected_trap
+    .type leaf_gate_injected_trap, @function
+leaf_gate_injected_trap:
+    ud2
+    .size leaf_gate_injected_trap, .-leaf_gate_injected_trap
+
+    .globl leaf_gate_injected_exception
+    .type leaf_gate_injected_exception, @function
+leaf_gate_injected_exception:
+    xorl %ecx, %ecx
+    movl $1, %eax
+    xorl %edx, %edx
+    divl %ecx
+    ud2
+    .size leaf_gate_injected_exception, .-leaf_gate_injected_exception
+
     .globl leaf_gate_resume
     .type leaf_gate_resume, @function
 // void leaf_gate_resume(const leaf_continuation *k /*rdi*/, int code /*esi*/)

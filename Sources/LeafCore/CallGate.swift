@@ -94,7 +94,15 @@ internal import CLeafGate
         k.pointee.currentDomain = frame.pointee.callee
         // leaf_gate_run makes the continuation innermost once it is saved, and none once the
         // callee returns (back in the gate until `leave`).
-        let code = leaf_gate_run(frame.pointee.continuation, body, arguments)
+        let code: Int32
+        let armed = k.pointee.domains[Int(frame.pointee.callee.raw)].armedFault
+        if armed == .none {
+            code = leaf_gate_run(frame.pointee.continuation, body, arguments)
+        } else {
+            k.pointee.domains[Int(frame.pointee.callee.raw)].armedFault = .none
+            code = armed == .trap ? leaf_gate_run(frame.pointee.continuation, leaf_gate_injected_trap, nil)
+                : leaf_gate_run(frame.pointee.continuation, leaf_gate_injected_exception, nil)
+        }
         if code == 0 {
             let caller = frame.pointee.caller
             // The caller crashed during the call (on another thread, or re-entered and trapped).

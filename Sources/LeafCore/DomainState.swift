@@ -18,6 +18,23 @@ public enum DomainState: UInt8, Sendable, CustomStringConvertible {
     }
 }
 
+/// A fault a domain is made to take (`Kernel.injectFault`).
+@_spi(Kernel) public enum InjectedFault: UInt8, Sendable, CustomStringConvertible {
+    case none
+    /// `ud2`, as a failed Swift check.
+    case trap
+    /// A division by zero.
+    case exception
+
+    public var description: String {
+        switch self {
+        case .none: "none"
+        case .trap: "trap"
+        case .exception: "CPU exception"
+        }
+    }
+}
+
 /// A refused domain, thread or shared-heap operation.
 public enum KernelError: Error, Equatable, CustomStringConvertible, Sendable {
     case noSuchDomain(DomainID)

@@ -134,6 +134,18 @@ extension Kernel {
         asKernel { crash(domain) }
     }
 
+    /// Arms `fault` in a live domain (fault injection: Rv6's `crash DOMAIN`): the next call into
+    /// it, from any domain, runs none of the callee's code but takes the fault in the callee,
+    /// at its entry, so that it crashes as a bug would crash it, through the trap handler.
+    public static func injectFault(_ fault: InjectedFault, into domain: DomainID) throws(KernelError) {
+        try checkLiveUserDomain(domain)
+        try checkAuthority(over: domain)
+        kernelState.pointee.domains[Int(domain.raw)].armedFault = fault
+    }
+
+    /// The fault armed in `domain` that no call has taken yet.
+    public static func armedFault(of domain: DomainID) -> InjectedFault { kernelState.pointee.domains[Int(domain.raw)].armedFault }
+
     /// Refuses unless `domain` is a crashed or stopped user domain the current domain may act
     /// on, and no call into or out of its dead incarnation is still open on a stack (that one
     /// is to be unwound past when it returns, not into a new incarnation).
@@ -190,6 +202,7 @@ extension Kernel {
         if let hook = beforeTearDown { inKernelHeap { hook(domain) } }
         let k = kernelState
         k.pointee.domains[Int(domain.raw)].state = state
+        k.pointee.domains[Int(domain.raw)].armedFault = .none
         reclaimObjects(of: domain)
         dischargeObjects(of: domain)
         var exports = inKernelHeap { () -> [AnyObject] in

@@ -55,6 +55,8 @@ struct DomainSlot: ~Copyable {
     var objectsCharged: Int = 0
     var quota = DomainQuota(objects: Int.max, pages: Int.max)
     var heap = SlabAllocator()
+    /// A fault the next call into the domain takes (fault injection), cleared as it fires.
+    var armedFault: InjectedFault = .none
 }
 
 /// All of the kernel's mutable state, in fixed tables allocated at boot. It is reached through

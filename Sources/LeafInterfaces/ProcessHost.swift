@@ -65,6 +65,8 @@ public protocol ProcessHost: AnyObject {
     /// Reads what the console has received, up to `buffer.length` bytes (0 when nothing has
     /// come yet: the caller pauses and asks again).
     func consoleRead(_ buffer: consuming RRef<FileData>) throws(RpcError) -> RRef<FileData>
+    /// Arms the fault the request names in the live domain it names (`Rv6System.injectFault`).
+    func injectFault(_ request: borrowing RRef<FaultRequest>) throws(RpcError) -> SystemError
     /// Powers the machine off with `status` (0: success). Does not return on a machine.
     func powerOff(_ status: Int32) throws(RpcError)
 }

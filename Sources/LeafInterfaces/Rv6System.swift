@@ -85,6 +85,15 @@ public struct ProcessInfo: BitwiseCopyable, Sendable {
     }
 }
 
+extension ProcessInfo {
+    /// The program the process runs (its name, up to the first NUL).
+    public var programName: String {
+        var bytes: [UInt8] = []
+        for i in 0..<16 where name[i] != 0 { bytes.append(name[i]) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
 /// Rv6's system calls (xv6's, with spawn in place of fork and exec). A process is a domain with
 /// a thread; the kernel tells processes apart by the thread that calls. Every argument is
 /// checked: a bad one is an error code, never a crash of the Rv6 kernel. Paths are relative to
@@ -124,6 +133,10 @@ public protocol Rv6System: AnyObject {
 
     /// Row `index` of the process table (`pid` 0: past the last process).
     func process(_ index: Int32) throws(RpcError) -> ProcessInfo
+    /// Arms a fault in the live domain the request names (a driver, the file system, Rv6
+    /// itself, a process): the next call into it takes it there, and the domain crashes as a
+    /// bug would crash it. `noSuchDomain`, or `invalidArgument` for a kind that is none.
+    func injectFault(_ request: borrowing RRef<FaultRequest>) throws(RpcError) -> SystemError
     /// Flushes the file system and powers the machine off with `status`.
     func halt(_ status: Int32) throws(RpcError) -> SystemError
     /// Starts the first process (init), with the console as descriptors 0, 1 and 2. Refused

@@ -81,6 +81,8 @@ public struct SystemError: Exchangeable, Error, Equatable, Sendable, CustomStrin
     public static var notSupported: SystemError { SystemError(raw: 44) }
     /// The first process (init) cannot be killed.
     public static var notPermitted: SystemError { SystemError(raw: 45) }
+    /// No live domain has that name (a fault to inject).
+    public static var noSuchDomain: SystemError { SystemError(raw: 46) }
 
     public var description: String {
         switch raw {
@@ -115,6 +117,7 @@ public struct SystemError: Exchangeable, Error, Equatable, Sendable, CustomStrin
         case 43: "no file system"
         case 44: "operation not supported"
         case 45: "operation not permitted"
+        case 46: "no such domain"
         default: "error \(raw)"
         }
     }

@@ -12,8 +12,10 @@ final class KernelMachine: ThreadPlatform {
     let frames: FrameAllocator
     init(frames: FrameAllocator) { self.frames = frames }
 
-    func spawn(_ body: @escaping () -> Void) throws(KernelError) -> ThreadID {
-        try Threads.spawn(home: .kernel, frames: frames, body)
+    func spawn(program: DomainID, _ body: @escaping () -> Void) throws(KernelError) -> ThreadID {
+        let t = try Threads.spawn(home: .kernel, frames: frames, body)
+        Threads.contexts.unsafelyUnwrapped[Int(t.raw)].program = program
+        return t
     }
 
     func block() -> Bool {
@@ -66,7 +68,7 @@ final class KernelMachine: ThreadPlatform {
     /// The file system was synced by Rv6's halt: QEMU exits with the kernel's success or
     /// failure status.
     func powerOff(_ status: Int32) {
-        print("rv6: halt with status \(status); powering off")
+        print("rv6: halt with status \(status); powering off (the timer preempted program code \(Threads.programPreemptions) times in \(Threads.ticks) ticks)")
         leaf_qemu_exit(UInt8(status == 0 ? LEAF_EXIT_SUCCESS : LEAF_EXIT_FAILURE))
     }
 }

@@ -8,8 +8,9 @@ import CLeafKernel
 ///
 /// Preemption: LeafCore's state is not reentrant (a call gate half-way through `enter`, a heap
 /// half-way through an allocation), so the timer only takes the CPU from a thread that is inside
-/// a preemptible section (`Threads.withPreemption { ... }`), as a kernel that is not itself
-/// preemptible takes it from user code. Elsewhere a tick is only counted.
+/// a preemptible section (`Threads.withPreemption { ... }`), or that has run Rv6 program code for
+/// a time slice and was interrupted in it (boot/kernel.ld keeps that code apart), as a kernel
+/// that is not itself preemptible takes the CPU from user code. Elsewhere a tick is only counted.
 enum Threads {
     struct Context {
         var rsp: UInt64 = 0
@@ -25,6 +26,9 @@ enum Threads {
         /// The TSC value past which the domain this thread runs in is crashed at the next tick
         /// (0: no budget). Set by `withCallBudget`.
         var deadline: UInt64 = 0
+        /// The domain of the Rv6 program this thread runs (kernel: none): the timer preempts the
+        /// thread only while it runs that program's code in it.
+        var program: DomainID = .kernel
     }
 
     /// A thread that was inside a call into a domain that crashed on another thread has had its
@@ -91,6 +95,7 @@ enum Threads {
     static func switchStacks(from old: ThreadID, to new: ThreadID) {
         guard old != new else { return }
         let c = contexts.unsafelyUnwrapped
+        programTicks = 0
         c[Int(old.raw)].preemptible = preemptible
         preemptible = c[Int(new.raw)].preemptible
         leaf_switch_context(&c[Int(old.raw)].rsp, c[Int(new.raw)].rsp)
@@ -147,14 +152,29 @@ enum Threads {
         return true
     }
 
-    /// The timer (interrupts off, EOI sent).
-    static func tick() {
+    /// Ticks a program's code may keep the CPU while other threads are ready (10 ms).
+    static let programSlice = 10
+    /// Ticks that found the running thread in program code since it last got the CPU.
+    nonisolated(unsafe) static var programTicks = 0
+    /// Preemptions of program code (a subset of `preemptions`).
+    nonisolated(unsafe) static var programPreemptions = 0
+
+    /// The timer (interrupts off, EOI sent). `inProgram`: it interrupted Rv6 program code.
+    static func tick(inProgram: Bool) {
         ticks += 1
-        guard preemptible, Kernel.isBooted, contexts != nil else { return }
+        guard Kernel.isBooted, contexts != nil else { return }
+        // In its own program's code, in that program's domain (not in a domain it called).
+        let domain = Kernel.currentDomain
+        let inOwnProgram = inProgram && domain != .kernel
+            && domain == contexts.unsafelyUnwrapped[Int(Kernel.runningThread.raw)].program
+        if inOwnProgram { programTicks += 1 }
+        let slicedProgram = inOwnProgram && programTicks >= programSlice
+        guard preemptible || slicedProgram else { return }
         let old = Kernel.runningThread
         let new = Kernel.preempt()
         guard new != old else { return }
         preemptions += 1
+        if slicedProgram { programPreemptions += 1 }
         contexts.unsafelyUnwrapped[Int(old.raw)].timesPreempted += 1
         if switchLogCount < 64 { switchLog[switchLogCount] = new.raw; switchLogCount += 1 }
         switchStacks(from: old, to: new)
@@ -213,7 +233,7 @@ enum Threads {
 }
 
 @_cdecl("leaf_kernel_timer_tick")
-func timerTick() { Threads.tick() }
+func timerTick(_ inProgram: Bool) { Threads.tick(inProgram: inProgram) }
 
 @_cdecl("leaf_kernel_budget_overrun")
 func budgetOverrun() -> Bool { Threads.budgetOverrun() }

@@ -75,7 +75,7 @@ import LeafInterfaces
         }
         let thread: ThreadID
         do {
-            thread = try platform.spawn { self.body(domain, make, list, system) }
+            thread = try platform.spawn(program: domain) { self.body(domain, make, list, system) }
         } catch {
             try? Kernel.tearDown(domain)
             pool.append(domain)
@@ -202,6 +202,34 @@ import LeafInterfaces
             }
         } catch {}
         return buffer
+    }
+
+    public func injectFault(_ request: borrowing RRef<FaultRequest>) throws(RpcError) -> SystemError {
+        let fault: InjectedFault
+        let name: String
+        do {
+            let r = try request.read()
+            guard let n = r.domain else { return .invalidArgument }
+            switch r.kind {
+            case FaultRequest.trap: fault = .trap
+            case FaultRequest.exception: fault = .exception
+            default: return .invalidArgument
+            }
+            name = n
+        } catch { return .invalidArgument }
+        // The kernel's authority (the domains are the kernel's), on the first live one so named.
+        return Kernel.inKernelHeap { () -> SystemError in
+            for raw in 1..<Kernel.domainSlotsInUse {
+                let d = DomainID(UInt16(raw))
+                guard Kernel.state(of: d) == .live && Kernel.name(of: d) == name else { continue }
+                // A program's domain takes no calls (its thread calls out of it): an armed fault
+                // would wait for ever. `kill` ends a process.
+                if running.contains(where: { $0.domain == d }) { return .notSupported }
+                do throws(KernelError) { try Kernel.injectFault(fault, into: d) } catch { return .notPermitted }
+                return .none
+            }
+            return .noSuchDomain
+        }
     }
 
     public func powerOff(_ status: Int32) throws(RpcError) {

@@ -6,8 +6,9 @@
 /// platform switches stacks.
 @_spi(Kernel) public protocol ThreadPlatform: AnyObject {
     /// A new ready thread, at home in the kernel domain, that runs `body` and then stops for good
-    /// (`finished`), until `reap`.
-    func spawn(_ body: @escaping () -> Void) throws(KernelError) -> ThreadID
+    /// (`finished`), until `reap`. `body` runs a program in domain `program`: a platform that can
+    /// preempts the thread while it runs that program's own code.
+    func spawn(program: DomainID, _ body: @escaping () -> Void) throws(KernelError) -> ThreadID
     /// Blocks the running thread until `wake`: false (and returns at once) when no other thread
     /// is ready to run instead.
     func block() -> Bool

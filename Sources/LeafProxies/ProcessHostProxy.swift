@@ -231,6 +231,25 @@ public final class ProcessHostProxy: ProcessHost {
         return result
     }
 
+    // injectFault(_:): lends request for the call; copies the result back.
+    public func injectFault(_ request: borrowing RRef<FaultRequest>) throws(RpcError) -> SystemError {
+        struct Args { let target: Unmanaged<Export<any ProcessHost>>; let request: ObjectID; var result: SystemError? = nil; var error: RpcError? = nil }
+        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        do throws(RpcError) { try CallGate.lend(request.id, in: frame) } catch { CallGate.leave(frame); throw error }
+        var args = Args(target: export, request: request.id)
+        guard CallGate.invoke(frame, &args, { raw in
+            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+            let lent_request = RRef<FaultRequest>(_adopting: a.pointee.request)
+            a.pointee.target._withUnsafeGuaranteedRef { e in
+                do throws(RpcError) { a.pointee.result = try e.implementation.injectFault(lent_request) } catch { a.pointee.error = error }
+            }
+            _ = lent_request._relinquish()
+        }) else { throw .domainCrashed }
+        CallGate.leave(frame)
+        if let error = args.error { throw error }
+        return args.result.unsafelyUnwrapped
+    }
+
     // powerOff(_:): copies status in.
     public func powerOff(_ status: Int32) throws(RpcError) {
         struct Args { let target: Unmanaged<Export<any ProcessHost>>; let status: Int32; var error: RpcError? = nil }

@@ -414,6 +414,25 @@ public final class Rv6SystemProxy: Rv6System {
         return args.result.unsafelyUnwrapped
     }
 
+    // injectFault(_:): lends request for the call; copies the result back.
+    public func injectFault(_ request: borrowing RRef<FaultRequest>) throws(RpcError) -> SystemError {
+        struct Args { let target: Unmanaged<Export<any Rv6System>>; let request: ObjectID; var result: SystemError? = nil; var error: RpcError? = nil }
+        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        do throws(RpcError) { try CallGate.lend(request.id, in: frame) } catch { CallGate.leave(frame); throw error }
+        var args = Args(target: export, request: request.id)
+        guard CallGate.invoke(frame, &args, { raw in
+            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+            let lent_request = RRef<FaultRequest>(_adopting: a.pointee.request)
+            a.pointee.target._withUnsafeGuaranteedRef { e in
+                do throws(RpcError) { a.pointee.result = try e.implementation.injectFault(lent_request) } catch { a.pointee.error = error }
+            }
+            _ = lent_request._relinquish()
+        }) else { throw .domainCrashed }
+        CallGate.leave(frame)
+        if let error = args.error { throw error }
+        return args.result.unsafelyUnwrapped
+    }
+
     // halt(_:): copies status in; copies the result back.
     public func halt(_ status: Int32) throws(RpcError) -> SystemError {
         struct Args { let target: Unmanaged<Export<any Rv6System>>; let status: Int32; var result: SystemError? = nil; var error: RpcError? = nil }

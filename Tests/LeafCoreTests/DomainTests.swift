@@ -98,6 +98,41 @@ import Testing
         }
     }
 
+    /// Fault injection (Rv6's `crash DOMAIN`): the next call into the domain, whoever makes it,
+    /// takes the fault in the callee, through the trap handler, and nothing of its code runs;
+    /// only the kernel and the domain's creator may arm one.
+    @Test func anInjectedFaultCrashesTheCalleeAtItsNextCall() throws {
+        _ = try HostPlatform.withKernel { _ in
+            let probes = ProbeDirectory()
+            let p = try probes.spawn("target"), q = try probes.spawn("other")
+            for fault in [InjectedFault.trap, .exception] {
+                try Kernel.injectFault(fault, into: p.domain)
+                #expect(Kernel.armedFault(of: p.domain) == fault)
+                #expect(try q.add(2, 2) == 4)                       // another domain is not touched
+                #expect(throws: RpcError.domainCrashed) { try p.add(1, 1) }
+                #expect(Kernel.state(of: p.domain) == .crashed)
+                #expect(Kernel.armedFault(of: p.domain) == .none)
+                #expect(Kernel.frames(of: Kernel.currentThread).isEmpty)
+                try Kernel.restart(p.domain)
+                #expect(try p.add(1, 1) == 2)                       // a restart does not re-arm it
+            }
+            // Armed, then torn down: the new incarnation starts without it.
+            try Kernel.injectFault(.trap, into: p.domain)
+            try Kernel.tearDown(p.domain)
+            try Kernel.restart(p.domain)
+            #expect(Kernel.armedFault(of: p.domain) == .none)
+            #expect(try p.add(3, 4) == 7)
+            #expect(throws: KernelError.kernelDomain) { try Kernel.injectFault(.trap, into: .kernel) }
+            var refusal: KernelError? = nil
+            try Kernel.run(in: q.domain) {
+                do throws(KernelError) { try Kernel.injectFault(.trap, into: p.domain) } catch { refusal = error }
+            }
+            #expect(refusal == .notPermitted(actor: q.domain, target: p.domain))
+            #expect(Kernel.armedFault(of: p.domain) == .none)
+            #expect(kernelViolations().isEmpty)
+        }
+    }
+
     @Test func restartRebindsTheProxyToAFreshImplementation() throws {
         _ = try HostPlatform.withKernel { _ in
             let probes = ProbeDirectory()

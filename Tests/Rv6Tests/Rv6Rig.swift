@@ -26,7 +26,8 @@ final class HostMachine: ThreadPlatform {
         return UInt64(t.tv_sec) * 1000 + UInt64(t.tv_nsec) / 1_000_000
     }
 
-    func spawn(_ body: @escaping () -> Void) throws(KernelError) -> ThreadID { try threads.spawn(body) }
+    /// Host threads take turns only at blocking calls: a program is not preempted here.
+    func spawn(program: DomainID, _ body: @escaping () -> Void) throws(KernelError) -> ThreadID { try threads.spawn(body) }
     func block() -> Bool { threads.block() }
     func wake(_ thread: ThreadID) { threads.wake(thread) }
     func yield() -> Bool { threads.yield() }

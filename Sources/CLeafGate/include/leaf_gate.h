@@ -16,6 +16,11 @@ typedef void (*leaf_gate_body)(void *context);
 /// callee faulted and a trap handler resumed the continuation instead.
 int leaf_gate_run(leaf_continuation *k, leaf_gate_body body, void *context);
 
+/// Injected faults (Kernel.injectFault), run as the body of a call: `ud2`, the instruction a
+/// failed Swift check executes, and a division by zero, a CPU exception. Neither returns.
+void leaf_gate_injected_trap(void *context);
+void leaf_gate_injected_exception(void *context);
+
 /// Abandons the current stack and returns `code` (non-zero) from the `leaf_gate_run` that saved `k`.
 __attribute__((noreturn)) void leaf_gate_resume(const leaf_continuation *k, int code);
 

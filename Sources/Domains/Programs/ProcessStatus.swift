@@ -7,9 +7,7 @@ final class ProcessStatus: UserProgram {
         var i: Int32 = 0
         while let p = system.process(i) {
             let state = p.state == 0 ? "run" : p.state == 1 ? "sleep" : "zombie"
-            var name: [UInt8] = []
-            for j in 0..<16 where p.name[j] != 0 { name.append(p.name[j]) }
-            print("\(pad(p.pid, 3)) \(pad(p.parent, 4)) \(pad(state, 8)) \(pad(p.domain, 6)) \(pad(p.thread, 6)) \(pad(p.objects, 7)) \(pad(p.pages, 5)) \(String(decoding: name, as: UTF8.self))\n")
+            print("\(pad(p.pid, 3)) \(pad(p.parent, 4)) \(pad(state, 8)) \(pad(p.domain, 6)) \(pad(p.thread, 6)) \(pad(p.objects, 7)) \(pad(p.pages, 5)) \(p.programName)\n")
             i += 1
         }
         return 0

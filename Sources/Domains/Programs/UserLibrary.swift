@@ -133,6 +133,11 @@ final class System {
         return row
     }
     func halt(_ status: Int32) -> SystemError { (try? kernel.halt(status)) ?? .ioError }
+    func injectFault(into domain: String, _ kind: UInt8) -> SystemError {
+        guard let request = FaultRequest(domain: domain, kind: kind) else { return .invalidArgument }
+        guard let r = try? RRef(request) else { return .tooManyFiles }
+        return (try? kernel.injectFault(r)) ?? .ioError
+    }
 }
 
 /// A program: its `main` runs in its own domain on the process's thread. Each program is a

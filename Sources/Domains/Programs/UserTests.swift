@@ -6,13 +6,19 @@ import LeafInterfaces
 /// crashes: a program's trap or CPU exception gives its parent a crashed status. A test that
 /// forked spawns this program again as `usertests child ROLE ...`. Each test prints its name
 /// and "OK", or "FAILED" and why; the last line is "ALL TESTS PASSED" only if every one passed.
+/// `usertests NAME...` runs the tests named; `usertests --except NAME...` all the others.
 final class UserTests: UserProgram {
     override func main(_ arguments: [String]) -> Int32 {
         if arguments.count >= 3 && arguments[1] == "child" { return child(arguments[2], Array(arguments.dropFirst(3))) }
-        let chosen = arguments.count > 1 ? Array(arguments.dropFirst()) : nil
+        let excepting = arguments.count > 1 && arguments[1] == "--except"
+        let named = Array(arguments.dropFirst(excepting ? 2 : 1))
+        for name in named where !tests.contains(where: { $0.0 == name }) {
+            complain("usertests: no test \(name)")
+            return 1
+        }
         var failed: [String] = []
         var ran = 0
-        for (name, test) in tests where chosen == nil || chosen!.contains(name) {
+        for (name, test) in tests where named.isEmpty || named.contains(name) != excepting {
             print("test \(name): ")
             failures = []
             test(self)()
@@ -62,6 +68,7 @@ final class UserTests: UserProgram {
         ("createdelete", UserTests.createDelete),
         ("sharedfd", UserTests.sharedFD),
         ("pipe1", UserTests.pipe1),
+        ("preempt", UserTests.preempt),
         // E: processes.
         ("exitwait", UserTests.exitWait),
         ("reparent", UserTests.reparent),
@@ -164,6 +171,14 @@ final class UserTests: UserProgram {
             return system.sleep(Int32(arguments.first ?? "1") ?? 1) == .none ? 0 : 1
         case "sleeploop":
             while true { if system.sleep(1) != .none { return 1 } }
+        case "spin":
+            // No system call: only the timer takes the CPU from it, only a kill ends it.
+            while true {}
+        case "spinwriter":
+            // Tells the parent it ran (a byte on descriptor 1), then spins.
+            _ = system.write(1, [UInt8(ascii: "x")])
+            system.close(1)
+            while true {}
         default:
             complain("usertests: no child role \(role)")
             return 1
@@ -464,6 +479,22 @@ final class UserTests: UserProgram {
         system.close(closed.readEnd)
         expect(system.write(closed.writeEnd, [1]) == .brokenPipe, "a write with no reader is a broken pipe")
         system.close(closed.writeEnd)
+    }
+
+    /// xv6's preempt: children that spin without a system call do not keep the CPU from their
+    /// parent, which reads the byte one of them wrote, kills all three and reaps them.
+    func preempt() {
+        let spinners = [spawnChild("spin"), spawnChild("spin")]
+        let p = system.pipe()
+        expect(p.error == .none, "pipe: \(p.error)")
+        guard p.error == .none else { return }
+        let writer = spawnChild("spinwriter", descriptors: [0, p.writeEnd, 2])
+        system.close(p.writeEnd)
+        let byte = system.read(p.readEnd, upTo: 1)
+        expect((try? byte.get()) == [UInt8(ascii: "x")], "the spinning writer's byte: \(byte)")
+        system.close(p.readEnd)
+        for pid in spinners + [writer] { expect(system.kill(pid) == .none, "kill \(pid)") }
+        for r in waitAll(3) { expect(r.crashed && r.status == -1, "a killed spinner: pid \(r.pid) crashed \(r.crashed)") }
     }
 
     // MARK: E

@@ -114,6 +114,11 @@ extension Rv6Kernel: Rv6System {
 
     public func process(_ index: Int32) throws(RpcError) -> ProcessInfo { info(index) }
 
+    public func injectFault(_ request: borrowing RRef<FaultRequest>) throws(RpcError) -> SystemError {
+        guard live() != nil else { return .noSuchProcess }
+        return try host.injectFault(request)
+    }
+
     public func halt(_ status: Int32) throws(RpcError) -> SystemError {
         guard live() != nil else { return .noSuchProcess }
         if let fileSystem {

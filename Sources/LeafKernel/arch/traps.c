@@ -97,7 +97,13 @@ void leaf_trap_dispatch(leaf_trap_frame *f) {
             resume_as_crash(f, k);
             return;
         }
-        leaf_kernel_timer_tick();
+        // Program code proper (not the runtime, LeafCore or a proxy it called) may be preempted
+        // at any instruction: only its own thread runs in a process's domain, and what it
+        // changes in the kernel's tables it changes out of line, outside this range.
+        uint64_t rip = f->rip;
+        bool in_program = k != NULL && rip >= (uint64_t)(uintptr_t)__program_text_start
+            && rip < (uint64_t)(uintptr_t)__program_text_end;
+        leaf_kernel_timer_tick(in_program);
         return;
     }
     // Spurious APIC vector or a (masked, remapped) PIC line: nothing to acknowledge at the APIC.

@@ -77,7 +77,8 @@ void leaf_pic_disable(void);
 /// Whether an exception now is a fault of a domain (a domain is running inside a call).
 bool leaf_kernel_domain_faulted(uint64_t vector, uint64_t rip, uint64_t address);
 /// The local APIC timer fired (after EOI); may switch threads.
-void leaf_kernel_timer_tick(void);
+// The timer's tick; `in_program` says whether it interrupted Rv6 program code (see kernel.ld).
+void leaf_kernel_timer_tick(bool in_program);
 bool leaf_kernel_budget_overrun(void);
 
 /// Counters the C side keeps.
@@ -115,6 +116,7 @@ void leaf_print_backtrace(uint64_t rbp);
 
 // ---- Linker symbols.
 extern char __kernel_start[], __kernel_end[];
+extern char __program_text_start[], __program_text_end[];
 extern char boot_stack_bottom[], boot_stack_top[];
 
 
