@@ -89,6 +89,7 @@ import Testing
         let out = try boot(["init", "-once", "usertests", "--except", "preempt"])
         #expect(out.contains("ALL TESTS PASSED"), "\(out)")
         #expect(!out.contains("test preempt"), "\(out)")
+        #expect(out.contains("usertests: 40 tests passed"), "\(out)")
     }
 
     @Test func usertestsRefusesAnUnknownTest() throws {

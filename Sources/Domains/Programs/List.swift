@@ -25,17 +25,11 @@ final class List: UserProgram {
             print(line(path, status))
             return true
         }
-        guard case .success(let bytes) = system.readAll(opened.value) else {
+        guard let entries = system.directoryEntries(opened.value) else {
             complain("ls: cannot read \(path)")
             return false
         }
-        let size = 2 + DiskFormat.nameLength
-        for at in stride(from: 0, to: bytes.count - size + 1, by: size) {
-            let inode = UInt16(bytes[at]) | UInt16(bytes[at + 1]) << 8
-            guard inode != 0 else { continue }
-            var name: [UInt8] = []
-            for i in 2..<size where bytes[at + i] != 0 { name.append(bytes[at + i]) }
-            let entry = String(decoding: name, as: UTF8.self)
+        for (_, entry) in entries {
             let child = system.open(path + "/" + entry, .readOnly)
             guard child.error == .none else {
                 complain("ls: cannot stat \(entry): \(child.error)")

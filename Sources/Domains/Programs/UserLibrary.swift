@@ -71,6 +71,21 @@ final class System {
         }
     }
 
+    /// The entries in use of the directory open as `fd` (xv6's 16-byte dirents): inode, name.
+    func directoryEntries(_ fd: Int32) -> [(UInt16, String)]? {
+        guard case .success(let bytes) = readAll(fd) else { return nil }
+        let size = 2 + DiskFormat.nameLength
+        var entries: [(UInt16, String)] = []
+        for at in stride(from: 0, to: bytes.count - size + 1, by: size) {
+            let inode = UInt16(bytes[at]) | UInt16(bytes[at + 1]) << 8
+            guard inode != 0 else { continue }
+            var name: [UInt8] = []
+            for i in 2..<size where bytes[at + i] != 0 { name.append(bytes[at + i]) }
+            entries.append((inode, String(decoding: name, as: UTF8.self)))
+        }
+        return entries
+    }
+
     /// Runs `call` with the buffer moved in and takes it back: what came back and its error.
     func move(_ call: (consuming RRef<FileData>) throws(RpcError) -> RRef<FileData>) -> (FileData, SystemError) {
         let b: RRef<FileData>

@@ -57,21 +57,35 @@ final class UserTests: UserProgram {
         ("bigfile", UserTests.bigFile),
         ("fourteen", UserTests.fourteen),
         ("truncate1", UserTests.truncate1),
+        ("truncate2", UserTests.truncate2),
+        ("bigdir", UserTests.bigDirectory),
+        ("outofinodes", UserTests.outOfInodes),
+        ("diskfull", UserTests.diskFull),
         // B: directories.
         ("dirtest", UserTests.dirTest),
         ("subdir", UserTests.subdir),
         ("rmdot", UserTests.rmdot),
         ("dirfile", UserTests.dirFile),
         ("iref", UserTests.iref),
+        ("iput", UserTests.iput),
+        ("exitiput", UserTests.exitIput),
+        ("openiput", UserTests.openIput),
         // C, D: concurrency and pipes, spawn in place of fork.
         ("fourfiles", UserTests.fourFiles),
         ("createdelete", UserTests.createDelete),
         ("sharedfd", UserTests.sharedFD),
+        ("concreate", UserTests.concreate),
+        ("linkunlink", UserTests.linkUnlink),
+        ("manywrites", UserTests.manyWrites),
+        ("truncate3", UserTests.truncate3),
+        ("forkforkfork", UserTests.forkForkFork),
         ("pipe1", UserTests.pipe1),
         ("preempt", UserTests.preempt),
         // E: processes.
         ("exitwait", UserTests.exitWait),
         ("reparent", UserTests.reparent),
+        ("reparent2", UserTests.reparent2),
+        ("forkfork", UserTests.forkFork),
         ("twochildren", UserTests.twoChildren),
         ("killstatus", UserTests.killStatus),
         ("forktest", UserTests.forkTest),
@@ -171,6 +185,66 @@ final class UserTests: UserProgram {
             return system.sleep(Int32(arguments.first ?? "1") ?? 1) == .none ? 0 : 1
         case "sleeploop":
             while true { if system.sleep(1) != .none { return 1 } }
+        case "truncate3":
+            // Writes and reads a file the parent keeps truncating; errors are fine, a crash is not.
+            for _ in 0..<100 {
+                let w = system.open("truncfile", .writeOnly)
+                if w.error == .none {
+                    _ = system.write(w.value, bytes("1234567890"))
+                    system.close(w.value)
+                }
+                let r = system.open("truncfile", .readOnly)
+                if r.error == .none {
+                    _ = system.readAll(r.value)
+                    system.close(r.value)
+                }
+            }
+            return 0
+        case "exitiput":
+            // Removes its own current directory and ends there.
+            guard system.mkdir("iputdir") == .none, system.chdir("iputdir") == .none,
+                  system.unlink("../iputdir") == .none else { return 1 }
+            return 0
+        case "openiput":
+            // Races its parent's unlink: the directory is refused for writing, or already gone.
+            let e = system.open("oidir", .readWrite).error
+            return e == .isDirectory || e == .notFound ? 0 : 1
+        case "concreate":
+            concreateRound(linkEvery: 3)
+            return 0
+        case "linkunlink":
+            linkUnlinkRound(seed: UInt32(arguments.first ?? "1") ?? 1)
+            return 0
+        case "manywrites":
+            // 12 rounds of its own file written to 8 KiB and removed.
+            let name = "mw" + (arguments.first ?? "0")
+            for _ in 0..<12 {
+                let f = system.open(name, .create | .writeOnly | .truncate)
+                guard f.error == .none else { return 1 }
+                for _ in 0..<2 where system.write(f.value, Array(repeating: UInt8(ascii: "m"), count: 4096)) != .none { return 1 }
+                system.close(f.value)
+                guard system.unlink(name) == .none else { return 1 }
+            }
+            return 0
+        case "forkforkfork":
+            // Spawns itself until told to stop, or until the table is full.
+            while true {
+                let stop = system.open("stopforking", .readOnly)
+                if stop.error == .none {
+                    system.close(stop.value)
+                    return 0
+                }
+                if system.spawn(["usertests", "child", "forkforkfork"]).error != .none { return 0 }
+                _ = system.sleep(1)
+            }
+        case "spawnloop":
+            // N children started and waited for, one at a time.
+            for _ in 0..<(Int(arguments.first ?? "1") ?? 1) {
+                guard system.spawn(["usertests", "child", "exit", "0"]).error == .none else { return 1 }
+                let r = system.wait()
+                guard r.error == .none && r.status == 0 else { return 1 }
+            }
+            return 0
         case "spin":
             // No system call: only the timer takes the CPU from it, only a kill ends it.
             while true {}
@@ -332,6 +406,99 @@ final class UserTests: UserProgram {
         expect(system.unlink("truncfile") == .none, "unlink truncfile")
     }
 
+    /// xv6's truncate2: a write through a descriptor whose offset the file's truncation left
+    /// past its end fails (xv6 does not fill the hole); nothing breaks.
+    func truncate2() {
+        let first = system.open("truncfile", .create | .truncate | .writeOnly)
+        expect(first.error == .none, "create truncfile: \(first.error)")
+        guard first.error == .none else { return }
+        expect(system.write(first.value, bytes("abcd")) == .none, "write abcd")
+        let second = system.open("truncfile", .truncate | .writeOnly)
+        expect(second.error == .none, "open with truncate: \(second.error)")
+        let past = system.write(first.value, bytes("x"))
+        expect(past != .none, "a write past the end after the truncation succeeded")
+        expect(contents("truncfile") == [], "truncfile is empty")
+        system.close(first.value)
+        if second.error == .none { system.close(second.value) }
+        expect(system.unlink("truncfile") == .none, "unlink truncfile")
+    }
+
+    /// xv6's bigdir: 500 names for one file, in one directory; all found, then all removed.
+    func bigDirectory() {
+        create("bd", [])
+        func name(_ i: Int) -> String { "x" + String(UnicodeScalar(UInt8(48 + i / 64))) + String(UnicodeScalar(UInt8(48 + i % 64))) }
+        for i in 0..<500 {
+            let e = system.link("bd", name(i))
+            expect(e == .none, "link \(name(i)): \(e)")
+            if e != .none { return }
+        }
+        expect(system.fstat(system.open("bd", .readOnly).value).links == 501, "bd has 501 links")
+        for i in 0..<500 {
+            let e = system.unlink(name(i))
+            expect(e == .none, "unlink \(name(i)): \(e)")
+            if e != .none { return }
+        }
+        expect(system.unlink("bd") == .none, "unlink bd")
+    }
+
+    /// xv6's outofinodes: files are created until no inode is left (an error, not a crash);
+    /// once they are removed, a file can be created again.
+    func outOfInodes() {
+        var made = 0
+        while made < 1000 {
+            let f = system.open("zz\(made)", .create | .readWrite)
+            if f.error != .none {
+                expect(f.error == .noInodes, "create with no inode left: \(f.error)")
+                break
+            }
+            system.close(f.value)
+            made += 1
+        }
+        expect(made > 0 && made < 1000, "\(made) files before the inodes ran out")
+        for i in 0..<made { expect(system.unlink("zz\(i)") == .none, "unlink zz\(i)") }
+        create("zzagain", bytes("x"))
+        expect(system.unlink("zzagain") == .none, "unlink zzagain")
+    }
+
+    /// xv6's diskfull: files of the largest size until no block is left (a short write with
+    /// noSpace), then the file system still works: what needs no block succeeds, what needs one
+    /// is refused, and once the files are gone the space is back.
+    func diskFull() {
+        var files = 0
+        var full = false
+        let block = Array(repeating: UInt8(ascii: "d"), count: DiskFormat.blockSize)
+        while !full && files < 100 {
+            let f = system.open("bigf\(files)", .create | .writeOnly | .truncate)
+            guard f.error == .none else {
+                expect(f.error == .noInodes || f.error == .noSpace, "create bigf\(files): \(f.error)")
+                break
+            }
+            files += 1
+            for _ in 0..<DiskFormat.maximumFileBlocks {
+                let e = system.write(f.value, block)
+                if e != .none {
+                    expect(e == .noSpace, "a write to a full disk: \(e)")
+                    full = true
+                    break
+                }
+            }
+            system.close(f.value)
+        }
+        expect(full, "the disk filled (\(files) files)")
+        // A name in the root needs no new block while its directory's last block has room.
+        let big = system.open("bigf0", .readOnly)
+        expect(big.error == .none, "a full disk still reads")
+        if big.error == .none {
+            expect(system.read(big.value, upTo: 10) == .success(Array(block.prefix(10))), "bigf0 reads back")
+            system.close(big.value)
+        }
+        expect(system.mkdir("diskfulldir") == .noSpace, "mkdir on a full disk refused")
+        for i in 0..<files { expect(system.unlink("bigf\(i)") == .none, "unlink bigf\(i)") }
+        create("afterfull", block)
+        expect(contents("afterfull")?.count == DiskFormat.blockSize, "the space is back")
+        expect(system.unlink("afterfull") == .none, "unlink afterfull")
+    }
+
     // MARK: B
 
     func dirTest() {
@@ -410,6 +577,33 @@ final class UserTests: UserProgram {
         }
     }
 
+    /// xv6's iput: a process removes its current directory; it lives on until the process
+    /// leaves it.
+    func iput() {
+        expect(system.mkdir("iputdir") == .none, "mkdir iputdir")
+        expect(system.chdir("iputdir") == .none, "chdir iputdir")
+        expect(system.unlink("../iputdir") == .none, "unlink ../iputdir")
+        expect(system.open("x", .create | .readWrite).error != .none, "a file in a removed directory refused")
+        expect(system.chdir("/") == .none, "chdir /")
+        expect(system.open("iputdir", .readOnly).error == .notFound, "iputdir is gone")
+    }
+
+    /// xv6's exitiput: the same, in a child that ends inside the removed directory.
+    func exitIput() {
+        _ = spawnChild("exitiput")
+        for r in waitAll(1) { expect(!r.crashed && r.status == 0, "child: status \(r.status)") }
+        expect(system.open("iputdir", .readOnly).error == .notFound, "iputdir is gone")
+    }
+
+    /// xv6's openiput: a child opens a directory its parent is removing.
+    func openIput() {
+        expect(system.mkdir("oidir") == .none, "mkdir oidir")
+        _ = spawnChild("openiput")
+        _ = system.sleep(1)
+        expect(system.unlink("oidir") == .none, "unlink oidir")
+        for r in waitAll(1) { expect(!r.crashed && r.status == 0, "child: status \(r.status)") }
+    }
+
     // MARK: C, D
 
     func fourFiles() {
@@ -437,6 +631,100 @@ final class UserTests: UserProgram {
                 if kept { _ = system.unlink("\(p)\(i)") }
             }
         }
+    }
+
+    /// xv6's concreate: parent and child create or link the same 40 names at once; each name
+    /// is then in the directory once, and both remove them all.
+    func concreate() {
+        _ = spawnChild("concreate")
+        concreateRound(linkEvery: 5)
+        for r in waitAll(1) { expect(!r.crashed && r.status == 0, "child: status \(r.status)") }
+        let dot = system.open(".", .readOnly)
+        guard dot.error == .none, let entries = system.directoryEntries(dot.value) else {
+            expect(false, "read .")
+            return
+        }
+        system.close(dot.value)
+        for i in 0..<40 {
+            let n = entries.filter { $0.1 == "C\(i)" }.count
+            expect(n == 1, "C\(i) is in the directory \(n) times")
+        }
+        for i in 0..<40 { _ = system.unlink("C\(i)") }
+        expect(system.open("C0", .readOnly).error == .notFound, "all removed")
+    }
+
+    /// One side of concreate: name i is a link to C0 where i % linkEvery == 1, else a new file.
+    func concreateRound(linkEvery: Int) {
+        for i in 0..<40 {
+            if i % linkEvery == 1 {
+                _ = system.link("C0", "C\(i)")
+            } else {
+                let f = system.open("C\(i)", .create | .readWrite)
+                if f.error == .none { system.close(f.value) }
+            }
+        }
+    }
+
+    /// xv6's linkunlink: parent and child create, link and remove the same few names in
+    /// random orders; nothing may break.
+    func linkUnlink() {
+        _ = spawnChild("linkunlink", ["97"])
+        linkUnlinkRound(seed: 1)
+        for r in waitAll(1) { expect(!r.crashed && r.status == 0, "child: status \(r.status)") }
+        for i in 0..<10 { _ = system.unlink("lu\(i)") }
+    }
+
+    func linkUnlinkRound(seed: UInt32) {
+        var x = seed
+        for _ in 0..<100 {
+            x = x &* 1103515245 &+ 12345
+            let name = "lu\((x >> 8) % 5)"
+            switch (x >> 16) % 3 {
+            case 0:
+                let f = system.open(name, .create | .readWrite)
+                if f.error == .none { system.close(f.value) }
+            case 1: _ = system.link("lu\((x >> 4) % 5)", name)
+            default: _ = system.unlink(name)
+            }
+        }
+    }
+
+    /// After xv6's manywrites (smaller): four children each write and remove a file of their
+    /// own, over and over, at once.
+    func manyWrites() {
+        for i in 0..<4 { _ = spawnChild("manywrites", ["\(i)"]) }
+        for r in waitAll(4) { expect(!r.crashed && r.status == 0, "child \(r.pid): status \(r.status)") }
+    }
+
+    /// xv6's truncate3: a child writes and reads a file while its parent truncates it.
+    func truncate3() {
+        create("truncfile", [])
+        _ = spawnChild("truncate3")
+        for _ in 0..<150 {
+            let f = system.open("truncfile", .create | .writeOnly | .truncate)
+            expect(f.error == .none, "open with truncate: \(f.error)")
+            if f.error != .none { break }
+            expect(system.write(f.value, bytes("xxx")) == .none, "write xxx")
+            system.close(f.value)
+        }
+        for r in waitAll(1) { expect(!r.crashed && r.status == 0, "child: status \(r.status)") }
+        expect(system.unlink("truncfile") == .none, "unlink truncfile")
+    }
+
+    /// xv6's forkforkfork: processes that spawn themselves fill the table; once told to stop
+    /// they end, and the system goes on (their orphans go to init).
+    func forkForkFork() {
+        _ = system.unlink("stopforking")
+        _ = spawnChild("forkforkfork")
+        _ = system.sleep(20)
+        create("stopforking", [])
+        for r in waitAll(1) { expect(!r.crashed, "child: crashed") }
+        // Until the orphans have seen the file and ended.
+        var n = 0
+        while n < 200 && system.spawn(["usertests", "child", "exit", "0"]).error != .none { _ = system.sleep(1); n += 1 }
+        _ = system.sleep(10)
+        while system.wait().error == .none {}
+        expect(system.unlink("stopforking") == .none, "unlink stopforking")
     }
 
     func sharedFD() {
@@ -515,6 +803,20 @@ final class UserTests: UserProgram {
         }
         // The grandchildren went to init, which reaps them: none is ours.
         expect(system.wait().error == .noChild, "the grandchildren are init's")
+    }
+
+    /// xv6's reparent2: a child's child ends as the child does, again and again.
+    func reparent2() {
+        for _ in 0..<50 {
+            _ = spawnChild("grandparent")
+            for r in waitAll(1) { expect(r.status == 0, "grandparent: status \(r.status)") }
+        }
+    }
+
+    /// xv6's forkfork: two children each spawn and wait for 40 of their own at once.
+    func forkFork() {
+        for _ in 0..<2 { _ = spawnChild("spawnloop", ["40"]) }
+        for r in waitAll(2) { expect(!r.crashed && r.status == 0, "child \(r.pid): status \(r.status)") }
     }
 
     func twoChildren() {
