@@ -39,6 +39,11 @@ import LeafInterfaces
     public private(set) var started = 0
     public private(set) var reaped = 0
 
+    /// What one process may hold: shared-heap objects (the kernel's table is shared with the
+    /// file system and the drivers) and private-heap pages (4 MiB). A program that wants more is
+    /// refused (an RRef's allocation throws) or, for its Swift heap, crashes alone.
+    public static let quota = DomainQuota(objects: 48, pages: 1024)
+
     public init(platform: any ThreadPlatform, programs: ProgramTable) {
         self.platform = platform
         self.programs = programs
@@ -67,7 +72,7 @@ import LeafInterfaces
                     throw error
                 }
             } else {
-                domain = try Kernel.createDomain(name: name)
+                domain = try Kernel.createDomain(name: name, quota: Processes.quota)
                 do throws(RpcError) { try Kernel.start(domain, entry: {}) } catch {}
             }
         } catch {

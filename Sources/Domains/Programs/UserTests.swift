@@ -1,4 +1,5 @@
 import LeafInterfaces
+import LeafSDK
 
 /// usertests: xv6-riscv's user tests, ported (RV6-FACTS.md §3): the file-system tests (groups A
 /// and B), the concurrency and pipe tests with spawn and wait in place of fork (C, D), the
@@ -92,6 +93,8 @@ final class UserTests: UserProgram {
         // In place of G: what a safe program can do wrong.
         ("badarg", UserTests.badArguments),
         ("crashstatus", UserTests.crashStatus),
+        ("objectquota", UserTests.objectQuota),
+        ("mem", UserTests.memory),
     ]
 
     // MARK: helpers
@@ -245,6 +248,14 @@ final class UserTests: UserProgram {
                 guard r.error == .none && r.status == 0 else { return 1 }
             }
             return 0
+        case "hoard":
+            // Shared-heap objects until the quota refuses one: 0 if that came, and in time.
+            return hoard(0)
+        case "mem":
+            // Swift heap until there is none (xv6's mem: malloc until it fails): the runtime
+            // traps when an allocation fails, so this process crashes, alone.
+            var chunks: [[UInt8]] = []
+            while true { chunks.append(Array(repeating: UInt8(chunks.count & 0xff), count: 10_000)) }
         case "spin":
             // No system call: only the timer takes the CPU from it, only a kill ends it.
             while true {}
@@ -256,6 +267,20 @@ final class UserTests: UserProgram {
         default:
             complain("usertests: no child role \(role)")
             return 1
+        }
+    }
+
+    /// Allocates an object, keeps it (on the stack) and recurses, until an allocation fails.
+    func hoard(_ held: Int) -> Int32 {
+        guard held < 1000 else { return 1 }
+        do throws(KernelError) {
+            let kept = try RRef(UInt64(held))
+            let status = hoard(held + 1)
+            _ = try? kept.read()
+            return status
+        } catch {
+            guard case .quotaExceeded(_, .objects) = error else { return 2 }
+            return held > 10 ? 0 : 3
         }
     }
 
@@ -879,6 +904,26 @@ final class UserTests: UserProgram {
         expect(system.spawn(["nosuchprogram"]).error == .noSuchProgram, "spawn of no program")
         expect(system.spawn(["echo"], descriptors: [0, 55, 2]).error == .badDescriptor, "spawn with a closed descriptor")
         expect(system.spawn(Array(repeating: "arg", count: 17)).error == .argumentsTooLong, "17 arguments")
+    }
+
+    /// A process's share of the kernel's object table is bounded: past it, an allocation is
+    /// refused with an error (the table stays free for the file system and the drivers).
+    func objectQuota() {
+        for _ in 0..<2 {
+            _ = spawnChild("hoard")
+            for r in waitAll(1) { expect(!r.crashed && r.status == 0, "hoard: crashed \(r.crashed) status \(r.status)") }
+        }
+    }
+
+    /// xv6's mem: a process that allocates until memory runs out crashes alone, and what it
+    /// held comes back (twice over, and then a program still runs).
+    func memory() {
+        for _ in 0..<2 {
+            _ = spawnChild("mem")
+            for r in waitAll(1) { expect(r.crashed, "mem: status \(r.status), not a crash") }
+        }
+        _ = spawnChild("exit", ["5"])
+        for r in waitAll(1) { expect(r.status == 5, "a program after mem: status \(r.status)") }
     }
 
     /// A program's trap or CPU exception reaches its parent as a crash; exit is no crash.
