@@ -183,20 +183,21 @@ exception_ms=$elapsed_ms
 
 # 3. Rv6: the shell on the serial console, typed at by a script (boot/rv6-session.sh; its first
 #    lines are empty, because QEMU offers input from its start and a byte or two that arrive
-#    before the kernel turns COM1's FIFO on are lost): pipes,
-#    redirection, a program's crash, a program that spins without a system call (the timer
-#    preempts it, `kill` ends it), usertests, then halt, which powers off with status 0; then
-#    fsck on the disk it used. The session starts from a fresh copy of the image.
+#    before the kernel turns COM1's FIFO on are lost): pipes, redirection, a program's crash,
+#    a program that spins without a system call (the timer preempts it, `kill` ends it), ps,
+#    usertests, benchfs (its figures are printed), then halt, which powers off with status 0;
+#    then fsck on the disk it used. The session starts from a fresh copy of the image.
 echo "qemu-test: booting Rv6 and running a shell session with usertests"
 cp "${LEAF_DISK:-$(dirname "$kernel")/rv6.img}" "$rv6_image" || exit 2
 boot_input="$(dirname "$0")/rv6-session.sh" boot leaf.rv6
 rv6_ms=$elapsed_ms
 for expected in '^hello from rv6$' '^ALL TESTS PASSED' '^sh: crash \(pid [0-9]+\) crashed' '^after the crash' '^3 [0-9]+ [0-9]+ $' '^saved$' \
-        '^killed the spinner$' '^kill: no process runs crash$' '^test preempt: OK' '^rv6: halt with status 0'; do
+        '^killed the spinner$' '^kill: no process runs crash$' '^test preempt: OK' ' live +0 +[0-9]+ +[0-9]+ +[0-9]+ rv6fs$' \
+        '^benchfs: sequential read, 4 KiB: 1024 KiB in ' '^rv6: halt with status 0'; do
     grep -Eq "$expected" "$log" || { echo "qemu-test: FAILED: the Rv6 session printed nothing matching '$expected' (status $status)" >&2; exit 1; }
 done
 [ "$status" -eq 33 ] || { echo "qemu-test: FAILED: halt did not power off with status 0 (QEMU status $status)" >&2; exit 1; }
-grep -E '^usertests: ' "$log" | sed "s/\$/ [$accel_name]/" >&2
+grep -E '^(usertests|benchfs): ' "$log" | sed "s/\$/ [$accel_name]/" >&2
 "${LEAF_FSCK:-$(dirname "$0")/../.build/debug/fsck}" "$rv6_image" >&2 || { echo "qemu-test: FAILED: fsck finds Rv6's disk unclean after the session" >&2; exit 1; }
 
 echo "qemu-test: passed ($accel_name; $timing; kernel-exception boot ${exception_ms} ms; Rv6 session ${rv6_ms} ms)"

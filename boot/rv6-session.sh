@@ -15,4 +15,5 @@ kill crash
 echo killed the spinner
 kill crash
 usertests
+benchfs
 halt

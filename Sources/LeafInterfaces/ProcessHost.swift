@@ -26,16 +26,6 @@ public struct ThreadOutcome: BitwiseCopyable, Sendable, Equatable {
     }
 }
 
-/// What the kernel charges a process's domain, for `ps`.
-public struct DomainUsage: BitwiseCopyable, Sendable, Equatable {
-    public var objects: UInt32
-    public var pages: UInt32
-    public init(objects: UInt32, pages: UInt32) {
-        self.objects = objects
-        self.pages = pages
-    }
-}
-
 /// The trusted services the Rv6 kernel stands on, handed to it alone: program domains and
 /// their threads, blocking and waking, the clock and the console. Rv6 keeps every process's
 /// state itself; this only creates, runs, stops and reaps what a process is made of.
@@ -59,7 +49,8 @@ public protocol ProcessHost: AnyObject {
     func reap(_ thread: UInt16) throws(RpcError) -> ThreadOutcome
     /// Ticks of 10 ms since boot.
     func ticks() throws(RpcError) -> UInt64
-    func usage(of process: UInt16) throws(RpcError) -> DomainUsage
+    /// Domain slot `id`: what lives there and what it holds, for `ps`.
+    func domainInfo(_ id: UInt16) throws(RpcError) -> DomainInfo
     /// Writes the buffer's bytes to the console.
     func consoleWrite(_ buffer: consuming RRef<FileData>) throws(RpcError) -> RRef<FileData>
     /// Reads what the console has received, up to `buffer.length` bytes (0 when nothing has

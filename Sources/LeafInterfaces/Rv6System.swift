@@ -87,11 +87,7 @@ public struct ProcessInfo: BitwiseCopyable, Sendable {
 
 extension ProcessInfo {
     /// The program the process runs (its name, up to the first NUL).
-    public var programName: String {
-        var bytes: [UInt8] = []
-        for i in 0..<16 where name[i] != 0 { bytes.append(name[i]) }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    public var programName: String { ShortName.decode(name) }
 }
 
 /// Rv6's system calls (xv6's, with spawn in place of fork and exec). A process is a domain with
@@ -133,6 +129,9 @@ public protocol Rv6System: AnyObject {
 
     /// Row `index` of the process table (`pid` 0: past the last process).
     func process(_ index: Int32) throws(RpcError) -> ProcessInfo
+    /// Domain slot `index` of the kernel's table, whatever lives there (a driver, the file
+    /// system, Rv6, a process); `exists` false past the last.
+    func domainInfo(_ index: Int32) throws(RpcError) -> DomainInfo
     /// Arms a fault in the live domain the request names (a driver, the file system, Rv6
     /// itself, a process): the next call into it takes it there, and the domain crashes as a
     /// bug would crash it. `noSuchDomain`, or `invalidArgument` for a kind that is none.

@@ -177,10 +177,24 @@ import LeafInterfaces
     var ticksNow: UInt64 { platform.milliseconds / 10 }
     public func ticks() throws(RpcError) -> UInt64 { ticksNow }
 
-    public func usage(of process: UInt16) throws(RpcError) -> DomainUsage {
-        let d = DomainID(process)
-        guard Int(process) < Kernel.domainSlotsInUse, Kernel.state(of: d).isLive else { return DomainUsage(objects: 0, pages: 0) }
-        return DomainUsage(objects: UInt32(clamping: Kernel.objectsCharged(to: d)), pages: UInt32(clamping: Kernel.pages(of: d)))
+    public func domainInfo(_ id: UInt16) throws(RpcError) -> DomainInfo {
+        var row = DomainInfo(id: id)
+        guard Int(id) < Kernel.domainSlotsInUse else { return row }
+        let d = DomainID(id)
+        row.exists = true
+        row.state = Kernel.state(of: d).rawValue
+        row.name = ShortName.encode(Kernel.name(of: d))
+        row.restarts = max(Kernel.incarnation(of: d), 1) - 1   // the first life is incarnation 1
+        guard Kernel.state(of: d).isLive else { return row }
+        row.objects = UInt32(clamping: Kernel.objectsCharged(to: d))
+        row.pages = UInt32(clamping: Kernel.pages(of: d))
+        for raw in 0..<Kernel.configuration.threadCapacity {
+            let t = ThreadID(UInt16(raw))
+            let state = Kernel.state(of: t)
+            guard state != .unused && state != .exited else { continue }
+            if Kernel.home(of: t) == d || Kernel.frames(of: t).contains(where: { $0.callee == d }) { row.threads += 1 }
+        }
+        return row
     }
 
     public func consoleWrite(_ buffer: consuming RRef<FileData>) throws(RpcError) -> RRef<FileData> {

@@ -175,15 +175,15 @@ public final class ProcessHostProxy: ProcessHost {
         return args.result
     }
 
-    // usage(of:): copies process in; copies the result back.
-    public func usage(of process: UInt16) throws(RpcError) -> DomainUsage {
-        struct Args { let target: Unmanaged<Export<any ProcessHost>>; let process: UInt16; var result: DomainUsage? = nil; var error: RpcError? = nil }
+    // domainInfo(_:): copies id in; copies the result back.
+    public func domainInfo(_ id: UInt16) throws(RpcError) -> DomainInfo {
+        struct Args { let target: Unmanaged<Export<any ProcessHost>>; let id: UInt16; var result: DomainInfo? = nil; var error: RpcError? = nil }
         let frame = try CallGate.enter(domain, incarnation: incarnation)
-        var args = Args(target: export, process: process)
+        var args = Args(target: export, id: id)
         guard CallGate.invoke(frame, &args, { raw in
             let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
             a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.usage(of: a.pointee.process) } catch { a.pointee.error = error }
+                do throws(RpcError) { a.pointee.result = try e.implementation.domainInfo(a.pointee.id) } catch { a.pointee.error = error }
             }
         }) else { throw .domainCrashed }
         CallGate.leave(frame)

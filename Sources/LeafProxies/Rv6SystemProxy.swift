@@ -414,6 +414,22 @@ public final class Rv6SystemProxy: Rv6System {
         return args.result.unsafelyUnwrapped
     }
 
+    // domainInfo(_:): copies index in; copies the result back.
+    public func domainInfo(_ index: Int32) throws(RpcError) -> DomainInfo {
+        struct Args { let target: Unmanaged<Export<any Rv6System>>; let index: Int32; var result: DomainInfo? = nil; var error: RpcError? = nil }
+        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        var args = Args(target: export, index: index)
+        guard CallGate.invoke(frame, &args, { raw in
+            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+            a.pointee.target._withUnsafeGuaranteedRef { e in
+                do throws(RpcError) { a.pointee.result = try e.implementation.domainInfo(a.pointee.index) } catch { a.pointee.error = error }
+            }
+        }) else { throw .domainCrashed }
+        CallGate.leave(frame)
+        if let error = args.error { throw error }
+        return args.result.unsafelyUnwrapped
+    }
+
     // injectFault(_:): lends request for the call; copies the result back.
     public func injectFault(_ request: borrowing RRef<FaultRequest>) throws(RpcError) -> SystemError {
         struct Args { let target: Unmanaged<Export<any Rv6System>>; let request: ObjectID; var result: SystemError? = nil; var error: RpcError? = nil }

@@ -62,6 +62,29 @@ import Testing
         #expect(out.hasSuffix("done\n"), "\(out)")
     }
 
+    /// ps: the processes, then the domains, live and crashed, with their threads and holdings.
+    @Test func psListsProcessesAndDomains() throws {
+        let out = try sh("crash rv6fs exception; cat README; ps")
+        let lines = out.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(out.contains("PID PPID STATE    DOMAIN THREAD OBJECTS PAGES NAME\n"), "\(out)")
+        #expect(lines.contains { $0.count == 8 && $0[2] == "run" && $0[7] == "ps" }, "\(out)")
+        #expect(out.contains("\nDOMAIN STATE   RESTARTS THREADS OBJECTS PAGES NAME\n"), "\(out)")
+        // ps's own domain (crash's and cat's, reused twice): live, its thread in it, its buffer charged.
+        #expect(lines.contains { $0.count == 7 && $0[1] == "live" && $0[2] == "2" && $0[3] == "1" && Int($0[4])! > 0 && $0[6] == "ps" }, "\(out)")
+        #expect(lines.contains { $0.count == 7 && $0[1] == "live" && $0[6] == "rv6" }, "\(out)")
+        #expect(lines.contains { $0.count == 7 && $0[1] == "crashed" && $0[2] == "0" && $0[3] == "0" && $0[4] == "0" && $0[5] == "0" && $0[6] == "rv6fs" }, "\(out)")
+    }
+
+    /// benchfs makes, times and removes its files (the figures are information only).
+    @Test func benchfsRunsAndCleansUp() throws {
+        let out = try sh("benchfs 2; ls; benchfs 0")
+        #expect(out.contains("benchfs: small files: 100 created, written (100 B), closed and unlinked in "), "\(out)")
+        #expect(out.contains("benchfs: sequential write, 4 KiB: 512 KiB in "), "\(out)")
+        #expect(out.contains("benchfs: sequential read, 4 KiB: 512 KiB in "), "\(out)")
+        #expect(!out.contains("benchfs."), "its files are gone: \(out)")
+        #expect(out.hasSuffix("usage: benchfs [ROUNDS]   (1 to 1000; 4 by default)\n"), "\(out)")
+    }
+
     @Test func syntaxErrorsAndUnknownProgramsAreReported() throws {
         let out = try sh("echo \"unterminated; nosuchprogram; | cat; echo ok")
         #expect(out.contains("sh: syntax error: unterminated quote"), "\(out)")

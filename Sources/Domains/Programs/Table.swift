@@ -22,5 +22,6 @@ public enum Rv6Programs {
         ("crash", { Crash(system: $0) }),
         ("halt", { Halt(system: $0) }),
         ("usertests", { UserTests(system: $0) }),
+        ("benchfs", { BenchFS(system: $0) }),
     ] }
 }

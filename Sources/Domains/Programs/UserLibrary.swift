@@ -35,8 +35,8 @@ final class System {
                 return try kernel.write(fd, from: b)
             }
             guard error == .none else { return error }
-            guard done.length > 0 || n == 0 else { return .ioError }
-            at += Int(done.length)
+            guard done > 0 || n == 0 else { return .ioError }
+            at += done
         } while at < bytes.count
         return .none
     }
@@ -46,15 +46,18 @@ final class System {
     /// Up to `count` bytes (at most 4 KiB); empty at the end.
     func read(_ fd: Int32, upTo count: Int = FileData.capacity) -> Result<[UInt8], SystemError> {
         let wanted = min(max(count, 0), FileData.capacity)
-        let (data, error) = move { b throws(RpcError) in
+        let (count, error) = move { b throws(RpcError) in
             var b = b
             try? b.write(UInt32(wanted), to: FileData.lengthField)
             return try kernel.read(fd, into: b)
         }
         guard error == .none else { return .failure(error) }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(data.length))
-        for i in 0..<min(Int(data.length), FileData.capacity) { bytes.append(data.bytes[i]) }
+        bytes.reserveCapacity(count)
+        if var b = buffer.take() {
+            try? b.update { data in for i in 0..<count { bytes.append(data.bytes[i]) } }
+            buffer = .some(b)
+        }
         return .success(bytes)
     }
 
@@ -86,23 +89,25 @@ final class System {
         return entries
     }
 
-    /// Runs `call` with the buffer moved in and takes it back: what came back and its error.
-    func move(_ call: (consuming RRef<FileData>) throws(RpcError) -> RRef<FileData>) -> (FileData, SystemError) {
+    /// Runs `call` with the buffer moved in and takes it back: the length and error that came
+    /// back (the bytes stay in the buffer: no copy of 4 KiB on the way out).
+    func move(_ call: (consuming RRef<FileData>) throws(RpcError) -> RRef<FileData>) -> (length: Int, error: SystemError) {
         let b: RRef<FileData>
         if let kept = buffer.take() {
             b = kept
         } else if let fresh = try? RRef(FileData()) {
             b = fresh
         } else {
-            return (FileData(), .tooManyFiles)
+            return (0, .tooManyFiles)
         }
         do throws(RpcError) {
             let back = try call(b)
-            let data = (try? back.read()) ?? FileData()
+            let length = (try? back.read(FileData.lengthField)) ?? 0
+            let error = (try? back.read(FileData.errorField)) ?? .ioError
             buffer = .some(back)
-            return (data, data.error)
+            return (min(Int(length), FileData.capacity), error)
         } catch {
-            return (FileData(), .ioError)
+            return (0, .ioError)
         }
     }
 
@@ -145,6 +150,10 @@ final class System {
     func uptime() -> UInt64 { (try? kernel.uptime()) ?? 0 }
     func process(_ index: Int32) -> ProcessInfo? {
         guard let row = try? kernel.process(index), row.pid != 0 else { return nil }
+        return row
+    }
+    func domain(_ index: Int32) -> DomainInfo? {
+        guard let row = try? kernel.domainInfo(index), row.exists else { return nil }
         return row
     }
     func halt(_ status: Int32) -> SystemError { (try? kernel.halt(status)) ?? .ioError }

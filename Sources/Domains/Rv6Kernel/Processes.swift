@@ -163,12 +163,12 @@ extension Rv6Kernel {
         row.pid = p.pid
         row.parent = p.parent
         row.state = p.ended ? 2 : (p.sleeping != nil ? 1 : 0)
-        for (i, b) in p.name.utf8.prefix(16).enumerated() { row.name[i] = b }
+        row.name = ShortName.encode(p.name)
         row.domain = p.domain
         row.thread = p.thread
-        if let usage = try? host.usage(of: p.domain) {
-            row.objects = usage.objects
-            row.pages = usage.pages
+        if let d = try? host.domainInfo(p.domain), d.state == 1 {
+            row.objects = d.objects
+            row.pages = d.pages
         }
         return row
     }

@@ -113,6 +113,10 @@ extension Rv6Kernel: Rv6System {
     }
 
     public func process(_ index: Int32) throws(RpcError) -> ProcessInfo { info(index) }
+    public func domainInfo(_ index: Int32) throws(RpcError) -> DomainInfo {
+        guard index >= 0 && index <= Int32(UInt16.max) else { return DomainInfo(id: 0) }
+        return (try? host.domainInfo(UInt16(index))) ?? DomainInfo(id: UInt16(index))
+    }
 
     public func injectFault(_ request: borrowing RRef<FaultRequest>) throws(RpcError) -> SystemError {
         guard live() != nil else { return .noSuchProcess }
