@@ -236,11 +236,17 @@ import LeafInterfaces
             }
             name = n
         } catch { return .invalidArgument }
+        // Not this domain (the process host lives in its heap, which a crash would free under
+        // every process's thread and the idle loop) nor the Rv6 kernel calling it (nothing would
+        // be left to run the processes or report the crash): the ones that hold the system up.
+        let host = Kernel.currentDomain
+        let rv6 = Kernel.frames(of: Kernel.currentThread).last?.caller
         // The kernel's authority (the domains are the kernel's), on the first live one so named.
         return Kernel.inKernelHeap { () -> SystemError in
             for raw in 1..<Kernel.domainSlotsInUse {
                 let d = DomainID(UInt16(raw))
                 guard Kernel.state(of: d) == .live && Kernel.name(of: d) == name else { continue }
+                if d == host || d == rv6 { return .notPermitted }
                 // A program's domain takes no calls (its thread calls out of it): an armed fault
                 // would wait for ever. `kill` ends a process.
                 if running.contains(where: { $0.domain == d }) { return .notSupported }

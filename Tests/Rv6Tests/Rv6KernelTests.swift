@@ -46,13 +46,28 @@ import Testing
     /// `crash DOMAIN`: the file system takes a CPU exception at the next call into it; Rv6 and
     /// the shell go on, and what needs the file system fails with an error.
     @Test func crashInjectsAFaultIntoANamedDomain() throws {
-        let out = try sh("crash nosuchdomain; crash sh; crash rv6fs exception; echo between; cat README; crash rv6fs; echo still")
+        let out = try sh("crash nosuchdomain; crash sh; crash rv6-host; crash rv6 exception; crash rv6fs exception; echo between; cat README; crash rv6fs; echo still")
         #expect(out.contains("crash: nosuchdomain: no such domain\n"), "\(out)")
+        #expect(out.contains("crash: rv6-host runs every process (the Rv6 kernel or its process host): it is not faulted\n"), "\(out)")
+        #expect(out.contains("crash: rv6 runs every process (the Rv6 kernel or its process host): it is not faulted\n"), "\(out)")
         #expect(out.contains("crash: sh is a process, whose domain takes no calls: kill it\n"), "\(out)")
         #expect(out.contains("crash: the next call into rv6fs takes a CPU exception\nbetween\n"), "\(out)")
         #expect(out.contains("cat: cannot open README: "), "\(out)")
         // Crashed, it is no longer live: there is nothing to arm.
         #expect(out.contains("crash: rv6fs: no such domain\nstill\n"), "\(out)")
+    }
+
+    /// halt powers off with its status once the file system is flushed; after the file system
+    /// crashed there is nothing to flush, and it powers off with a failure.
+    @Test func haltAfterAFileSystemCrashIsAFailure() throws {
+        for (line, expected) in [("halt", Int32(0)), ("crash rv6fs; cat README; halt", 1)] {
+            let (status, _) = try HostPlatform.withKernel(KernelConfiguration(objectCapacity: 1024)) { _ in
+                let rig = try Rv6Rig(files: [], input: "")
+                try rig.run(["sh", "-c", line])
+                return rig.machine.poweredOff
+            }
+            #expect(status == expected, "\(line)")
+        }
     }
 
     /// `kill NAME` ends every other process that runs the program.
@@ -113,7 +128,29 @@ import Testing
         let out = try boot(["init", "-once", "usertests", "--except", "preempt", "mem"])
         #expect(out.contains("ALL TESTS PASSED"), "\(out)")
         #expect(!out.contains("test preempt") && !out.contains("test mem"), "\(out)")
-        #expect(out.contains("usertests: 41 tests passed"), "\(out)")
+        #expect(out.contains("usertests: 42 tests passed"), "\(out)")
+    }
+
+    /// randomcalls prints its seed, and `--seed` replays it.
+    @Test func randomCallsReplayFromTheirSeed() throws {
+        let out = try boot(["init", "-once", "usertests", "--seed", "12345", "randomcalls"])
+        #expect(out.contains("test randomcalls: seed 12345 OK\n"), "\(out)")
+        #expect(out.contains("usertests: 1 tests passed"), "\(out)")
+        let bad = try boot(["init", "-once", "usertests", "--seed", "x"])
+        #expect(bad.contains("usertests: --seed takes a number"), "\(bad)")
+    }
+
+    /// randomcalls over 50 seeds (a random base, printed; a failure names its seed, which
+    /// `usertests --seed N randomcalls` replays), each on a fresh Rv6, then a file-system test on
+    /// the same disk: no call breaks a rule, nothing crashes, nothing is left behind.
+    @Test func randomCallsOverManySeeds() throws {
+        let base = UInt32.random(in: 1...UInt32.max / 2)
+        print("randomcalls: 50 seeds from \(base), step 7919 (replay one: usertests --seed N randomcalls)")
+        for i in 0..<50 {
+            let seed = base &+ UInt32(i) &* 7919
+            let out = try boot(["init", "-once", "usertests", "--seed", "\(seed)", "randomcalls", "fourfiles"])
+            #expect(out.contains("ALL TESTS PASSED"), "seed \(seed): \(out)")
+        }
     }
 
     @Test func usertestsRefusesAnUnknownTest() throws {

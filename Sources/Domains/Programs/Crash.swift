@@ -5,8 +5,8 @@ import LeafInterfaces
 /// safe code, so this one overflows its stack into the guard page), a loop without a system call
 /// that only the timer interrupts and only `kill` ends, or an exit status out of nothing.
 /// `crash DOMAIN [trap|exception]` arms the fault in the live domain named DOMAIN (rv6fs, nvme,
-/// rv6, a program's name, ...): the next call into it takes it there, a `ud2` or a division by
-/// zero. Whoever crashes, the parent's wait (or the domain's callers) hear of it, and everything
+/// a driver; not a process, which `kill` ends, nor the Rv6 kernel and its process host, which
+/// run every process): the next call into it takes it there, a `ud2` or a division by zero. Whoever crashes, the parent's wait (or the domain's callers) hear of it, and everything
 /// the domain held is reclaimed.
 final class Crash: UserProgram {
     override func main(_ arguments: [String]) -> Int32 {
@@ -33,8 +33,11 @@ final class Crash: UserProgram {
         }
         let error = system.injectFault(into: domain, kind == "trap" ? FaultRequest.trap : FaultRequest.exception)
         guard error == .none else {
-            complain(error == .notSupported ? "crash: \(domain) is a process, whose domain takes no calls: kill it"
-                : "crash: \(domain): \(error)")
+            switch error {
+            case .notSupported: complain("crash: \(domain) is a process, whose domain takes no calls: kill it")
+            case .notPermitted: complain("crash: \(domain) runs every process (the Rv6 kernel or its process host): it is not faulted")
+            default: complain("crash: \(domain): \(error)")
+            }
             return 1
         }
         print("crash: the next call into \(domain) takes a \(kind == "trap" ? "trap" : "CPU exception")\n")

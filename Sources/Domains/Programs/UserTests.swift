@@ -7,10 +7,20 @@ import LeafSDK
 /// crashes: a program's trap or CPU exception gives its parent a crashed status. A test that
 /// forked spawns this program again as `usertests child ROLE ...`. Each test prints its name
 /// and "OK", or "FAILED" and why; the last line is "ALL TESTS PASSED" only if every one passed.
-/// `usertests NAME...` runs the tests named; `usertests --except NAME...` all the others.
+/// `usertests NAME...` runs the tests named; `usertests --except NAME...` all the others;
+/// `--seed N` first replays the random tests from seed N.
 final class UserTests: UserProgram {
     override func main(_ arguments: [String]) -> Int32 {
         if arguments.count >= 3 && arguments[1] == "child" { return child(arguments[2], Array(arguments.dropFirst(3))) }
+        var arguments = arguments
+        if arguments.count > 1 && arguments[1] == "--seed" {
+            guard arguments.count > 2, let s = UInt32(arguments[2]) else {
+                complain("usertests: --seed takes a number (0 to 4294967295)")
+                return 1
+            }
+            seed = s
+            arguments.removeSubrange(1...2)
+        }
         let excepting = arguments.count > 1 && arguments[1] == "--except"
         let named = Array(arguments.dropFirst(excepting ? 2 : 1))
         for name in named where !tests.contains(where: { $0.0 == name }) {
@@ -40,6 +50,8 @@ final class UserTests: UserProgram {
     }
 
     var failures: [String] = []
+    /// The seed `--seed` gave the random tests (randomcalls); nil: from the clock.
+    var seed: UInt32? = nil
 
     /// Records a failure unless `condition` holds.
     func expect(_ condition: Bool, _ what: @autoclosure () -> String) {
@@ -94,6 +106,7 @@ final class UserTests: UserProgram {
         ("badarg", UserTests.badArguments),
         ("crashstatus", UserTests.crashStatus),
         ("objectquota", UserTests.objectQuota),
+        ("randomcalls", UserTests.randomCalls),
         ("mem", UserTests.memory),
     ]
 
@@ -215,6 +228,8 @@ final class UserTests: UserProgram {
         case "concreate":
             concreateRound(linkEvery: 3)
             return 0
+        case "randomcalls":
+            return randomCallsChild(seed: UInt32(arguments.first ?? "1") ?? 1)
         case "linkunlink":
             linkUnlinkRound(seed: UInt32(arguments.first ?? "1") ?? 1)
             return 0

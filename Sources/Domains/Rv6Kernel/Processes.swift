@@ -107,25 +107,28 @@ extension Rv6Kernel {
 
     func waitForChild(_ index: Int) -> WaitResult {
         let pid = processes[index].pid
+        let killed = WaitResult(pid: -1, status: -1, crashed: false, error: .killed)
         while true {
             guard processes.contains(where: { $0.parent == pid }) else {
                 return WaitResult(pid: -1, status: -1, crashed: false, error: .noChild)
             }
+            // Every sleep below may end with this process killed, or gone from the table.
+            guard let me = processIndex(pid: pid) else { return killed }
+            // As xv6: an ended child is reaped even by a killed parent.
             if let child = processes.firstIndex(where: { $0.parent == pid && $0.ended }) {
                 let thread = processes[child].thread
                 // Its thread runs on until it has told us of the end: reap once it has stopped.
                 guard let outcome = try? host.reap(thread), outcome.finished else {
-                    sleep(processIndex(pid: pid)!, on: .timer, until: ((try? host.ticks()) ?? 0) + 1)
+                    if processes[me].killed { return killed }
+                    sleep(me, on: .timer, until: ((try? host.ticks()) ?? 0) + 1)
                     continue
                 }
-                let i = processIndex(thread: thread)!
+                guard let i = processIndex(thread: thread) else { continue }
                 let done = processes.remove(at: i)
                 let crashed = outcome.crashed || done.killed
                 return WaitResult(pid: done.pid, status: crashed ? -1 : done.status, crashed: crashed, error: .none)
             }
-            guard let me = processIndex(pid: pid), !processes[me].killed else {
-                return WaitResult(pid: -1, status: -1, crashed: false, error: .killed)
-            }
+            if processes[me].killed { return killed }
             sleep(me, on: .child(pid))
         }
     }

@@ -125,9 +125,16 @@ extension Rv6Kernel: Rv6System {
 
     public func halt(_ status: Int32) throws(RpcError) -> SystemError {
         guard live() != nil else { return .noSuchProcess }
+        var status = status
         if let fileSystem {
-            let synced = (try? fileSystem.sync()) ?? .ioError
-            guard synced == .none else { return synced }
+            do throws(RpcError) {
+                let synced = try fileSystem.sync()
+                guard synced == .none else { return synced }
+            } catch {
+                // The file system's domain is gone: nothing can be flushed (its log recovers at
+                // the next mount), and the machine goes off with a failure, not kept running.
+                status = status == 0 ? 1 : status
+            }
         }
         try host.powerOff(status)
         return .none
