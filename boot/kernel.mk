@@ -10,6 +10,8 @@ KERNEL_OUT := $(OUT)/kernel
 KERNEL_ELF := $(OUT)/kernel.elf
 KERNEL_CC ?= clang
 KERNEL_LD ?= ld.lld
+KERNEL_NM ?= llvm-nm
+KERNEL_OBJCOPY ?= llvm-objcopy
 KERNEL_CFLAGS := -target x86_64-unknown-none-elf -ffreestanding -fno-builtin -nostdlib -fno-pic \
 	-mno-red-zone -mcmodel=kernel -mgeneral-regs-only -fno-stack-protector -fno-omit-frame-pointer \
 	-O2 -g -Wall -Wextra -Werror -I Sources/LeafKernel/include -I Sources/CLeafGate/include
@@ -20,6 +22,12 @@ KERNEL_NATIVE_OBJS := $(patsubst %,$(KERNEL_OUT)/%.o,$(subst /,_,$(KERNEL_C) $(K
 # String's grapheme breaking needs the Embedded stdlib's Unicode tables.
 KERNEL_SWIFT_LIB := $(dir $(shell command -v swiftc 2>/dev/null))../lib/swift/embedded/x86_64-unknown-none-elf
 KERNEL_PORTABLE_OBJS := $(patsubst %,$(OUT)/embedded/%.o,$(PORTABLE_MODULES))
+# Rv6's programs, linked from a copy that keeps its own code (below); the same file name, for
+# boot/kernel.ld's program range.
+PROGRAMS_OBJ := $(filter %/ProgramsDomain.o,$(DOMAIN_OBJS))
+PROGRAMS_LINKED_OBJ := $(KERNEL_OUT)/programs/ProgramsDomain.o
+KERNEL_OTHER_OBJS = $(KERNEL_NATIVE_OBJS) $(KERNEL_PORTABLE_OBJS) $(filter-out %/ProgramsDomain.o,$(DOMAIN_OBJS)) \
+	$(KERNEL_OUT)/LeafKernel.o $(KERNEL_SWIFT_LIB)/libswiftUnicodeDataTables.a
 
 TEST_STEPS += qemu-test
 
@@ -29,6 +37,7 @@ kernel: embedded
 	@mkdir -p $(KERNEL_OUT)
 	@command -v $(KERNEL_CC) >/dev/null || { echo "kernel: $(KERNEL_CC) not found (the Swift toolchain's clang, /opt/swift/usr/bin)"; exit 1; }
 	@command -v $(KERNEL_LD) >/dev/null || { echo "kernel: $(KERNEL_LD) not found (the Swift toolchain's ld.lld, /opt/swift/usr/bin)"; exit 1; }
+	@for tool in $(KERNEL_NM) $(KERNEL_OBJCOPY); do command -v $$tool >/dev/null || { echo "kernel: $$tool not found (the Swift toolchain's, /opt/swift/usr/bin)"; exit 1; }; done
 	@set -e; for src in $(KERNEL_C) $(KERNEL_ASM); do \
 		obj=$(KERNEL_OUT)/$$(echo $$src | tr / _).o; \
 		$(KERNEL_CC) $(KERNEL_CFLAGS) -c $$src -o $$obj; \
@@ -36,13 +45,19 @@ kernel: embedded
 	@echo "kernel: LeafKernel"
 	@swiftc $(EMBEDDED_FLAGS) -module-name LeafKernel -I Sources/LeafKernel/include -I $(KERNEL_OUT) \
 		-c $(KERNEL_SWIFT) -o $(KERNEL_OUT)/LeafKernel.o
-	@# Rv6's programs come last: of code that other modules also carry (the runtime, generic
-	@# code specialized in each), the linker keeps the first copy, so what boot/kernel.ld puts in
-	@# the programs' range is code only the programs run.
+	@# Code that other modules carry too (the runtime, generic code specialized in each) is a
+	@# weak definition in every object, and the linker would bind the programs' calls to
+	@# another module's copy, outside boot/kernel.ld's program range: a program spinning in
+	@# String or Array code would then never be preempted. Made local in the programs' object,
+	@# their own copies are what they call, inside the range.
+	@mkdir -p $(dir $(PROGRAMS_LINKED_OBJ))
+	@$(KERNEL_NM) --defined-only $(KERNEL_OTHER_OBJS) 2>/dev/null | awk 'NF == 3 { print $$3 }' | sort -u > $(KERNEL_OUT)/others.syms
+	@$(KERNEL_NM) --defined-only $(PROGRAMS_OBJ) | awk '$$2 == "W" { print $$3 }' | sort -u \
+		| comm -12 - $(KERNEL_OUT)/others.syms > $(KERNEL_OUT)/programs-own.syms
+	@$(KERNEL_OBJCOPY) --localize-symbols=$(KERNEL_OUT)/programs-own.syms $(PROGRAMS_OBJ) $(PROGRAMS_LINKED_OBJ)
+	@echo "kernel: the programs keep their own copies of $$(wc -l < $(KERNEL_OUT)/programs-own.syms) functions other modules carry too"
 	@$(KERNEL_LD) -T boot/kernel.ld -nostdlib -static -z max-page-size=4096 -z noexecstack \
-		-o $(KERNEL_ELF) $(KERNEL_NATIVE_OBJS) $(KERNEL_PORTABLE_OBJS) $(filter-out %/ProgramsDomain.o,$(DOMAIN_OBJS)) \
-		$(KERNEL_OUT)/LeafKernel.o $(filter %/ProgramsDomain.o,$(DOMAIN_OBJS)) \
-		$(KERNEL_SWIFT_LIB)/libswiftUnicodeDataTables.a
+		-o $(KERNEL_ELF) $(KERNEL_OTHER_OBJS) $(PROGRAMS_LINKED_OBJ)
 	@echo "kernel: $(KERNEL_ELF) ($$(stat -c %s $(KERNEL_ELF)) bytes)"
 	@$(KERNEL_CC) $(KERNEL_CFLAGS) -c boot/kvm-probe.S -o $(KERNEL_OUT)/kvm-probe.o
 	@$(KERNEL_LD) -T boot/kernel.ld -nostdlib -static -z noexecstack -o $(KERNEL_OUT)/kvm-probe.elf \

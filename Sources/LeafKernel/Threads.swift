@@ -163,12 +163,12 @@ enum Threads {
     static func tick(inProgram: Bool) {
         ticks += 1
         guard Kernel.isBooted, contexts != nil else { return }
-        // In its own program's code, in that program's domain (not in a domain it called).
+        // The slice runs while the thread is in its program's domain (not in a domain it
+        // called), wherever the instruction is; it ends at a tick in the program's own code.
         let domain = Kernel.currentDomain
-        let inOwnProgram = inProgram && domain != .kernel
-            && domain == contexts.unsafelyUnwrapped[Int(Kernel.runningThread.raw)].program
-        if inOwnProgram { programTicks += 1 }
-        let slicedProgram = inOwnProgram && programTicks >= programSlice
+        let inOwnDomain = domain != .kernel && domain == contexts.unsafelyUnwrapped[Int(Kernel.runningThread.raw)].program
+        if inOwnDomain { programTicks += 1 }
+        let slicedProgram = inProgram && inOwnDomain && programTicks >= programSlice
         guard preemptible || slicedProgram else { return }
         let old = Kernel.runningThread
         let new = Kernel.preempt()
