@@ -49,10 +49,12 @@ kernel: embedded
 	@# weak definition in every object, and the linker would bind the programs' calls to
 	@# another module's copy, outside boot/kernel.ld's program range: a program spinning in
 	@# String or Array code would then never be preempted. Made local in the programs' object,
-	@# their own copies are what they call, inside the range.
+	@# their own copies are what they call, inside the range. Not LeafCore's: its code updates
+	@# the kernel's tables (inside asKernel windows the timer never preempts, but a second line
+	@# of defence costs nothing) and never spins, so it stays outside the range.
 	@mkdir -p $(dir $(PROGRAMS_LINKED_OBJ))
 	@$(KERNEL_NM) --defined-only $(KERNEL_OTHER_OBJS) 2>/dev/null | awk 'NF == 3 { print $$3 }' | sort -u > $(KERNEL_OUT)/others.syms
-	@$(KERNEL_NM) --defined-only $(PROGRAMS_OBJ) | awk '$$2 == "W" { print $$3 }' | sort -u \
+	@$(KERNEL_NM) --defined-only $(PROGRAMS_OBJ) | awk '$$2 == "W" && $$3 !~ /^\$$e8LeafCore/ { print $$3 }' | sort -u \
 		| comm -12 - $(KERNEL_OUT)/others.syms > $(KERNEL_OUT)/programs-own.syms
 	@$(KERNEL_OBJCOPY) --localize-symbols=$(KERNEL_OUT)/programs-own.syms $(PROGRAMS_OBJ) $(PROGRAMS_LINKED_OBJ)
 	@echo "kernel: the programs keep their own copies of $$(wc -l < $(KERNEL_OUT)/programs-own.syms) functions other modules carry too"

@@ -55,6 +55,9 @@ public enum KernelError: Error, Equatable, CustomStringConvertible, Sendable {
     case badCapacity(Int)
     /// The domain has used up its quota of the resource.
     case quotaExceeded(DomainID, QuotaResource)
+    /// A restart could not run the domain's entry (the call into it was refused): the domain
+    /// stays down.
+    case entryDidNotRun(DomainID, RpcError)
 
     public var description: String {
         switch self {
@@ -71,6 +74,7 @@ public enum KernelError: Error, Equatable, CustomStringConvertible, Sendable {
         case .objectTableFull: "the shared-heap object table is full"
         case .badCapacity(let n): "a container of \(n) slots: the capacity must be 1 to 65536"
         case .quotaExceeded(let d, let resource): "\(d) has used up its quota of \(resource)"
+        case .entryDidNotRun(let d, let why): "\(d) stays down: its entry could not run (\(why))"
         case .notPermitted(let actor, let target): "\(actor) may not change \(target): only the kernel and the domain's creator may"
         }
     }

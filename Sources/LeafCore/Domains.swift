@@ -107,8 +107,16 @@ extension Kernel {
         k.pointee.domains[Int(domain.raw)].state = .live
         k.pointee.domains[Int(domain.raw)].incarnation += 1
         if let entry = domainRecords[Int(domain.raw)].entry {
-            // A trap in the entry leaves the domain crashed again; the caller sees its state.
-            try? run(in: domain, entry)
+            do throws(RpcError) { try run(in: domain, entry) } catch {
+                // A trap in the entry leaves the domain crashed again; the caller sees its
+                // state. An entry that never ran (no frame was free for it) would leave the
+                // domain live with nothing exported and its proxies bound to the export box its
+                // teardown released: it goes down again, and the restart fails.
+                guard error == .domainCrashed else {
+                    tearDown(domain, becoming: .crashed)
+                    throw .entryDidNotRun(domain, error)
+                }
+            }
         }
     }
 

@@ -75,8 +75,10 @@ enum HeapAccess {
 /// Anything else (an element of a container, a lent object, a stale or foreign reference)
 /// goes to the full check out of line, which decides or throws. Nothing here can trap.
 /// With no opaque call between two checks, the optimizer may reuse one check's result for the
-/// next: sound while domain code runs until it calls out (it is never preempted, and a thread
-/// in a domain that crashed never resumes there); to revisit if domain code becomes preemptible.
+/// next: sound because only a domain's own code changes what it owns between its calls out
+/// (Rv6's programs, the one domain code the timer preempts, each run in a domain of their own
+/// on one thread), another domain can take it only by crashing it, and a thread in a domain
+/// that crashed never resumes there (it is unwound before it runs again).
 extension HeapAccess {
     /// The entry of `id` in the common case, or nil.
     @inlinable @inline(__always)

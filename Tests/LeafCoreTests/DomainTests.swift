@@ -133,6 +133,28 @@ import Testing
         }
     }
 
+    /// Issue 13's B1: a restart whose entry cannot run (the thread's frame stack is full) used
+    /// to leave the domain live with nothing exported, its proxy bound to the export box the
+    /// teardown had released (the next call used freed memory). It fails, and the domain stays
+    /// down until a restart can run the entry.
+    @Test func aRestartWhoseEntryCannotRunFails() throws {
+        _ = try HostPlatform.withKernel(KernelConfiguration(frameDepth: 1)) { _ in
+            let probes = ProbeDirectory()
+            let p = try probes.spawn()
+            let other = try probes.spawn("other")
+            #expect(throws: RpcError.domainCrashed) { try p.trap(.fatalError) }
+            // The one frame taken: a call the kernel has entered and not yet made.
+            let full = try CallGate.enter(other.domain, incarnation: Kernel.incarnation(of: other.domain))
+            #expect(throws: KernelError.entryDidNotRun(p.domain, .callDepthExceeded)) { try Kernel.restart(p.domain) }
+            CallGate.leave(full)
+            #expect(Kernel.state(of: p.domain) == .crashed)
+            #expect(throws: RpcError.domainUnavailable) { try p.add(1, 1) }
+            try Kernel.restart(p.domain)
+            #expect(try p.add(1, 1) == 2)
+            #expect(kernelViolations().isEmpty)
+        }
+    }
+
     @Test func restartRebindsTheProxyToAFreshImplementation() throws {
         _ = try HostPlatform.withKernel { _ in
             let probes = ProbeDirectory()
