@@ -40,8 +40,15 @@ public final class Intel82599Model: PCIDeviceModel {
 
     var registers = [UInt32](repeating: 0, count: 32 * 1024)
     var memory: ModelMemory? = nil
-    /// Accesses left until a reset completes, and until queue 0's enables take effect.
-    var resetAccessesLeft = 0
+    /// When the global reset in progress completes, in bus microseconds (nil: none is), and
+    /// until when the port must not be accessed after it was asked for (§4.6.3.2: 1 ms).
+    var resetDoneAt: UInt64? = nil
+    var resetQuietUntil: UInt64 = 0
+    /// How long a global reset takes (less than the 1 ms a driver waits before it polls RST).
+    static let resetMicroseconds: UInt64 = 300
+    /// Register accesses made within 1 ms of setting CTRL.RST, which the datasheet forbids.
+    public private(set) var accessesTooSoonAfterReset = 0
+    /// Accesses left until queue 0's enables take effect.
     var receiveEnableIn = -1, transmitEnableIn = -1
     var receiveEnabled = false, transmitEnabled = false
     /// Descriptor write-backs not yet made (WTHRESH), oldest first: (descriptor address, the
@@ -114,9 +121,11 @@ public final class Intel82599Model: PCIDeviceModel {
     /// Time passes with each access: a reset completes, enables take effect, and write-backs
     /// held longer than a moment are made (the write-back timer).
     func tick() {
-        if resetAccessesLeft > 0 {
-            resetAccessesLeft -= 1
-            if resetAccessesLeft == 0 { reset() }
+        let now = memory?.clock.microseconds ?? .max
+        if now < resetQuietUntil { accessesTooSoonAfterReset += 1 }
+        if let done = resetDoneAt, now >= done {
+            resetDoneAt = nil
+            reset()
         }
         if receiveEnableIn > 0 { receiveEnableIn -= 1; if receiveEnableIn == 0 { receiveEnabled = true } }
         if transmitEnableIn > 0 { transmitEnableIn -= 1; if transmitEnableIn == 0 { transmitEnabled = true } }
@@ -130,7 +139,7 @@ public final class Intel82599Model: PCIDeviceModel {
         tick()
         guard width32(offset) else { return 0 }
         switch offset {
-        case R.ctrl: return UInt64(get(R.ctrl) | (resetAccessesLeft > 0 ? 1 << 26 : 0))
+        case R.ctrl: return UInt64(get(R.ctrl) | (resetDoneAt != nil ? 1 << 26 : 0))
         case R.status:
             // GIO master enable status (bit 19) clears once master disable (CTRL bit 2) is set.
             return UInt64((get(R.ctrl) & 1 << 2 == 0 ? 1 << 19 : 0) | (linkUp ? 1 << 7 : 0))
@@ -158,11 +167,16 @@ public final class Intel82599Model: PCIDeviceModel {
 
     func registerWrite(_ offset: Int, _ value: UInt32) {
         tick()
-        guard width32(offset), resetAccessesLeft == 0 else { return }
+        guard width32(offset), resetDoneAt == nil else { return }
         switch offset {
         case R.ctrl:
-            // RST (bit 26) or LNK_RST with it: a global reset, done some accesses later (§4.2.1.6.1).
-            if value & 1 << 26 != 0 { resetAccessesLeft = 100; return }
+            // RST (bit 26) or LNK_RST with it: a global reset, done a little later (§4.2.1.6.1).
+            if value & 1 << 26 != 0 {
+                let now = memory?.clock.microseconds ?? 0
+                resetDoneAt = now &+ Intel82599Model.resetMicroseconds
+                resetQuietUntil = now &+ 1000
+                return
+            }
             set(R.ctrl, value)
         case R.eicr: set(R.eicr, get(R.eicr) & ~value)
         case R.eimc: set(R.eims, get(R.eims) & ~value)

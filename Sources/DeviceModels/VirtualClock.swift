@@ -11,5 +11,6 @@ public final class VirtualClock: DeviceClock {
     public init() {}
 
     public func advance(by microseconds: UInt64) { self.microseconds &+= microseconds }
+    public func delay(microseconds: UInt64) { advance(by: microseconds) }
     func access() { microseconds &+= accessCost }
 }

@@ -21,4 +21,7 @@
 /// function (its initializer is SPI).
 public protocol DeviceClock: AnyObject {
     var microseconds: UInt64 { get }
+    /// Lets `microseconds` pass without touching any device (a datasheet's "wait before the
+    /// next access"): a spin on bare metal; behind a model, its virtual time moves on.
+    func delay(microseconds: UInt64)
 }

@@ -107,6 +107,9 @@ public final class PCIFunction {
     /// real time on bare metal; behind a model, the model's virtual time.
     public var microseconds: UInt64 { clock.microseconds }
 
+    /// Waits `microseconds` without an access to this or any device (`DeviceClock.delay`).
+    public func delay(microseconds: UInt64) { clock.delay(microseconds: microseconds) }
+
     public var command: Command { Command(rawValue: UInt16(truncatingIfNeeded: config.read32(0x04))) }
 
     /// Sets the given COMMAND bits and leaves the others as they are (a write that cleared bus

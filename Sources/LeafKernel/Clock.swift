@@ -16,4 +16,8 @@ enum Clock {
 final class TSCClock: DeviceClock {
     nonisolated(unsafe) static let shared = TSCClock()
     var microseconds: UInt64 { Clock.now / max(1, Clock.tscPerMs / 1000) }
+    func delay(microseconds: UInt64) {
+        let until = self.microseconds &+ microseconds
+        while self.microseconds < until {}
+    }
 }

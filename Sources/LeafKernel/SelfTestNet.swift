@@ -167,8 +167,8 @@ extension SelfTest {
         do throws(KernelError) { net = try NetDeviceProxy.spawn(name: "ixgbe-model") { IxgbeDriver(function: bus.function(at: address)) } }
         catch { check(false, "the ixgbe domain: \(error)"); return }
         let mac = try? net.address()
-        check(mac?.raw == model.mac && ((try? net.link().isUp) ?? false),
-              "the ixgbe driver (\(net.domain)) brought the 82599 model up: MAC \(mac.map { "\($0)" } ?? "none"), link up at 10 Gb/s")
+        check(mac?.raw == model.mac && ((try? net.link().isUp) ?? false) && model.accessesTooSoonAfterReset == 0,
+              "the ixgbe driver (\(net.domain)) brought the 82599 model up: MAC \(mac.map { "\($0)" } ?? "none"), link up at 10 Gb/s, \(model.accessesTooSoonAfterReset) accesses within 1 ms of its reset")
         guard var buffers = try? RRefDeque<NetFrame, 32>(), var frames = try? RRefDeque<NetFrame, 32>(),
               let empty = try? RRefDeque<NetFrame, 32>() else { check(false, "deques of frames"); return }
         let batch = 8

@@ -53,6 +53,8 @@ final class IxgbeRig {
             let port = rig.drivers[0]
             #expect(try port.address() == MACAddress(raw: rig.models[0].mac))
             #expect(try port.link() == NetLink(isUp: true, megabitsPerSecond: 10_000))
+            // §4.6.3.2: nothing touched the port for 1 ms after its reset was asked for.
+            #expect(rig.models[0].accessesTooSoonAfterReset == 0)
             var buffers = try RRefDeque<NetFrame, 32>()
             for _ in 0..<32 { _ = buffers.push(try RRef(NetFrame())) }
             buffers = try port.receive(buffers)
@@ -83,6 +85,22 @@ final class IxgbeRig {
         var one = try RRefDeque<NetFrame, 32>()
         _ = one.push(try IxgbeRig.frame(sequence, length: length))
         return try port.transmit(one)
+    }
+
+    /// The model holds a driver to §4.6.3.2: a register access within 1 ms of setting CTRL.RST
+    /// is counted; RST reads set until the reset is done.
+    @Test func theModelCatchesAnAccessTooSoonAfterAReset() throws {
+        _ = try HostPlatform.withKernel { _ in
+            let memory = ModelMemory()
+            let model = Intel82599Model()
+            model.attached(memory: memory)
+            try model.write(bar: 0, offset: 0, width: 4, value: 1 << 26)
+            #expect(try model.read(bar: 0, offset: 0, width: 4) & 1 << 26 != 0)
+            #expect(model.accessesTooSoonAfterReset == 1)
+            memory.clock.advance(by: 1000)
+            #expect(try model.read(bar: 0, offset: 0, width: 4) & 1 << 26 == 0)
+            #expect(model.accessesTooSoonAfterReset == 1)
+        }
     }
 
     @Test func badFramesAndFaultsGetClearErrorsAndNothingIsLost() throws {

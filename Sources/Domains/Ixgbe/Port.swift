@@ -48,14 +48,14 @@ struct Port: ~Copyable {
         try? r.wait("master disable (STATUS.GIO_MASTER_ENABLE = 0)", milliseconds: 100) { s throws(DriverError) in
             try s.read(Register.status) & Bit.gioMasterEnabled == 0
         }
-        // §4.6.3.2: global reset (RST with LNK_RST); it clears itself; then 10 ms before use.
-        // The datasheet asks for 1 ms without register accesses first; here CTRL is polled at
-        // once (behind a model, time moves only with accesses).
+        // §4.6.3.2: global reset (RST with LNK_RST); no register access for at least 1 ms;
+        // then RST clears itself; then 10 ms before use.
         try r.write(Register.ctrl, Bit.reset)
+        r.pause(milliseconds: 1)
         try r.wait("the reset to complete (CTRL.RST = 0)", milliseconds: 100) { s throws(DriverError) in
             try s.read(Register.ctrl) & Bit.reset == 0
         }
-        try r.pause(milliseconds: 10)
+        r.pause(milliseconds: 10)
         function.enable(.busMastering)
         // §4.6.3.1 again: the reset unmasked nothing, but the datasheet masks after it too.
         try r.write(Register.eimc, 0x7fff_ffff)
@@ -260,10 +260,6 @@ struct Registers {
             if function.microseconds > deadline { throw .timedOut(what) }
         }
     }
-    /// Waits `milliseconds`, reading STATUS meanwhile (a harmless read that lets time pass
-    /// behind a model, whose clock moves with accesses).
-    func pause(milliseconds: UInt64) throws(DriverError) {
-        let until = function.microseconds &+ milliseconds &* 1000
-        while function.microseconds < until { _ = try read(Register.status) }
-    }
+    /// Waits `milliseconds` without touching the port.
+    func pause(milliseconds: UInt64) { function.delay(microseconds: milliseconds &* 1000) }
 }
