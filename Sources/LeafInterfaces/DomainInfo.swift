@@ -6,6 +6,8 @@ public struct DomainInfo: BitwiseCopyable, Sendable {
     public var exists: Bool
     /// 0 never used, 1 live, 2 crashed, 3 stopped (torn down; it may be restarted or reused).
     public var state: UInt8
+    /// A process's domain, reaped and kept for the next process (whatever its state says).
+    public var keptForReuse: Bool
     public var name: InlineArray<16, UInt8>
     /// How many times it was restarted or reused (0: its first life).
     public var restarts: UInt32
@@ -18,6 +20,7 @@ public struct DomainInfo: BitwiseCopyable, Sendable {
         self.id = id
         exists = false
         state = 0
+        keptForReuse = false
         name = .init(repeating: 0)
         restarts = 0
         threads = 0

@@ -185,6 +185,7 @@ import LeafInterfaces
         row.state = Kernel.state(of: d).rawValue
         row.name = ShortName.encode(Kernel.name(of: d))
         row.restarts = max(Kernel.incarnation(of: d), 1) - 1   // the first life is incarnation 1
+        row.keptForReuse = pool.contains(d)
         guard Kernel.state(of: d).isLive else { return row }
         row.objects = UInt32(clamping: Kernel.objectsCharged(to: d))
         row.pages = UInt32(clamping: Kernel.pages(of: d))

@@ -88,6 +88,10 @@ import Testing
         #expect(lines.contains { $0.count == 7 && $0[1] == "live" && $0[2] == "2" && $0[3] == "1" && Int($0[4])! > 0 && $0[6] == "ps" }, "\(out)")
         #expect(lines.contains { $0.count == 7 && $0[1] == "live" && $0[6] == "rv6" }, "\(out)")
         #expect(lines.contains { $0.count == 7 && $0[1] == "crashed" && $0[2] == "0" && $0[3] == "0" && $0[4] == "0" && $0[5] == "0" && $0[6] == "rv6fs" }, "\(out)")
+        // The domains of ended processes, kept for the next, are counted, not listed.
+        let after = try sh("usertests exitwait killstatus; ps")
+        #expect(after.contains("(0 stopped; 1 of ended processes, kept for the next)\n"), "\(after)")
+        #expect(!after.contains(" usertests\n"), "\(after)")
     }
 
     /// benchfs makes, times and removes its files (the figures are information only).
