@@ -181,18 +181,19 @@ import LeafInterfaces
         var row = DomainInfo(id: id)
         guard Int(id) < Kernel.domainSlotsInUse else { return row }
         let d = DomainID(id)
+        let state = Kernel.state(of: d)
         row.exists = true
-        row.state = Kernel.state(of: d).rawValue
+        row.state = state.rawValue
         row.name = ShortName.encode(Kernel.name(of: d))
         row.restarts = max(Kernel.incarnation(of: d), 1) - 1   // the first life is incarnation 1
         row.keptForReuse = pool.contains(d)
-        guard Kernel.state(of: d).isLive else { return row }
+        guard state.isLive else { return row }
         row.objects = UInt32(clamping: Kernel.objectsCharged(to: d))
         row.pages = UInt32(clamping: Kernel.pages(of: d))
         for raw in 0..<Kernel.configuration.threadCapacity {
             let t = ThreadID(UInt16(raw))
-            let state = Kernel.state(of: t)
-            guard state != .unused && state != .exited else { continue }
+            let threadState = Kernel.state(of: t)
+            guard threadState != .unused && threadState != .exited else { continue }
             if Kernel.home(of: t) == d || Kernel.frames(of: t).contains(where: { $0.callee == d }) { row.threads += 1 }
         }
         return row

@@ -9,13 +9,18 @@ import Testing
     /// Runs `first` on a fresh Rv6 with `files` on its disk and `input` at the console; the
     /// console's output. Every page and object comes back at shutdown.
     func boot(_ first: [String], files: [(String, [UInt8])] = [], input: String = "") throws -> String {
-        let (output, report) = try HostPlatform.withKernel(KernelConfiguration(objectCapacity: 1024)) { _ in
+        try boot(first, files: files, input: input) { $0.output }
+    }
+
+    /// The same, with what `result` makes of the rig once the first process has ended.
+    func boot<R>(_ first: [String], files: [(String, [UInt8])] = [], input: String = "", _ result: (Rv6Rig) -> R) throws -> R {
+        let (value, report) = try HostPlatform.withKernel(KernelConfiguration(objectCapacity: 1024)) { _ in
             let rig = try Rv6Rig(files: files, input: input)
             try rig.run(first)
-            return rig.output
+            return result(rig)
         }
         #expect(report.pagesLeft == 0 && report.objectsLeft == 0, "left accounted: \(report)")
-        return output
+        return value
     }
 
     func sh(_ line: String, files: [(String, [UInt8])] = []) throws -> String { try boot(["sh", "-c", line], files: files) }
@@ -61,11 +66,7 @@ import Testing
     /// crashed there is nothing to flush, and it powers off with a failure.
     @Test func haltAfterAFileSystemCrashIsAFailure() throws {
         for (line, expected) in [("halt", Int32(0)), ("crash rv6fs; cat README; halt", 1)] {
-            let (status, _) = try HostPlatform.withKernel(KernelConfiguration(objectCapacity: 1024)) { _ in
-                let rig = try Rv6Rig(files: [], input: "")
-                try rig.run(["sh", "-c", line])
-                return rig.machine.poweredOff
-            }
+            let status = try boot(["sh", "-c", line]) { $0.machine.poweredOff }
             #expect(status == expected, "\(line)")
         }
     }

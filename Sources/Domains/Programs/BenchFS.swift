@@ -3,9 +3,9 @@ import LeafSDK
 
 /// benchfs [ROUNDS]: the file system's speed through Rv6's system calls, by the clock (ticks
 /// of 10 ms: information only; under QEMU's TCG it says more of the emulator than of the disk).
-/// ROUNDS times over (4 by default), each kind timed apart: 50 small files created, written (100 bytes) and closed,
-/// then unlinked; a 256 KiB file (more than the 192 KiB buffer cache, less than xv6's largest
-/// file) written and then read in pieces of 4 KiB. The buffer moves to the kernel and back as
+/// ROUNDS times over (4 by default), each kind timed apart: 50 small files created, written
+/// (100 bytes) and closed, then unlinked; a 256 KiB file (more than the 192 KiB buffer cache,
+/// less than xv6's largest file) written and then read in pieces of 4 KiB. The buffer moves to the kernel and back as
 /// it is: nothing is copied into or out of it, so the figures are the kernel's and the FS's.
 final class BenchFS: UserProgram {
     static let smallFiles = 50
@@ -33,7 +33,7 @@ final class BenchFS: UserProgram {
             }
         }
         let files = rounds * BenchFS.smallFiles
-        report("small files: \(files) created, written (100 B), closed and unlinked", elapsed(since: start), count: files, unit: "files")
+        report("small files: \(files) created, written (100 B), closed and unlinked", system.ticks(since: start), count: files, unit: "files")
 
         let bytes = rounds * BenchFS.sequentialPieces * FileData.capacity
         start = system.uptime()
@@ -41,13 +41,13 @@ final class BenchFS: UserProgram {
             let e = sequential(write: true)
             guard e == .none else { return fail("write benchfs.seq", e) }
         }
-        report("sequential write, 4 KiB: \(bytes / 1024) KiB", elapsed(since: start), bytes: bytes)
+        report("sequential write, 4 KiB: \(bytes / 1024) KiB", system.ticks(since: start), bytes: bytes)
         start = system.uptime()
         for _ in 0..<rounds {
             let e = sequential(write: false)
             guard e == .none else { return fail("read benchfs.seq", e) }
         }
-        report("sequential read, 4 KiB: \(bytes / 1024) KiB", elapsed(since: start), bytes: bytes)
+        report("sequential read, 4 KiB: \(bytes / 1024) KiB", system.ticks(since: start), bytes: bytes)
         _ = system.unlink("benchfs.seq")
         return 0
     }
@@ -102,12 +102,6 @@ final class BenchFS: UserProgram {
             ? "\(twoPlaces(UInt64(bytes) * 100 * 100 / ticks / 1_000_000)) MB/s"
             : "\(UInt64(count) * 100 / ticks) \(unit)/s"
         print("benchfs: \(what) in \(twoPlaces(ticks)) s: \(rate)\n")
-    }
-
-    /// Ticks since `start` (0 if the clock could not be read).
-    func elapsed(since start: UInt64) -> UInt64 {
-        let now = system.uptime()
-        return now >= start ? now - start : 0
     }
 
     /// `hundredths` as a decimal with two places.

@@ -6,8 +6,9 @@ import LeafInterfaces
 /// that only the timer interrupts and only `kill` ends, or an exit status out of nothing.
 /// `crash DOMAIN [trap|exception]` arms the fault in the live domain named DOMAIN (rv6fs, nvme,
 /// a driver; not a process, which `kill` ends, nor the Rv6 kernel and its process host, which
-/// run every process): the next call into it takes it there, a `ud2` or a division by zero. Whoever crashes, the parent's wait (or the domain's callers) hear of it, and everything
-/// the domain held is reclaimed.
+/// run every process): the next call into it takes it there, a `ud2` or a division by zero.
+/// Whoever crashes, the parent's wait (or the domain's callers) hear of it, and everything the
+/// domain held is reclaimed.
 final class Crash: UserProgram {
     override func main(_ arguments: [String]) -> Int32 {
         let kind = arguments.count > 1 ? arguments[1] : "trap"

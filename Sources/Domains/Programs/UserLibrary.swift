@@ -148,6 +148,11 @@ final class System {
     func getpid() -> Int32 { (try? kernel.getpid()) ?? -1 }
     func sleep(_ ticks: Int32) -> SystemError { (try? kernel.sleep(ticks)) ?? .ioError }
     func uptime() -> UInt64 { (try? kernel.uptime()) ?? 0 }
+    /// Ticks since `start` (0 if the clock could not be read).
+    func ticks(since start: UInt64) -> UInt64 {
+        let now = uptime()
+        return now >= start ? now - start : 0
+    }
     func process(_ index: Int32) -> ProcessInfo? {
         guard let row = try? kernel.process(index), row.pid != 0 else { return nil }
         return row

@@ -169,7 +169,7 @@ extension Rv6Kernel {
         row.name = ShortName.encode(p.name)
         row.domain = p.domain
         row.thread = p.thread
-        if let d = try? host.domainInfo(p.domain), d.state == 1 {
+        if let d = try? host.domainInfo(p.domain) {
             row.objects = d.objects
             row.pages = d.pages
         }
