@@ -6,7 +6,7 @@ import Specs
 /// satisfiability check of those hypotheses (no vacuous proofs), then one query per invariant,
 /// `I ∧ guard ∧ ¬I'_k`, each pushed and popped on its own. Measured: Z3's incremental core is
 /// far faster here than a fresh solver per query (whose bit-blasting took minutes on crash);
-/// `--smt2` still writes each query whole.
+/// `--smt2` still writes each query whole, with Z3's answer as its `:status`.
 final class Prover {
     let bounds: Bounds
     let smt2Directory: String?
@@ -42,7 +42,7 @@ final class Prover {
         let satisfiable = solver.check()
         let vacuityTime = Date().timeIntervalSince(start)
         if let dir = smt2Directory {
-            write(solver.smtlib(), to: "\(dir)/\(name)-\(mutantTag(mutant))hypotheses-satisfiable.smt2")
+            write(solver.smtlib(status: satisfiable), to: "\(dir)/\(name)-\(mutantTag(mutant))hypotheses-satisfiable.smt2")
         }
         for (i, invariant) in invariants.enumerated() {
             let obligation = Obligation(invariant: invariant, transition: transition)
@@ -56,10 +56,10 @@ final class Prover {
             let start = Date()
             solver.push()
             solver.assert(logic.not(invariant.holds(in: after)))
-            if let dir = smt2Directory {
-                write(solver.smtlib(), to: "\(dir)/\(name)-\(mutantTag(mutant))\(invariant.name).smt2")
-            }
             let result = solver.check()
+            if let dir = smt2Directory {
+                write(solver.smtlib(status: result), to: "\(dir)/\(name)-\(mutantTag(mutant))\(invariant.name).smt2")
+            }
             var verdict: Verdict
             switch result {
             case Z3_L_FALSE: verdict = .proven
@@ -97,19 +97,36 @@ final class Solver {
     }
     deinit { Z3_solver_dec_ref(ctx, raw) }
 
-    func assert(_ t: Term) { Z3_solver_assert(ctx, raw, t.ast); context.check("assert") }
-    func push() { Z3_solver_push(ctx, raw); context.check("push") }
-    func pop() { Z3_solver_pop(ctx, raw, 1); context.check("pop") }
+    /// What is asserted, per scope: the text of a query is made from these, not from Z3's own
+    /// printing of the solver, which after a check adds Z3-only `model-add` commands.
+    private var scopes: [[Term]] = [[]]
+
+    func assert(_ t: Term) {
+        Z3_solver_assert(ctx, raw, t.ast)
+        context.check("assert")
+        scopes[scopes.count - 1].append(t)
+    }
+    func push() { Z3_solver_push(ctx, raw); context.check("push"); scopes.append([]) }
+    func pop() { Z3_solver_pop(ctx, raw, 1); context.check("pop"); scopes.removeLast() }
     func check() -> Z3_lbool {
         let r = Z3_solver_check(ctx, raw)
         context.check("check")
         return r
     }
     func reasonUnknown() -> String { String(cString: Z3_solver_get_reason_unknown(ctx, raw)) }
-    func smtlib() -> String {
-        let s = String(cString: Z3_solver_to_string(ctx, raw))
+    /// The query as standard SMT-LIB 2 (declarations and one `assert` per formula, as any
+    /// solver reads it), without `check-sat`; `:status` is Z3's answer, for a replay to compare.
+    func smtlib(status: Z3_lbool) -> String {
+        let answer = status == Z3_L_TRUE ? "sat" : status == Z3_L_FALSE ? "unsat" : "unknown"
+        var formulas = scopes.flatMap { $0 }
+        let last = formulas.isEmpty ? Z3_mk_true(ctx)! : formulas.removeLast().ast
+        let asts = formulas.map { Optional($0.ast) }
+        let text = asts.withUnsafeBufferPointer {
+            String(cString: Z3_benchmark_to_smtlib_string(ctx, "", "QF_BV", answer, "", UInt32($0.count), $0.baseAddress, last))
+        }
         context.check("printing the query")
-        return "(set-logic QF_BV)\n" + s
+        // Z3 ends the benchmark with its own check-sat; the caller adds one.
+        return text.replacingOccurrences(of: "(check-sat)\n", with: "")
     }
 
     /// Evaluates terms in the model of the last satisfiable check.

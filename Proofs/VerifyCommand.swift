@@ -28,8 +28,11 @@ struct VerifyCommand: ParsableCommand {
         --mutants plants each bug of a catalogue in its transition and checks that some \
         obligation fails for it; a surviving mutant fails the command.
 
-        --smt2 DIR writes every query as SMT-LIB 2 (replay with any solver: `z3 FILE`, \
-        `cvc5 FILE`; unsat means proven, for the hypotheses file sat means not vacuous). Solver options are pinned and printed with each run.
+        --smt2 DIR writes every query as standard SMT-LIB 2, with Z3's answer as its :status \
+        (unsat means proven; for a hypotheses file, sat means not vacuous). Any solver reads \
+        them: `cvc5 --bitblast=eager FILE`; scripts/replay-smt2.sh DIR replays them all with \
+        cvc5 and fails on any other answer (make test does). Solver options are pinned and \
+        printed with each run.
 
         Names: run `verify --list`.
         """)
