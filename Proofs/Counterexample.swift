@@ -7,7 +7,7 @@ struct Counterexample {
     let text: String
 
     init(solver: Solver, logic: Z3Logic, bounds: Bounds, transition: Transition?, arguments: [Term],
-         invariant: Invariant, mutant: Mutant) {
+         claim: Claim, mutant: Mutant) {
         text = solver.withModel { model in
             let pre = SpecState(bounds: bounds, logic: Concrete(),
                                 value: { model.integer(logic.variables[$0]!) },
@@ -15,7 +15,7 @@ struct Counterexample {
             let values = arguments.map { model.integer($0) }
             var lines: [String] = []
             let label = transition?.name ?? "init"
-            lines.append("counterexample: \(label) breaks \(invariant.name) (\(invariant.summary))")
+            lines.append("counterexample: \(label) breaks \(claim.name) (\(claim.summary))")
             if mutant != .none { lines.append("mutant: \(mutant.name): \(mutant.summary)") }
             guard let transition else {
                 lines.append("state at boot:")
@@ -29,7 +29,11 @@ struct Counterexample {
             let step = transition.step(pre, values, mutant: mutant)
             lines.append("post-state:")
             lines.append(step.after.description)
-            let broken = step.after.brokenInvariants.map(\.name)
+            var broken = step.after.brokenInvariants.map(\.name)
+            broken += TransitionProperty.allCases.filter { p in
+                p != .noOverflow && !p.holds(before: pre, after: step.after, transition: transition, arguments: values)
+            }.map(\.name)
+            if case .property(.noOverflow) = claim { broken.append("no-overflow (not re-run concretely)") }
             lines.append("broken after the step (concrete re-run): \(broken.isEmpty ? "none (symbolic and concrete readings disagree!)" : broken.joined(separator: ", "))")
             return lines.joined(separator: "\n")
         }

@@ -1,9 +1,43 @@
 import Specs
 
-/// One proof obligation: invariant `invariant` holds after `transition` (nil: after boot),
-/// assuming every invariant and the transition's guard before it.
+/// What an obligation claims of a step: that a state invariant holds after it, or that the
+/// step respects a transition property (borrows, authority, frame, overflow).
+enum Claim: Equatable {
+    case invariant(Invariant)
+    case property(TransitionProperty)
+
+    static let all: [Claim] = Invariant.allCases.map { .invariant($0) } + TransitionProperty.allCases.map { .property($0) }
+
+    var name: String {
+        switch self {
+        case .invariant(let i): i.name
+        case .property(let p): p.name
+        }
+    }
+    var summary: String {
+        switch self {
+        case .invariant(let i): i.summary
+        case .property(let p): p.summary
+        }
+    }
+    /// Boot is no step: only the invariants are claimed of it.
+    var appliesToBoot: Bool { if case .invariant = self { true } else { false } }
+
+    /// The claim of the step from `before` to `after`.
+    func holds(before: SpecState<Z3Logic>, after: SpecState<Z3Logic>, transition: Transition?, arguments: [Term]) -> Term {
+        switch self {
+        case .invariant(let i): return i.holds(in: after)
+        case .property(let p):
+            guard let transition else { return after.logic.truth(true) }
+            return p.holds(before: before, after: after, transition: transition, arguments: arguments)
+        }
+    }
+}
+
+/// One proof obligation: `claim` holds of `transition` (nil: boot), assuming every invariant
+/// and the transition's guard before it.
 struct Obligation {
-    let invariant: Invariant
+    let claim: Claim
     let transition: Transition?
     var columnName: String { transition?.name ?? "init" }
 }
@@ -32,7 +66,7 @@ struct Outcome {
 /// The selection of obligations a run proves.
 struct Selection {
     var machine: Machine?
-    var invariant: Invariant?
+    var claim: Claim?
     var transition: Transition?
     var includeInit = true
 
@@ -41,7 +75,7 @@ struct Selection {
             (machine == nil || t.machine == machine) && (transition == nil || t == transition)
         }
     }
-    var invariants: [Invariant] { Invariant.allCases.filter { invariant == nil || $0 == invariant } }
+    var claims: [Claim] { Claim.all.filter { claim == nil || $0 == claim } }
     /// Boot is part of every machine; it is left out when one transition is asked for.
     var provesInit: Bool { includeInit && transition == nil }
 }

@@ -3,8 +3,9 @@ import Foundation
 import Specs
 
 /// Proves obligations with Z3: for each transition, one solver holding `I ∧ guard`; first a
-/// satisfiability check of those hypotheses (no vacuous proofs), then one query per invariant,
-/// `I ∧ guard ∧ ¬I'_k`, each pushed and popped on its own. Measured: Z3's incremental core is
+/// satisfiability check of those hypotheses (no vacuous proofs), then one query per claim,
+/// `I ∧ guard ∧ ¬I'_k` for an invariant, `I ∧ guard ∧ ¬P(s, s')` for a transition property,
+/// each pushed and popped on its own. Measured: Z3's incremental core is
 /// far faster here than a fresh solver per query (whose bit-blasting took minutes on crash);
 /// `--smt2` still writes each query whole, with Z3's answer as its `:status`.
 final class Prover {
@@ -17,13 +18,14 @@ final class Prover {
         self.smt2Directory = smt2Directory
     }
 
-    /// Proves `transition` (nil: boot) preserves each of `invariants`, with `mutant` planted.
-    func prove(_ transition: Transition?, _ invariants: [Invariant], mutant: Mutant = .none,
+    /// Proves each of `claims` of `transition` (nil: boot), with `mutant` planted.
+    func prove(_ transition: Transition?, _ claims: [Claim], mutant: Mutant = .none,
                report: (Outcome) -> Void) {
         let logic = Z3Logic(context, width: Z3Logic.bitWidth(for: bounds))
-        let pre = SpecState(bounds: bounds, logic: logic,
+        var pre = SpecState(bounds: bounds, logic: logic,
                             value: { logic.variable($0, boolean: false) },
                             truth: { logic.variable($0, boolean: true) })
+        pre.ledger = Ledger()
         let arguments = (transition?.parameters ?? []).map { logic.variable("argument.\($0.name)", boolean: false) }
         let hypotheses: Term
         let after: SpecState<Z3Logic>
@@ -44,8 +46,9 @@ final class Prover {
         if let dir = smt2Directory {
             write(solver.smtlib(status: satisfiable), to: "\(dir)/\(name)-\(mutantTag(mutant))hypotheses-satisfiable.smt2")
         }
-        for (i, invariant) in invariants.enumerated() {
-            let obligation = Obligation(invariant: invariant, transition: transition)
+        let claims = transition == nil ? claims.filter(\.appliesToBoot) : claims
+        for (i, claim) in claims.enumerated() {
+            let obligation = Obligation(claim: claim, transition: transition)
             if satisfiable != Z3_L_TRUE {
                 let share = i == 0 ? vacuityTime : 0
                 report(Outcome(obligation: obligation,
@@ -55,17 +58,17 @@ final class Prover {
             }
             let start = Date()
             solver.push()
-            solver.assert(logic.not(invariant.holds(in: after)))
+            solver.assert(logic.not(claim.holds(before: pre, after: after, transition: transition, arguments: arguments)))
             let result = solver.check()
             if let dir = smt2Directory {
-                write(solver.smtlib(status: result), to: "\(dir)/\(name)-\(mutantTag(mutant))\(invariant.name).smt2")
+                write(solver.smtlib(status: result), to: "\(dir)/\(name)-\(mutantTag(mutant))\(claim.name).smt2")
             }
             var verdict: Verdict
             switch result {
             case Z3_L_FALSE: verdict = .proven
             case Z3_L_TRUE:
                 verdict = .failed(Counterexample(solver: solver, logic: logic, bounds: bounds, transition: transition,
-                                                 arguments: arguments, invariant: invariant, mutant: mutant).text)
+                                                 arguments: arguments, claim: claim, mutant: mutant).text)
             default: verdict = .unknown(solver.reasonUnknown())
             }
             solver.pop()
@@ -73,6 +76,19 @@ final class Prover {
             let seconds = Date().timeIntervalSince(start) + (i == 0 ? vacuityTime : 0)
             report(Outcome(obligation: obligation, verdict: verdict, seconds: seconds))
         }
+    }
+
+    /// Whether every state satisfying the other invariants satisfies `invariant` too: then no
+    /// bug can break it alone, whatever it does.
+    func isImplied(_ invariant: Invariant) -> Bool {
+        let logic = Z3Logic(context, width: Z3Logic.bitWidth(for: bounds))
+        let state = SpecState(bounds: bounds, logic: logic,
+                              value: { logic.variable($0, boolean: false) },
+                              truth: { logic.variable($0, boolean: true) })
+        let solver = Solver(context)
+        solver.assert(logic.all(Invariant.allCases.filter { $0 != invariant }.map { $0.holds(in: state) }))
+        solver.assert(logic.not(invariant.holds(in: state)))
+        return solver.check() == Z3_L_FALSE
     }
 
     private func mutantTag(_ m: Mutant) -> String { m == .none ? "" : "\(m.name)-" }

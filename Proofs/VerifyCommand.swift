@@ -40,7 +40,7 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .customLong("spec"), help: "Only the transitions of one machine: heap, domains, threads, pages.")
     var machineName: String?
 
-    @Option(name: .customLong("invariant"), help: "Only one invariant (see --list).")
+    @Option(name: .customLong("invariant"), help: "Only one invariant or transition property (see --list).")
     var invariantName: String?
 
     @Option(name: .customLong("transition"), help: "Only one transition (see --list); 'init' for boot alone.")
@@ -70,8 +70,8 @@ struct VerifyCommand: ParsableCommand {
         if let m = machineName, Machine.allCases.first(where: { $0.name == m }) == nil {
             throw ValidationError("unknown spec '\(m)'; the specs are: \(Machine.allCases.map(\.name).joined(separator: ", "))")
         }
-        if let i = invariantName, Invariant.allCases.first(where: { $0.name == i }) == nil {
-            throw ValidationError("unknown invariant '\(i)'; the invariants are: \(Invariant.allCases.map(\.name).joined(separator: ", "))")
+        if let i = invariantName, Claim.all.first(where: { $0.name == i }) == nil {
+            throw ValidationError("unknown invariant '\(i)'; the invariants and transition properties are: \(Claim.all.map(\.name).joined(separator: ", "))")
         }
         if let t = transitionName, t != "init", Transition.allCases.first(where: { $0.name == t }) == nil {
             throw ValidationError("unknown transition '\(t)'; the transitions are: init, \(Transition.allCases.map(\.name).joined(separator: ", "))")
@@ -100,7 +100,7 @@ struct VerifyCommand: ParsableCommand {
         }
         var selection = Selection()
         selection.machine = Machine.allCases.first { $0.name == machineName }
-        selection.invariant = Invariant.allCases.first { $0.name == invariantName }
+        selection.claim = Claim.all.first { $0.name == invariantName }
         if transitionName == "init" {
             selection.transition = nil
             selection.machine = nil
@@ -112,17 +112,17 @@ struct VerifyCommand: ParsableCommand {
         print("verify: Z3 \(z3Version()), options: \(SolverOptions.summary)")
         print("verify: bounds: \(objects) objects, \(domains) domains, \(threads) threads, \(frames) frames per thread, \(pages) pages; integers as \(Z3Logic.bitWidth(for: bounds))-bit vectors (QF_BV)")
         if mutants {
-            let ok = MutantRun(prover: prover, invariants: selection.invariants, quiet: quiet).run()
+            let ok = MutantRun(bounds: bounds, claims: selection.claims, quiet: quiet).run()
             if !ok { throw ExitCode.failure }
             return
         }
         let report = Report(quiet: quiet)
         let start = Date()
         if selection.provesInit || onlyInit {
-            prover.prove(nil, selection.invariants) { report.record($0) }
+            prover.prove(nil, selection.claims) { report.record($0) }
         }
         if !onlyInit {
-            for t in selection.transitions { prover.prove(t, selection.invariants) { report.record($0) } }
+            for t in selection.transitions { prover.prove(t, selection.claims) { report.record($0) } }
         }
         let elapsed = Date().timeIntervalSince(start)
         report.printTable()
@@ -141,6 +141,8 @@ struct VerifyCommand: ParsableCommand {
         }
         print("invariants:")
         for i in Invariant.allCases { print("  \(i.name): \(i.summary)") }
+        print("transition properties (of each step, before and after):")
+        for p in TransitionProperty.allCases { print("  \(p.name): \(p.summary)") }
         print("mutants:")
         for m in Mutant.allCases where m != .none { print("  \(m.name) [in \(m.transition.name)]: \(m.summary)") }
     }

@@ -10,10 +10,12 @@
 /// returns domainCrashed to its own caller instead, and so on down to a live caller.
 extension SpecState {
     func createDomain(_ d: L.Value, mutant: Mutant) -> Step<L> {
-        let allowed = l.all([l.inRange(d, bounds.domains), l.differ(d, 0), l.equal(select(domainStatus, d), DomainStatus.unused.rawValue)])
+        var unused = l.equal(select(domainStatus, d), DomainStatus.unused.rawValue)
+        if mutant == .createOverLiveDomain { unused = l.or(unused, isLive(d)) }
+        let allowed = l.all([l.inRange(d, bounds.domains), l.differ(d, 0), unused])
         var s = self
         s.domainStatus = store(domainStatus, d, c(DomainStatus.live.rawValue))
-        s.creator = store(creator, d, currentDomain)
+        if mutant != .createForgetsCreator { s.creator = store(creator, d, currentDomain) }
         return Step(allowed: allowed, after: s)
     }
 
@@ -28,38 +30,43 @@ extension SpecState {
 
     /// Pushes a frame from the current domain to `callee` lending `lending` (or `none`), and
     /// switches to the callee.
-    func pushingFrame(to callee: L.Value, lending: L.Value) -> SpecState {
+    func pushingFrame(to callee: L.Value, lending: L.Value, mutant: Mutant = .none) -> SpecState {
         var s = self
         for t in 0..<bounds.threads {
             for f in 0..<bounds.frames {
                 let here = l.and(isCurrent(t), l.equal(depth[t], f))
                 let k = frame(t, f)
-                s.caller[k] = l.choose(here, currentDomain, caller[k])
+                s.caller[k] = l.choose(here, mutant == .callRecordsCalleeAsCaller ? callee : currentDomain, caller[k])
                 s.callee[k] = l.choose(here, callee, self.callee[k])
                 s.lent[k] = l.choose(here, lending, lent[k])
             }
         }
-        s.depth = adjust(depth, currentThread, by: 1)
-        s.currentDomain = callee
+        s.depth = adjust(depth, currentThread, by: 1, within: bounds.frames)
+        if mutant != .callKeepsDomain { s.currentDomain = callee }
         return s
     }
 
     func call(_ callee: L.Value, mutant: Mutant) -> Step<L> {
-        Step(allowed: mayCall(callee, mutant: mutant), after: pushingFrame(to: callee, lending: c(Encoding.none)))
+        Step(allowed: mayCall(callee, mutant: mutant), after: pushingFrame(to: callee, lending: c(Encoding.none), mutant: mutant))
     }
 
     /// A call with a `borrowing` argument: the callee may read `o` until the call returns.
     func callLending(_ callee: L.Value, object o: L.Value, mutant: Mutant) -> Step<L> {
-        let allowed = l.and(mayCall(callee, mutant: mutant), isReadable(o))
+        let allowed = l.and(mayCall(callee, mutant: mutant),
+                            mutant == .lendWithoutReadAccess ? l.inRange(o, bounds.objects) : isReadable(o))
         var s = pushingFrame(to: callee, lending: o)
-        s.borrows = adjust(borrows, o, by: 1)
+        if mutant != .lendForgetsBorrow {
+            s.borrows = adjust(borrows, o, by: mutant == .lendCountsTwice ? 2 : 1, within: bounds.threads * bounds.frames)
+        }
         return Step(allowed: allowed, after: s)
     }
 
     /// A call with a `consuming` argument: `o` becomes the callee's.
     func callMoving(_ callee: L.Value, object o: L.Value, mutant: Mutant) -> Step<L> {
-        let allowed = l.all([mayCall(callee, mutant: mutant), owns(currentDomain, o), l.not(isPinned(o))])
-        return Step(allowed: allowed, after: transferring(o, to: callee).pushingFrame(to: callee, lending: c(Encoding.none)))
+        let allowed = l.all([mayCall(callee, mutant: mutant), owns(currentDomain, o),
+                             mutant == .callMoveIgnoresPin ? l.truth(true) : l.not(isPinned(o))])
+        let receiver = mutant == .callMoveGivesToHome ? select(home, currentThread) : callee
+        return Step(allowed: allowed, after: transferring(o, to: receiver).pushingFrame(to: callee, lending: c(Encoding.none)))
     }
 
     /// The callee returns: its frame is popped, what it lent is released, the caller resumes;
@@ -72,7 +79,7 @@ extension SpecState {
 
     func popping(mutant: Mutant) -> SpecState {
         let newDepth = (0..<bounds.threads).map { t in
-            let top = l.minus(depth[t], 1)
+            let top = counted(l.minus(depth[t], 1), within: bounds.frames, when: isCurrent(t))
             return l.choose(isCurrent(t), mutant == .returnIntoDeadCaller ? top : liveDepth(t, below: top), depth[t])
         }
         let returnTo = select((0..<bounds.threads).map { t in caller(t, at: newDepth[t]) }, currentThread)
@@ -86,12 +93,15 @@ extension SpecState {
     /// (so too when the caller crashed meanwhile: the call below returns domainCrashed).
     func retMoving(object o: L.Value, mutant: Mutant) -> Step<L> {
         let me = currentThread
-        let allowed = l.and(l.less(c(0), select(depth, me)), l.inRange(o, bounds.objects))
+        let hasFrame = mutant == .returnMoveAtDepthZero ? l.truth(true) : l.less(c(0), select(depth, me))
+        let allowed = l.and(hasFrame, l.inRange(o, bounds.objects))
         let from = currentDomain
-        let callerLive = isLive(select((0..<bounds.threads).map { t in caller(t, at: l.minus(depth[t], 1)) }, me))
-        let popped = popping(mutant: mutant)
-        let movable = l.all([callerLive, popped.owns(from, o), l.not(popped.isPinned(o))])
-        let moved = popped.transferring(o, to: popped.currentDomain)
+        let callerLive = isLive(select((0..<bounds.threads).map { t in
+            caller(t, at: counted(l.minus(depth[t], mutant == .returnMoveChecksWrongCaller ? 2 : 1), within: bounds.frames, when: l.equal(me, t)))
+        }, me))
+        let popped = popping(mutant: .none)
+        let movable = l.all([callerLive, popped.owns(from, o), mutant == .returnMoveIgnoresPin ? l.truth(true) : l.not(popped.isPinned(o))])
+        let moved = popped.transferring(o, to: popped.currentDomain, mutant: mutant)
         return Step(allowed: allowed, after: popped.choosing(movable, moved))
     }
 
@@ -103,7 +113,7 @@ extension SpecState {
     func crash(_ d: L.Value, mutant: Mutant) -> Step<L> {
         let me = currentThread
         let allowed = l.all([
-            l.differ(d, 0), isLive(d), l.equal(currentDomain, d),
+            mutant == .crashOfKernel ? l.truth(true) : l.differ(d, 0), isLive(d), l.equal(currentDomain, d),
             l.less(c(0), select(depth, me)),
             // A thread cannot outlive its home domain while running (see the report: LeafCore
             // would keep running it in the dead domain).
@@ -145,7 +155,11 @@ extension SpecState {
     /// into or out of the domain and no thread lives in it (LeafCore's `hasFrames`), so no
     /// thread is affected.
     func tearDown(_ d: L.Value, mutant: Mutant) -> Step<L> {
-        let allowed = l.all([l.differ(d, 0), isLive(d), hasAuthority(over: d), l.not(hasFrames(d)), l.not(hasThreadsLivingIn(d))])
+        let allowed = l.all([
+            mutant == .teardownOfKernel ? l.truth(true) : l.differ(d, 0), isLive(d),
+            mutant == .teardownSkipsAuthority ? l.truth(true) : hasAuthority(over: d), l.not(hasFrames(d)),
+            mutant == .teardownWithThreadsLivingIn ? l.truth(true) : l.not(hasThreadsLivingIn(d)),
+        ])
         return Step(allowed: allowed, after: reclaimingDomain(d, becoming: .stopped, mutant: mutant))
     }
 
@@ -156,11 +170,13 @@ extension SpecState {
     func restart(_ d: L.Value, mutant: Mutant) -> Step<L> {
         let status = select(domainStatus, d)
         let allowed = l.all([
-            l.inRange(d, bounds.domains), l.differ(d, 0), hasAuthority(over: d), l.not(hasFrames(d)),
+            l.inRange(d, bounds.domains), l.differ(d, 0), mutant == .restartSkipsAuthority ? l.truth(true) : hasAuthority(over: d),
+            l.not(hasFrames(d)),
             l.or(l.equal(status, DomainStatus.crashed.rawValue), l.equal(status, DomainStatus.stopped.rawValue)),
         ])
         var s = self
         s.domainStatus = store(domainStatus, d, c(DomainStatus.live.rawValue))
+        if mutant == .restartGivesDomainToActor { s.creator = store(creator, d, currentDomain) }
         return Step(allowed: allowed, after: s)
     }
 }

@@ -40,7 +40,7 @@ public struct Bounds: Equatable, Sendable {
         self.pages = pages
     }
 
-    /// The bounds `verify` proves by default: big enough for a container inside a container
-    /// inside a third, a call chain through all domains, and a thread of each kind.
+    /// The bounds `verify` proves by default: big enough for a container holding two elements
+    /// beside an object of its own, a call chain through all domains, and a thread of each kind.
     public static let proof = Bounds(objects: 4, domains: 3, threads: 3, frames: 3, pages: 3)
 }

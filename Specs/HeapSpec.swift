@@ -4,11 +4,12 @@
 extension SpecState {
     /// A new object (a container when `container` is 1), owned by the current domain.
     func alloc(object o: L.Value, container: L.Value, mutant: Mutant) -> Step<L> {
-        let allowed = l.and(objectIs(o, .free), l.inRange(container, 2))
+        let isFree = mutant == .allocIgnoresFreeCheck ? l.inRange(o, bounds.objects) : objectIs(o, .free)
+        let allowed = l.and(isFree, l.inRange(container, 2))
         var s = self
         let n = bounds.objects
         s.objectStatus = store(objectStatus, o, c(ObjectStatus.owned.rawValue))
-        s.owner = store(owner, o, currentDomain)
+        s.owner = store(owner, o, mutant == .allocOwnedByKernel ? c(0) : currentDomain)
         s.parent = store(parent, o, c(Encoding.none))
         s.borrows = store(borrows, o, c(0))
         s.isContainer = store(isContainer, o, l.equal(container, 1))
@@ -17,22 +18,25 @@ extension SpecState {
                 s.inside[i * n + j] = l.choose(l.equal(o, i), l.equal(o, j), inside[i * n + j])
             }
         }
-        if mutant != .allocForgetsCount { s.objectsOwned = adjust(objectsOwned, currentDomain, by: 1) }
+        if mutant != .allocForgetsCount { s.objectsOwned = adjust(objectsOwned, currentDomain, by: 1, within: bounds.objects) }
         return Step(allowed: allowed, after: s)
     }
 
     /// Drops an object the current domain owns and that is not pinned, with everything it holds.
     func drop(object o: L.Value, mutant: Mutant) -> Step<L> {
-        let allowed = l.and(owns(currentDomain, o), l.not(isPinned(o)))
+        let allowed = l.and(owns(currentDomain, o), mutant == .dropIgnoresPin ? l.truth(true) : l.not(isPinned(o)))
         let dies = (0..<bounds.objects).map { i in
             mutant == .dropForgetsContainerElements ? l.equal(o, i) : isInside(i, o)
         }
-        return Step(allowed: allowed, after: reclaiming(dies))
+        return Step(allowed: allowed, after: reclaiming(dies, mutant: mutant))
     }
 
     /// Hands an object the current domain owns, and that is not pinned, to live domain `d`.
     func move(object o: L.Value, to d: L.Value, mutant: Mutant) -> Step<L> {
-        let allowed = l.all([owns(currentDomain, o), l.not(isPinned(o)), isLive(d)])
+        let allowed = l.all([
+            owns(currentDomain, o), mutant == .moveIgnoresPin ? l.truth(true) : l.not(isPinned(o)),
+            mutant == .moveToDeadDomain ? l.inRange(d, bounds.domains) : isLive(d),
+        ])
         return Step(allowed: allowed, after: transferring(o, to: d, mutant: mutant))
     }
 
@@ -40,8 +44,8 @@ extension SpecState {
     func transferring(_ o: L.Value, to d: L.Value, mutant: Mutant = .none) -> SpecState {
         var s = self
         let from = select(owner, o)
-        if mutant != .moveSkipsOwnerUpdate { s.owner = store(owner, o, d) }
-        s.objectsOwned = adjust(adjust(objectsOwned, from, by: -1), d, by: 1)
+        if mutant != .moveSkipsOwnerUpdate && mutant != .returnMoveKeepsOwner { s.owner = store(owner, o, d) }
+        s.objectsOwned = adjust(adjust(objectsOwned, from, by: -1, within: bounds.objects), d, by: 1, within: bounds.objects)
         return s
     }
 
@@ -49,19 +53,17 @@ extension SpecState {
     /// Elements are values (a typed container's element type is never a container type), and
     /// `k` is owned outright, so it is not inside `e`: the nest stays acyclic.
     func put(element e: L.Value, into k: L.Value, mutant: Mutant) -> Step<L> {
-        var allowed = l.all([
-            owns(currentDomain, k), select(isContainer, k), l.not(isPinned(k)),
-            owns(currentDomain, e), l.not(isPinned(e)),
-        ])
+        let pins = mutant == .putIgnoresPin ? l.truth(true) : l.and(l.not(isPinned(k)), l.not(isPinned(e)))
+        var allowed = l.all([owns(currentDomain, k), select(isContainer, k), owns(currentDomain, e), pins])
         if mutant != .putAcceptsContainer { allowed = l.and(allowed, l.not(select(isContainer, e))) }
         var s = self
         let n = bounds.objects
         s.objectStatus = store(objectStatus, e, c(ObjectStatus.held.rawValue))
-        s.owner = store(owner, e, c(Encoding.none))
+        if mutant != .putKeepsOwner { s.owner = store(owner, e, c(Encoding.none)) }
         s.parent = store(parent, e, k)
-        s.objectsOwned = adjust(objectsOwned, currentDomain, by: -1)
+        s.objectsOwned = adjust(objectsOwned, currentDomain, by: -1, within: bounds.objects)
         // Everything in e's nest is now also inside k (k is a root, so that is all it is inside).
-        for i in 0..<n {
+        for i in 0..<n where mutant != .putForgetsNest {
             let moves = isInside(i, e)
             for j in 0..<n { s.inside[i * n + j] = l.or(inside[i * n + j], l.and(moves, l.equal(k, j))) }
         }
@@ -72,15 +74,15 @@ extension SpecState {
     /// which is not pinned.
     func take(element e: L.Value, mutant: Mutant) -> Step<L> {
         let k = select(parent, e)
-        let allowed = l.all([objectIs(e, .held), owns(currentDomain, k), l.not(isPinned(k))])
+        let allowed = l.all([objectIs(e, .held), owns(currentDomain, k), mutant == .takeIgnoresPin ? l.truth(true) : l.not(isPinned(k))])
         var s = self
         let n = bounds.objects
         s.objectStatus = store(objectStatus, e, c(ObjectStatus.owned.rawValue))
         s.owner = store(owner, e, currentDomain)
         if mutant != .takeKeepsParent { s.parent = store(parent, e, c(Encoding.none)) }
-        s.objectsOwned = adjust(objectsOwned, currentDomain, by: 1)
+        if mutant != .takeForgetsCount { s.objectsOwned = adjust(objectsOwned, currentDomain, by: 1, within: bounds.objects) }
         // e's nest leaves every container outside e.
-        for i in 0..<n {
+        for i in 0..<n where mutant != .takeLeavesNest {
             let moves = isInside(i, e)
             for j in 0..<n {
                 s.inside[i * n + j] = l.and(inside[i * n + j], l.or(l.not(moves), isInside(j, e)))

@@ -45,7 +45,7 @@ public enum Invariant: Int, CaseIterable, Sendable {
         switch self {
         case .kernelAlwaysLive: "domain states are valid and the kernel domain is live"
         case .ownedObjectsHaveLiveOwners: "an owned object's owner is a live domain, and it has no parent"
-        case .heldObjectsAreInContainers: "a held object's parent is an allocated container, and it has no owner"
+        case .heldObjectsAreInContainers: "a held object's parent is an allocated container, and it has no owner and is no container"
         case .freeObjectsAreClean: "a free object has no owner, parent, borrows or nest"
         case .nestingFollowsParents: "the ghost nesting relation is the closure of the parent links"
         case .nestingIsAcyclic: "no container is (transitively) inside an element of its own"
@@ -96,8 +96,11 @@ extension SpecState {
         case .heldObjectsAreInContainers:
             return l.all(objects.map { o in
                 let p = parent[o]
+                // Elements are values, never containers (a typed container's element type is
+                // never a container type), so nests are one level deep.
                 return l.implies(objectIs(o, .held), l.all([
                     l.inRange(p, b.objects), l.not(objectIs(p, .free)), select(isContainer, p), l.equal(owner[o], none),
+                    l.not(isContainer[o]),
                 ]))
             })
 

@@ -2,20 +2,22 @@
 extension SpecState {
     /// Frees every object for which `dies` holds. A frame that lends a dying object stops
     /// lending it (LeafCore: the object's generation changes, so the frame's ID goes stale).
-    func reclaiming(_ dies: [L.Truth]) -> SpecState {
+    func reclaiming(_ dies: [L.Truth], mutant: Mutant = .none) -> SpecState {
         var s = self
         let o = bounds.objects
         for d in 0..<bounds.domains {
             let lost = l.count((0..<o).map { l.and(dies[$0], owns(c(d), $0)) })
-            s.objectsOwned[d] = l.minus(objectsOwned[d], lost)
+            s.objectsOwned[d] = counted(l.minus(objectsOwned[d], lost), within: o, when: l.truth(true))
         }
         for i in 0..<o {
             s.objectStatus[i] = l.choose(dies[i], c(ObjectStatus.free.rawValue), objectStatus[i])
             s.owner[i] = l.choose(dies[i], c(Encoding.none), owner[i])
             s.parent[i] = l.choose(dies[i], c(Encoding.none), parent[i])
             s.borrows[i] = l.choose(dies[i], c(0), borrows[i])
-            s.isContainer[i] = l.and(l.not(dies[i]), isContainer[i])
-            for j in 0..<o { s.inside[i * o + j] = l.and(l.not(dies[i]), inside[i * o + j]) }
+            if mutant != .dropKeepsContainerFlag { s.isContainer[i] = l.and(l.not(dies[i]), isContainer[i]) }
+            for j in 0..<o where !(mutant == .dropLeavesNest && i == j) {
+                s.inside[i * o + j] = l.and(l.not(dies[i]), inside[i * o + j])
+            }
         }
         for k in lent.indices {
             s.lent[k] = l.choose(select(dies, lent[k]), c(Encoding.none), lent[k])
@@ -37,11 +39,11 @@ extension SpecState {
         if mutant != .returnLeavesBorrowCounted {
             for o in 0..<bounds.objects {
                 let released = l.count(lent.indices.map { l.and(popped[$0], l.equal(lent[$0], o)) })
-                s.borrows[o] = l.minus(borrows[o], released)
+                s.borrows[o] = counted(l.minus(borrows[o], released), within: bounds.threads * bounds.frames, when: l.truth(true))
             }
         }
         for k in popped.indices {
-            s.caller[k] = l.choose(popped[k], c(Encoding.none), caller[k])
+            if mutant != .returnLeavesCallerSlot { s.caller[k] = l.choose(popped[k], c(Encoding.none), caller[k]) }
             s.callee[k] = l.choose(popped[k], c(Encoding.none), callee[k])
             s.lent[k] = l.choose(popped[k], c(Encoding.none), lent[k])
         }
@@ -76,7 +78,7 @@ extension SpecState {
         s.runQueue = runQueue.indices.map { i in
             l.choose(l.and(when, l.equal(runQueueLength, i)), t, runQueue[i])
         }
-        s.runQueueLength = l.choose(when, l.plus(runQueueLength, 1), runQueueLength)
+        s.runQueueLength = l.choose(when, counted(l.plus(runQueueLength, 1), within: bounds.threads, when: when), runQueueLength)
         return s
     }
 
@@ -93,23 +95,25 @@ extension SpecState {
         s.runQueue = runQueue.indices.map { i in
             l.choose(found[i], i + 1 < runQueue.count ? runQueue[i + 1] : c(Encoding.none), runQueue[i])
         }
-        s.runQueueLength = l.choose(found[runQueue.count - 1], l.minus(runQueueLength, 1), runQueueLength)
+        let removed = found[runQueue.count - 1]
+        s.runQueueLength = l.choose(removed, counted(l.minus(runQueueLength, 1), within: bounds.threads, when: removed), runQueueLength)
         return s
     }
 
     /// The thread at the front of the run queue becomes the running one.
-    func dispatchingNext() -> SpecState {
+    func dispatchingNext(mutant: Mutant = .none) -> SpecState {
         let next = runQueue[0]
         var s = dequeuing(next, when: l.truth(true))
         s.threadStatus = store(s.threadStatus, next, c(ThreadStatus.running.rawValue))
         s.currentThread = next
-        s.currentDomain = select((0..<bounds.threads).map { runningDomain(of: $0) }, next)
+        if mutant != .blockKeepsDomain { s.currentDomain = select((0..<bounds.threads).map { runningDomain(of: $0) }, next) }
         return s
     }
 
     /// Ends every thread for which `ends` holds: pops its frames, takes it off the run queue.
     func exiting(_ ends: [L.Truth], mutant: Mutant = .none) -> SpecState {
-        unwinding(to: (0..<bounds.threads).map { l.choose(ends[$0], c(0), depth[$0]) }).retiring(ends, mutant: mutant)
+        let unwound = mutant == .exitKeepsFrames ? self : unwinding(to: (0..<bounds.threads).map { l.choose(ends[$0], c(0), depth[$0]) })
+        return unwound.retiring(ends, mutant: mutant)
     }
 
     /// Marks the threads for which `ends` holds exited and takes them off the run queue (their
@@ -134,12 +138,15 @@ extension SpecState {
         if mutant != .teardownKeepsPages {
             let freed = pageOwner.map { l.equal($0, d) }
             s.pageOwner = pageOwner.indices.map { l.choose(freed[$0], c(Encoding.none), pageOwner[$0]) }
-            s.pagesOwned = adjustDown(pagesOwned, d, by: l.count(freed))
+            s.pagesOwned = adjustDown(pagesOwned, d, by: l.count(freed), within: bounds.pages)
         }
         return s
     }
 
-    func adjustDown(_ table: [L.Value], _ i: L.Value, by amount: L.Value) -> [L.Value] {
-        table.indices.map { l.choose(l.equal(i, $0), l.minus(table[$0], amount), table[$0]) }
+    func adjustDown(_ table: [L.Value], _ i: L.Value, by amount: L.Value, within capacity: Int) -> [L.Value] {
+        table.indices.map { k in
+            let applies = l.equal(i, k)
+            return l.choose(applies, counted(l.minus(table[k], amount), within: capacity, when: applies), table[k])
+        }
     }
 }

@@ -2,10 +2,11 @@
 /// of its own; teardown reclaims them all (in `reclaimingDomain`).
 extension SpecState {
     func allocPage(_ p: L.Value, mutant: Mutant) -> Step<L> {
-        let allowed = l.and(l.inRange(p, bounds.pages), l.equal(select(pageOwner, p), Encoding.none))
+        let free = mutant == .pageAllocTakesUsedPage ? l.differ(select(pageOwner, p), currentDomain) : l.equal(select(pageOwner, p), Encoding.none)
+        let allowed = l.and(l.inRange(p, bounds.pages), free)
         var s = self
         s.pageOwner = store(pageOwner, p, currentDomain)
-        s.pagesOwned = adjust(pagesOwned, currentDomain, by: 1)
+        if mutant != .pageAllocForgetsCount { s.pagesOwned = adjust(pagesOwned, currentDomain, by: 1, within: bounds.pages) }
         return Step(allowed: allowed, after: s)
     }
 
@@ -14,7 +15,7 @@ extension SpecState {
             : l.and(l.inRange(p, bounds.pages), l.equal(select(pageOwner, p), currentDomain))
         var s = self
         s.pageOwner = store(pageOwner, p, c(Encoding.none))
-        s.pagesOwned = adjust(pagesOwned, currentDomain, by: -1)
+        if mutant != .freePageForgetsCount { s.pagesOwned = adjust(pagesOwned, currentDomain, by: -1, within: bounds.pages) }
         return Step(allowed: allowed, after: s)
     }
 }

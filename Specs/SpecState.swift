@@ -49,6 +49,10 @@ public struct SpecState<L: Logic> {
     public var currentThread: L.Value
     public var currentDomain: L.Value
 
+    /// Where the range facts of a step's arithmetic go (the prover's no-overflow obligation);
+    /// nil in a concrete run.
+    public var ledger: Ledger<L>? = nil
+
     /// A state whose every cell comes from `value` or `truth`, given the cell's name
     /// (`"owner[2]"`, `"caller[1][0]"`): symbolic variables for the prover, a model's values
     /// for a counterexample.

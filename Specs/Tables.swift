@@ -28,9 +28,19 @@ extension SpecState {
         table.indices.map { l.choose(l.equal(i, $0), v, table[$0]) }
     }
 
-    /// `table[i] += delta` (negative to subtract).
-    func adjust(_ table: [L.Value], _ i: L.Value, by delta: Int) -> [L.Value] {
-        table.indices.map { l.choose(l.equal(i, $0), l.plus(table[$0], delta), table[$0]) }
+    /// `table[i] += delta` (negative to subtract), each row a count from 0 to `capacity`.
+    func adjust(_ table: [L.Value], _ i: L.Value, by delta: Int, within capacity: Int) -> [L.Value] {
+        table.indices.map { k in
+            let applies = l.equal(i, k)
+            return l.choose(applies, counted(l.plus(table[k], delta), within: capacity, when: applies), table[k])
+        }
+    }
+
+    /// `value`, the result of an addition or subtraction on a count from 0 to `capacity`:
+    /// where `when` holds (the result is used), it must stay in that range (no-overflow).
+    func counted(_ value: L.Value, within capacity: Int, when: L.Truth) -> L.Value {
+        ledger?.record(l.implies(when, l.inRange(value, capacity + 1)))
+        return value
     }
 
     // MARK: Objects

@@ -4,10 +4,10 @@ extension SpecState {
     /// Thread slot `t` (unused or exited) starts, ready, in live domain `h`.
     func spawn(_ t: L.Value, home h: L.Value, mutant: Mutant) -> Step<L> {
         let status = select(threadStatus, t)
-        var allowed = l.and(l.inRange(t, bounds.threads),
-                            l.or(l.equal(status, ThreadStatus.unused.rawValue), l.equal(status, ThreadStatus.exited.rawValue)))
+        let vacant = l.or(l.equal(status, ThreadStatus.unused.rawValue), l.equal(status, ThreadStatus.exited.rawValue))
+        var allowed = l.and(l.inRange(t, bounds.threads), mutant == .spawnOverActiveThread ? l.differ(t, currentThread) : vacant)
         allowed = l.and(allowed, mutant == .spawnOnDeadDomain ? l.inRange(h, bounds.domains) : isLive(h))
-        allowed = l.and(allowed, hasAuthority(over: h))
+        if mutant != .spawnSkipsAuthority { allowed = l.and(allowed, hasAuthority(over: h)) }
         var s = self
         s.threadStatus = store(threadStatus, t, c(ThreadStatus.ready.rawValue))
         s.home = store(home, t, h)
@@ -16,30 +16,33 @@ extension SpecState {
 
     /// A thread that is not running (ready or blocked) ends; its frames release what they lent.
     func exit(_ t: L.Value, mutant: Mutant) -> Step<L> {
-        let allowed = l.and(l.or(threadIs(t, .ready), threadIs(t, .blocked)), hasAuthority(overThread: t))
+        var waiting = l.or(threadIs(t, .ready), threadIs(t, .blocked))
+        if mutant == .exitOfRunningThread { waiting = l.or(waiting, threadIs(t, .running)) }
+        let allowed = l.and(waiting, mutant == .exitSkipsAuthority ? l.truth(true) : hasAuthority(overThread: t))
         return Step(allowed: allowed, after: exiting((0..<bounds.threads).map { l.equal(t, $0) }, mutant: mutant))
     }
 
     /// The running thread blocks and the next ready one runs (the last runnable thread cannot).
     func block(mutant: Mutant) -> Step<L> {
         var s = self
-        s.threadStatus = store(threadStatus, currentThread, c(ThreadStatus.blocked.rawValue))
-        return Step(allowed: l.less(c(0), runQueueLength), after: s.dispatchingNext())
+        if mutant != .blockLeavesRunning { s.threadStatus = store(threadStatus, currentThread, c(ThreadStatus.blocked.rawValue)) }
+        return Step(allowed: l.less(c(0), runQueueLength), after: s.dispatchingNext(mutant: mutant))
     }
 
     func wake(_ t: L.Value, mutant: Mutant) -> Step<L> {
         var s = self
         s.threadStatus = store(threadStatus, t, c(ThreadStatus.ready.rawValue))
         if mutant != .wakeSkipsRunQueue { s = s.enqueuing(t, when: l.truth(true)) }
-        return Step(allowed: l.and(threadIs(t, .blocked), hasAuthority(overThread: t)), after: s)
+        let asleep = mutant == .wakeOfReadyThread ? l.or(threadIs(t, .blocked), threadIs(t, .ready)) : threadIs(t, .blocked)
+        return Step(allowed: l.and(asleep, mutant == .wakeSkipsAuthority ? l.truth(true) : hasAuthority(overThread: t)), after: s)
     }
 
     /// The running thread goes to the back of the run queue and the front one runs.
     func yield(mutant: Mutant) -> Step<L> {
         var s = self
-        s.threadStatus = store(threadStatus, currentThread, c(ThreadStatus.ready.rawValue))
-        if mutant != .yieldLosesThread { s = s.enqueuing(currentThread, when: l.truth(true)) }
-        return Step(allowed: l.less(c(0), runQueueLength), after: s.dispatchingNext())
+        if mutant != .yieldKeepsRunning { s.threadStatus = store(threadStatus, currentThread, c(ThreadStatus.ready.rawValue)) }
+        if mutant != .yieldLosesThread && mutant != .preemptLosesThread { s = s.enqueuing(currentThread, when: l.truth(true)) }
+        return Step(allowed: l.less(c(0), runQueueLength), after: mutant == .preemptKeepsCurrent ? s : s.dispatchingNext())
     }
 
     /// The timer forces a yield on the running thread.

@@ -348,6 +348,12 @@ final class RefinementDriver {
     @discardableResult
     private func applySpec(_ t: Transition, _ args: [Int], _ note: String, mustBeAllowed: Bool = false) -> Bool {
         if let next = spec.applying(t, args) {
+            // LeafCore's step is compared with this one after it, so the step properties the
+            // prover proves of the spec are checked of the steps LeafCore takes too.
+            for p in TransitionProperty.allCases where p != .noOverflow
+                && !p.holds(before: spec, after: next, transition: t, arguments: args) {
+                fail("\(note): the step breaks \(p.name) (\(p.summary))")
+            }
             spec = next
             stepsApplied += 1
             trace.append("\(note): spec \(t.name)(\(args.map(String.init).joined(separator: ", ")))")
