@@ -166,7 +166,10 @@ extension SpecState {
     /// A crashed or stopped domain comes back live (with nothing: teardown took it all), at the
     /// request of the kernel or its creator, once no frame names it: a call into or out of the
     /// dead incarnation still on a stack is to be unwound past, not returned into (LeafCore's
-    /// incarnations, which the spec does not model, tell the two apart).
+    /// incarnations, which the spec does not model, tell the two apart). The domain's entry
+    /// runs as a call from the current thread: with no frame free for it, the restart fails and
+    /// leaves the domain crashed (live with nothing exported, its proxies would reach what its
+    /// teardown released: LeafCore's entryDidNotRun).
     func restart(_ d: L.Value, mutant: Mutant) -> Step<L> {
         let status = select(domainStatus, d)
         let allowed = l.all([
@@ -175,7 +178,8 @@ extension SpecState {
             l.or(l.equal(status, DomainStatus.crashed.rawValue), l.equal(status, DomainStatus.stopped.rawValue)),
         ])
         var s = self
-        s.domainStatus = store(domainStatus, d, c(DomainStatus.live.rawValue))
+        let entryRuns = l.less(select(depth, currentThread), c(bounds.frames))
+        s.domainStatus = store(domainStatus, d, l.choose(entryRuns, c(DomainStatus.live.rawValue), c(DomainStatus.crashed.rawValue)))
         if mutant == .restartGivesDomainToActor { s.creator = store(creator, d, currentDomain) }
         return Step(allowed: allowed, after: s)
     }

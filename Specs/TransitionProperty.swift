@@ -59,24 +59,26 @@ extension Transition {
 extension SpecState {
     func keepsBorrows(_ after: SpecState) -> L.Truth {
         let objects = 0..<bounds.objects
+        // Per object: its root and that root's owner are the same after the step, or that owner
+        // is no longer live (it crashed and took its objects); and whether the latter is so.
+        let ownerGone = objects.map { j in l.not(after.isLive(owner[j])) }
+        var kept: [L.Truth] = []
+        var lostWithOwner: [L.Truth] = []
+        for o in objects {
+            let roots = objects.map { j in l.and(isInside(o, j), objectIs(j, .owned)) }
+            kept.append(l.all(objects.map { j in
+                l.implies(roots[j], l.or(ownerGone[j], l.all([after.isInside(o, j), after.objectIs(j, .owned), l.equal(after.owner[j], owner[j])])))
+            }))
+            lostWithOwner.append(l.all(objects.map { j in l.implies(roots[j], ownerGone[j]) }))
+        }
         var facts: [L.Truth] = []
         for t in 0..<bounds.threads {
             for f in 0..<bounds.frames {
                 let k = frame(t, f)
                 let stays = l.and(isOnStack(t, f), after.isOnStack(t, f))
                 for o in objects {
-                    // The object's root and its owner, before and after; the guarantee is void
-                    // only when that owner is no longer live (it crashed and took its objects).
-                    let kept = l.all(objects.map { j in
-                        l.implies(l.and(isInside(o, j), objectIs(j, .owned)),
-                                  l.or(l.not(after.isLive(owner[j])),
-                                       l.all([after.isInside(o, j), after.objectIs(j, .owned), l.equal(after.owner[j], owner[j])])))
-                    })
-                    let lostWithOwner = l.all(objects.map { j in
-                        l.implies(l.and(isInside(o, j), objectIs(j, .owned)), l.not(after.isLive(owner[j])))
-                    })
                     facts.append(l.implies(l.and(stays, l.equal(lent[k], o)),
-                                           l.and(kept, l.or(l.equal(after.lent[k], o), lostWithOwner))))
+                                           l.and(kept[o], l.or(l.equal(after.lent[k], o), lostWithOwner[o]))))
                 }
             }
         }
@@ -114,6 +116,11 @@ extension SpecState {
     }
 
     func changesOnly(_ targets: [L.Value], _ after: SpecState) -> L.Truth {
+        // Per object: its kind and its nest are the same after the step.
+        let nestKept = (0..<bounds.objects).map { o in
+            l.all([l.same(isContainer[o], after.isContainer[o])]
+                  + (0..<bounds.objects).map { i in l.same(isInside(i, o), after.isInside(i, o)) })
+        }
         var facts: [L.Truth] = []
         for e in 1..<bounds.domains {
             let exempt = l.any([l.equal(currentDomain, e)] + targets.map { l.equal($0, e) })
@@ -124,9 +131,7 @@ extension SpecState {
             for o in 0..<bounds.objects {
                 // What e owns, and, of each of its objects, the kind and the whole nest.
                 same.append(l.same(owns(c(e), o), after.owns(c(e), o)))
-                var nest = [l.same(isContainer[o], after.isContainer[o])]
-                for i in 0..<bounds.objects { nest.append(l.same(isInside(i, o), after.isInside(i, o))) }
-                same.append(l.implies(owns(c(e), o), l.all(nest)))
+                same.append(l.implies(owns(c(e), o), nestKept[o]))
             }
             for p in 0..<bounds.pages { same.append(l.same(l.equal(pageOwner[p], e), l.equal(after.pageOwner[p], e))) }
             for t in 0..<bounds.threads {

@@ -93,12 +93,15 @@ extension Kernel {
         leaf_set_innermost(k.pointee.threads[Int(k.pointee.currentThread)].innermost)
     }
 
-    /// The run queue, front first.
+    /// The run queue, front first. The walk stops one entry past the thread table's size: a
+    /// queue that long has a cycle (a thread queued twice), and the callers (the abstraction,
+    /// the monitor) report a queue longer than the table instead of walking it for ever.
     public static var runQueue: [ThreadID] {
         let k = kernelState
+        let limit = k.pointee.configuration.threadCapacity
         var result: [ThreadID] = []
         var t = k.pointee.runQueueHead
-        while t != UInt16.max { result.append(ThreadID(t)); t = k.pointee.threads[Int(t)].nextReady }
+        while t != UInt16.max && result.count <= limit { result.append(ThreadID(t)); t = k.pointee.threads[Int(t)].nextReady }
         return result
     }
 
@@ -129,7 +132,13 @@ extension Kernel {
         let k = kernelState
         var previous = UInt16.max
         var cursor = k.pointee.runQueueHead
-        while cursor != UInt16.max && cursor != t { previous = cursor; cursor = k.pointee.threads[Int(cursor)].nextReady }
+        // Bounded as `runQueue` is: a queue with a cycle is reported there, not walked for ever here.
+        var steps = 0
+        while cursor != UInt16.max && cursor != t && steps < k.pointee.configuration.threadCapacity {
+            previous = cursor
+            cursor = k.pointee.threads[Int(cursor)].nextReady
+            steps += 1
+        }
         guard cursor == t else { return }
         let next = k.pointee.threads[Int(t)].nextReady
         if previous == UInt16.max { k.pointee.runQueueHead = next } else { k.pointee.threads[Int(previous)].nextReady = next }

@@ -106,10 +106,18 @@ enum SharedHeap {
         return e
     }
 
+    /// The container at the root of an object's nest (the object itself when it is not held).
+    /// Nests are one level deep (elements are never containers); the walk is bounded by the
+    /// table all the same, so that a corrupted parent chain cannot hold the kernel in a loop.
     static func root(_ e: UnsafeMutablePointer<ObjectEntry>, index: UInt32) -> (UInt32, UnsafeMutablePointer<ObjectEntry>) {
         var e = e
         var index = index
-        while e.pointee.state == .held { index = e.pointee.parent; e = entry(index) }
+        var steps = 0
+        while e.pointee.state == .held && steps < kernelState.pointee.configuration.objectCapacity {
+            index = e.pointee.parent
+            e = entry(index)
+            steps += 1
+        }
         return (index, e)
     }
 

@@ -241,9 +241,12 @@ final class RefinementDriver {
             forgetFreedPages()
 
         case .restart(let d):
-            guard currentDepth < bounds.frames else { trace.append("skip restart (stack full: the entry could not run)"); return }
+            // A restart whose entry finds no free frame still happens: it fails and leaves the
+            // domain crashed, on both sides.
             let done: Bool
-            do { try Kernel.restart(DomainID(UInt16(d))); done = true } catch { done = false }
+            do { try Kernel.restart(DomainID(UInt16(d))); done = true }
+            catch .entryDidNotRun { done = true }
+            catch { done = false }
             applySpec(.restart, [d], "restart d\(d)", expected: done)
 
         case .spawn(let h):

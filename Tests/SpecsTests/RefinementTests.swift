@@ -7,15 +7,20 @@ import Specs
 import Testing
 
 /// The spec's universes for the refinement runs, and LeafCore configured to match them.
-let refinementBounds = Bounds(objects: 5, domains: 4, threads: 3, frames: 3, pages: 3)
-let refinementConfiguration = KernelConfiguration(objectCapacity: 5, domainCapacity: 4, threadCapacity: 3, frameDepth: 3)
+let refinementBounds = Bounds(objects: 5, domains: 4, threads: 3, frames: 4, pages: 3)
+let refinementConfiguration = KernelConfiguration(objectCapacity: 5, domainCapacity: 4, threadCapacity: 3, frameDepth: 4)
 
 /// Runs one sequence on a freshly booted kernel (HostPlatform.withKernel holds the process-wide
 /// kernel lock, so this never overlaps other test targets' kernels) and returns the driver.
 func runRefinement(_ raw: [UInt32]) -> (RefinementDriver, [RefinementOp]) {
     let b = refinementBounds
     let ops = raw.map { RefinementOp($0, objects: b.objects, domains: b.domains, threads: b.threads, pages: b.pages) }
-    let driver = RefinementDriver(ops: ops, bounds: b)
+    return (runRefinement(ops: ops), ops)
+}
+
+/// Runs one sequence of steps (random or written out) on a freshly booted kernel.
+func runRefinement(ops: [RefinementOp]) -> RefinementDriver {
+    let driver = RefinementDriver(ops: ops, bounds: refinementBounds)
     let (_, report) = HostPlatform.withKernel(refinementConfiguration) { _ in
         driver.run()
         driver.checkInvariants()
@@ -23,7 +28,7 @@ func runRefinement(_ raw: [UInt32]) -> (RefinementDriver, [RefinementOp]) {
     if driver.failures.isEmpty && (report.pagesLeft != 0 || report.objectsLeft != 0) {
         Issue.record("shutdown found \(report.pagesLeft) pages and \(report.objectsLeft) objects still accounted")
     }
-    return (driver, ops)
+    return driver
 }
 
 /// Records a divergence with everything needed to replay it.
@@ -38,21 +43,78 @@ func reportDivergence(_ driver: RefinementDriver, _ ops: [RefinementOp], _ raw: 
 }
 
 @Suite(.serialized) struct RefinementTests {
-    /// 9,000 + 1,000 = 10,000 sequences per `swift test`; SPECS_SEQUENCES overrides both counts.
-    /// The long run is kept at 1,000: about one long sequence in a few thousand drove the test
-    /// process out of memory (24 GB, OOM-killed) before its divergence report could be printed;
-    /// see the report of issue 3 (suspected unbounded loop in LeafCore, not yet found).
+    /// 9,000 + 3,000 = 12,000 sequences per `swift test`; SPECS_SEQUENCES overrides both counts
+    /// (`make soak`: 50,000 each). The long run was held at 1,000 after one long sequence in a
+    /// few thousand drove the process out of memory (24 GB); the run queue's walk, which
+    /// allocates, had no bound, and is now bounded by the thread table (a cycle in the queue is
+    /// reported as a divergence). What remains is linear: about 130 KB a trap that the host
+    /// abandons mid-call (440 MB after 5,000 long sequences and 3,400 crashes).
     static let override = getenv("SPECS_SEQUENCES").flatMap { Int(String(cString: $0)) }
     static let mixedSequences = override ?? 9_000
-    static let longSequences = override ?? 1_000
+    static let longSequences = override ?? 3_000
+    /// SPECS_NO_SHRINKING: report the first divergence as found (`make mutants`, where only
+    /// whether the tests fail matters).
+    static let shrinks = getenv("SPECS_NO_SHRINKING") == nil
 
     /// LeafCore and the concrete spec, side by side on random sequences; compared after every step.
-    @Test(.shrinking(true)) func leafCoreRefinesTheSpecification() async {
+    @Test(.shrinking(RefinementTests.shrinks)) func leafCoreRefinesTheSpecification() async {
         await check(count: Self.mixedSequences, lengths: 10...40, label: "mixed")
     }
 
+    /// Written-out sequences for what random ones rarely build: a domain that lent an object
+    /// (or a container) and is called back while the loan is open tries to put it, take from
+    /// it, drop it and move it; a creator restarts a crashed domain that a frame still names.
+    /// Rows are deterministic: objects are allocated from row 0 up, domains from 1.
+    @Test func rarePathsRefineTheSpecification() {
+        let lendThenCallBack: [RefinementOp] = [
+            .createDomain, .createDomain, .call(domain: 1),
+            .alloc(container: true), .alloc(container: false), .alloc(container: false),
+        ]
+        let scenarios: [[RefinementOp]] = [
+            // o1 lent to d2; d2 calls d1 back; d1 tries everything on o1.
+            lendThenCallBack + [
+                .callLending(domain: 2, object: 1), .call(domain: 1),
+                .put(element: 1, container: 0), .drop(object: 1), .callMoving(domain: 2, object: 1),
+                .put(element: 2, container: 0), .take(container: 0),
+                .ret, .ret, .put(element: 1, container: 0), .ret,
+            ],
+            // o1 held in container o0, o0 lent to d2; d1, called back, changes neither.
+            lendThenCallBack + [
+                .put(element: 1, container: 0), .callLending(domain: 2, object: 0), .call(domain: 1),
+                .put(element: 2, container: 0), .take(container: 0), .drop(object: 0), .callMoving(domain: 2, object: 0),
+                .ret, .ret, .take(container: 0), .ret,
+            ],
+            // An element lent on its own pins its container.
+            lendThenCallBack + [
+                .put(element: 1, container: 0), .callLending(domain: 2, object: 1), .call(domain: 1),
+                .put(element: 2, container: 0), .take(container: 0), .drop(object: 0),
+                .ret, .ret, .ret,
+            ],
+            // d1 creates d2 and calls it; d2 calls d1 back, which crashes d2 (a trap in it) and,
+            // as d2's creator, tries to restart it while the frame d1 → d2 is still open.
+            [
+                .createDomain, .call(domain: 1), .createDomain, .call(domain: 2), .call(domain: 1),
+                .trap(domain: 2), .restart(domain: 2), .tearDown(domain: 2), .ret, .restart(domain: 2), .ret,
+            ],
+        ]
+        for ops in scenarios {
+            let driver = runRefinement(ops: ops)
+            if !driver.failures.isEmpty {
+                Issue.record("""
+                    refinement divergence: \(driver.failures.joined(separator: "\n"))
+                    sequence: \(ops.map(\.description).joined(separator: "; "))
+                    trace:
+                    \(driver.trace.suffix(40).joined(separator: "\n"))
+                    """)
+            }
+            // Not vacuous: the call back was reached and both sides refused at least two steps in it.
+            let refused = driver.trace.filter { $0.contains("spec refuses") }.count
+            #expect(refused >= 2, "\(driver.trace.joined(separator: "; "))")
+        }
+    }
+
     /// Longer sequences: deeper nests, more crashes and restarts.
-    @Test(.shrinking(true)) func leafCoreRefinesTheSpecificationOnLongSequences() async {
+    @Test(.shrinking(RefinementTests.shrinks)) func leafCoreRefinesTheSpecificationOnLongSequences() async {
         await check(count: Self.longSequences, lengths: 40...80, label: "long")
     }
 
@@ -71,6 +133,8 @@ func reportDivergence(_ driver: RefinementDriver, _ ops: [RefinementOp], _ raw: 
         // Not vacuous: most steps are allowed ones, and domains really crashed.
         #expect(steps > sequences * 3)
         #expect(crashes > sequences / 20)
-        #expect(deadReturns > 0)
+        // Returns into a crashed caller are rare in short sequences (about one in a thousand):
+        // a shorter run (`make mutants`) need not meet one.
+        #expect(deadReturns > 0 || count < 5_000)
     }
 }
