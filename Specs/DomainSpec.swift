@@ -50,10 +50,12 @@ extension SpecState {
         Step(allowed: mayCall(callee, mutant: mutant), after: pushingFrame(to: callee, lending: c(Encoding.none), mutant: mutant))
     }
 
-    /// A call with a `borrowing` argument: the callee may read `o` until the call returns.
+    /// A call with a `borrowing` argument: the callee may read `o` (and what it holds) until the
+    /// call returns. Only roots are lent: an element held in a container is lent with it.
     func callLending(_ callee: L.Value, object o: L.Value, mutant: Mutant) -> Step<L> {
+        let root = mutant == .lendHeldElement ? l.truth(true) : objectIs(o, .owned)
         let allowed = l.and(mayCall(callee, mutant: mutant),
-                            mutant == .lendWithoutReadAccess ? l.inRange(o, bounds.objects) : isReadable(o))
+                            mutant == .lendWithoutReadAccess ? l.inRange(o, bounds.objects) : l.and(isReadable(o), root))
         var s = pushingFrame(to: callee, lending: o)
         if mutant != .lendForgetsBorrow {
             s.borrows = adjust(borrows, o, by: mutant == .lendCountsTwice ? 2 : 1, within: bounds.threads * bounds.frames)

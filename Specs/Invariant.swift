@@ -54,7 +54,7 @@ public enum Invariant: Int, CaseIterable, Sendable {
         case .objectCountsMatch: "each domain's object count equals the objects it owns"
         case .pageCountsMatch: "each domain's page count equals the pages it holds"
         case .borrowsCountLendingFrames: "an object's borrow count equals the frames on stacks lending it"
-        case .framesOffStacksAreEmpty: "frames above a stack's top are empty; lent objects are allocated"
+        case .framesOffStacksAreEmpty: "frames above a stack's top are empty; what a frame lends is a root (owned outright)"
         case .threadsRunInLiveDomains: "a live thread's home and the domain it runs in (its top callee) are live"
         case .stacksChainCallerToCallee: "each frame's caller is the previous frame's callee (the home for the first)"
         case .currentDomainIsTopFrame: "the current domain is the running thread's top callee, or its home"
@@ -156,8 +156,8 @@ extension SpecState {
             return l.all(threads.flatMap { t in
                 frames.map { f in
                     let k = frame(t, f)
-                    let lentAllocated = l.or(l.equal(lent[k], none), l.and(l.inRange(lent[k], b.objects), l.not(objectIs(lent[k], .free))))
-                    return l.choose(isOnStack(t, f), lentAllocated,
+                    let lentRoot = l.or(l.equal(lent[k], none), objectIs(lent[k], .owned))
+                    return l.choose(isOnStack(t, f), lentRoot,
                                     l.all([l.equal(caller[k], none), l.equal(callee[k], none), l.equal(lent[k], none)]))
                 }
             })

@@ -14,7 +14,7 @@ public enum Mutant: Int, CaseIterable, Sendable {
     // Domains and the call gate.
     case createForgetsCreator, createOverLiveDomain
     case callSkipsLiveCheck, callKeepsDomain, callRecordsCalleeAsCaller
-    case lendForgetsBorrow, lendWithoutReadAccess, lendCountsTwice
+    case lendForgetsBorrow, lendWithoutReadAccess, lendCountsTwice, lendHeldElement
     case callMoveGivesToHome, callMoveIgnoresPin
     case returnLeavesBorrowCounted, returnIntoDeadCaller, returnLeavesCallerSlot
     case returnMoveIgnoresPin, returnMoveKeepsOwner, returnMoveAtDepthZero, returnMoveChecksWrongCaller
@@ -63,6 +63,7 @@ public enum Mutant: Int, CaseIterable, Sendable {
         case .lendForgetsBorrow: (.callLending, "lend-forgets-borrow", "a lending call does not count the borrow")
         case .lendWithoutReadAccess: (.callLending, "lend-without-read-access", "a call lends an object its caller may not read")
         case .lendCountsTwice: (.callLending, "lend-counts-twice", "a lending call counts two borrows")
+        case .lendHeldElement: (.callLending, "lend-held-element", "a call lends an element held in a container on its own")
         case .callMoveGivesToHome: (.callMoving, "call-move-gives-to-home", "a moving call gives the argument to the thread's home, not the callee")
         case .callMoveIgnoresPin: (.callMoving, "call-move-ignores-pin", "a moving call moves an object a callee is borrowing")
         case .returnLeavesBorrowCounted: (.ret, "return-leaves-borrow-counted", "return pops the frame without releasing what it lent")

@@ -19,7 +19,7 @@ public enum TransitionProperty: Int, CaseIterable, Sendable {
     public var summary: String {
         switch self {
         case .borrowGuarantee:
-            "a frame that stays on its stack keeps lending the same object, whose nest keeps its root and owner, unless that owner dies"
+            "a frame that stays on its stack keeps lending the same object, with the same contents, root and owner, unless that owner dies"
         case .authority:
             "a domain's creator is its actor at birth and never changes; a domain's state, or a thread's beyond the scheduler's moves, changes only at the kernel's, its creator's or its home's request (or its own crash)"
         case .frameCondition:
@@ -66,8 +66,12 @@ extension SpecState {
         var lostWithOwner: [L.Truth] = []
         for o in objects {
             let roots = objects.map { j in l.and(isInside(o, j), objectIs(j, .owned)) }
+            // What the borrower may read through it: the objects inside it.
+            let nestKept = l.all(objects.map { i in l.same(isInside(i, o), after.isInside(i, o)) })
             kept.append(l.all(objects.map { j in
-                l.implies(roots[j], l.or(ownerGone[j], l.all([after.isInside(o, j), after.objectIs(j, .owned), l.equal(after.owner[j], owner[j])])))
+                l.implies(roots[j], l.or(ownerGone[j], l.all([
+                    after.isInside(o, j), after.objectIs(j, .owned), l.equal(after.owner[j], owner[j]), nestKept,
+                ])))
             }))
             lostWithOwner.append(l.all(objects.map { j in l.implies(roots[j], ownerGone[j]) }))
         }

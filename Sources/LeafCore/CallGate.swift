@@ -43,16 +43,17 @@ internal import CLeafGate
         return frame
     }
 
-    /// Lends an object the caller may read to the callee for the duration of the call. An
-    /// element held in a container pins the container at the root of its chain, so that it
-    /// cannot be dropped, moved or changed under the borrower.
+    /// Lends an object the caller may read to the callee for the duration of the call. Only a
+    /// root is lent (an object owned outright, with what it holds): an element held in a
+    /// container is not lent on its own (lend the container), so a loan pins exactly the
+    /// object it names, which cannot be dropped, moved or changed under the borrower.
     @inline(__always)
     public static func lend(_ id: ObjectID, in frame: UnsafeMutablePointer<Frame>) throws(RpcError) {
         guard frame.pointee.lentCount < Frame.maximumLent else { throw .invalidArgument }
         let e: UnsafeMutablePointer<ObjectEntry>
         do { e = try SharedHeap.readable(id) } catch { throw .ownershipViolation }
+        guard e.pointee.state == .owned else { throw .ownershipViolation }
         e.pointee.borrows += 1
-        if e.pointee.state == .held { SharedHeap.root(e, index: id.index).1.pointee.pins += 1 }
         frame.pointee.lent[frame.pointee.lentCount] = id
         frame.pointee.lentCount += 1
     }
@@ -162,8 +163,6 @@ extension Kernel {
             let e = SharedHeap.entry(id.index)
             guard e.pointee.generation == id.generation && e.pointee.state != .free else { continue }
             e.pointee.borrows -= 1
-            // Nothing on a pinned chain moves, so this is the root `lend` pinned.
-            if e.pointee.state == .held { SharedHeap.root(e, index: id.index).1.pointee.pins -= 1 }
         }
         frame.pointee.lentCount = 0
     }

@@ -97,8 +97,8 @@ public enum AccessError: Error, Equatable, CustomStringConvertible, Sendable {
     case stale(ObjectID)
     /// Another domain owns the object (or it is held inside a container).
     case notOwner(ObjectID, owner: DomainID, accessor: DomainID)
-    /// The object is lent to a callee for the duration of a call (or holds a lent element) and
-    /// cannot change or change hands.
+    /// The object, or the container holding it, is lent to a callee for the duration of a call
+    /// and cannot change or change hands.
     case borrowed(ObjectID)
     /// The reference's type is not the object's type (types are identities, not layouts).
     case typeMismatch(ObjectID)
@@ -113,7 +113,7 @@ public enum AccessError: Error, Equatable, CustomStringConvertible, Sendable {
         switch self {
         case .stale(let o): "\(o) no longer exists (moved into a reclaimed domain or dropped)"
         case .notOwner(let o, let owner, let accessor): "\(o) belongs to \(owner), not to \(accessor)"
-        case .borrowed(let o): "\(o) is lent to a callee, or holds a lent element: until the call returns it cannot be written, moved, dropped, or have elements put in or taken out"
+        case .borrowed(let o): "\(o) is lent to a callee, or held in a container that is: until the call returns it cannot be written, moved, dropped, or have elements put in or taken out"
         case .typeMismatch(let o): "\(o) is not of the reference's type"
         case .badSlot(let o, let i): "slot \(i) of container \(o) is out of range or in the wrong state"
         case .full(let o): "container \(o) is full"

@@ -88,7 +88,7 @@ extension HeapAccess {
         let e = k.pointee.objects + Int(id.index)
         guard e.pointee.generation == id.generation, e.pointee.state == .owned,
               e.pointee.owner.raw == k.pointee.currentDomain.raw, e.pointee.type == type,
-              !writing || e.pointee.borrows | e.pointee.pins == 0
+              !writing || e.pointee.borrows == 0
         else { return nil }
         return e
     }
@@ -132,7 +132,7 @@ extension HeapAccess {
         guard Int(id.index) < k.pointee.objectCapacity else { return nil }
         let e = k.pointee.objects + Int(id.index)
         guard e.pointee.generation == id.generation, e.pointee.state == .held, e.pointee.parent == container.index,
-              e.pointee.type == c.pointee.elementType, !writing || e.pointee.borrows | e.pointee.pins == 0
+              e.pointee.type == c.pointee.elementType, !writing || e.pointee.borrows == 0
         else { return nil }
         return e.pointee.payload
     }

@@ -14,8 +14,6 @@ public struct ObjectEntry {
     public internal(set) var owner: DomainID = .kernel
     /// Number of frames currently lending this object to a callee.
     public internal(set) var borrows: UInt32 = 0
-    /// Number of lent objects held inside this one (a container whose element is lent).
-    public internal(set) var pins: UInt32 = 0
     /// The domain whose quota the object counts against: the one that allocated it (the
     /// kernel, once that domain is gone).
     public internal(set) var chargedTo: DomainID = .kernel
@@ -33,9 +31,9 @@ public struct ObjectEntry {
 extension ObjectEntry {
     /// A container's payload is its element IDs; dropping it drops them.
     public var isContainer: Bool { elementType != 0 }
-    /// Lent, or holding a lent element: it may not be written, dropped, moved, put into a
-    /// container, or have elements put in or taken out until the calls lending it return.
-    public var isPinned: Bool { borrows != 0 || pins != 0 }
+    /// Lent (only roots are): it may not be written, dropped, moved, put into a container, or
+    /// have elements put in or taken out until the calls lending it return.
+    public var isPinned: Bool { borrows != 0 }
 }
 
 /// What a new object's payload is: its type, its element type if it is a container, and the

@@ -173,7 +173,6 @@ enum SharedHeap {
         e.pointee.elementType = 0
         e.pointee.state = .free
         e.pointee.borrows = 0
-        e.pointee.pins = 0
         e.pointee.parent = UInt32.max
         e.pointee.owner = .kernel
         e.pointee.generation &+= 1

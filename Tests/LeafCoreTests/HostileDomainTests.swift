@@ -193,23 +193,31 @@ import Testing
     }
 
     /// A container could be dropped or moved while its element was lent, and the borrower could
-    /// not read the element it was lent.
-    @Test func aLentElementPinsItsContainerAndCanBeRead() throws {
+    /// not read the element it was lent. Only roots are lent now: lending the element is
+    /// refused with nothing changed; lending the container pins it, and the borrower reads the
+    /// element through it.
+    @Test func anElementIsNotLentOnItsOwnAndALentContainerIsPinned() throws {
         _ = try HostPlatform.withKernel { _ in
             let d = try Kernel.createDomain(name: "borrower"), other = try Kernel.createDomain(name: "other")
             var deque = try RRefDeque<Int, 4>()
             _ = deque.push(try RRef(41))
             _ = deque.push(try RRef(42))
             let element = Kernel.elements(ofContainerAt: Int(deque.id.index))[0]
+            let refused = try CallGate.enter(d, incarnation: Kernel.incarnation(of: d))
+            #expect(throws: RpcError.ownershipViolation) { try CallGate.lend(element, in: refused) }
+            CallGate.leave(refused)
+            #expect(Kernel.object(at: Int(element.index)).borrows == 0)
+            #expect(try deque.count() == 2)
+
             let frame = try CallGate.enter(d, incarnation: Kernel.incarnation(of: d))
-            try CallGate.lend(element, in: frame)
-            // The owner, while the call lends the element: the container does not change.
+            try CallGate.lend(deque.id, in: frame)
+            // The owner, while the call lends the container: the container does not change.
             #expect(throws: AccessError.borrowed(deque.id)) { _ = try deque.pop() }
             #expect(throws: AccessError.borrowed(deque.id)) { try deque.checkPush() }
             let moving = try CallGate.enter(other, incarnation: Kernel.incarnation(of: other))
             #expect(throws: RpcError.ownershipViolation) { try CallGate.move(deque.id, in: moving) }
             CallGate.leave(moving)
-            // The borrower reads the element.
+            // The borrower reads the element, through the container it was lent.
             struct Args { let element: ObjectID; var read = -1 }
             var args = Args(element: element)
             #expect(CallGate.invoke(frame, &args) { raw in
@@ -220,7 +228,7 @@ import Testing
             })
             CallGate.leave(frame)
             #expect(args.read == 41)
-            #expect(Kernel.object(at: Int(deque.id.index)).pins == 0)
+            #expect(Kernel.object(at: Int(deque.id.index)).borrows == 0)
             guard let first = try deque.pop() else { Issue.record("the deque lost its element"); return }
             #expect(try first.read() == 41)
         }

@@ -7,8 +7,6 @@ func kernelViolations(insideCall: Bool = false) -> [String] {
     let capacity = Kernel.configuration.objectCapacity
     var owned = [Int](repeating: 0, count: Kernel.domainSlotsInUse)
     var charged = [Int](repeating: 0, count: Kernel.domainSlotsInUse)
-    // Pins must equal the lent objects held inside each container.
-    var pinnedBy: [UInt32: UInt32] = [:]
     var live = 0
     // Borrow counts must equal the number of frames, over all threads, that lend the object.
     var lentBy: [ObjectID: UInt32] = [:]
@@ -46,11 +44,8 @@ func kernelViolations(insideCall: Bool = false) -> [String] {
         if e.state != .free {
             charged[Int(e.chargedTo.raw)] += 1
             if !Kernel.state(of: e.chargedTo).isLive { problems.append("\(id) is charged to \(e.chargedTo), which is \(Kernel.state(of: e.chargedTo))") }
-            if e.state == .held && e.borrows > 0 {
-                var root = e.parent
-                while Kernel.object(at: Int(root)).state == .held { root = Kernel.object(at: Int(root)).parent }
-                pinnedBy[root, default: 0] += e.borrows
-            }
+            // Only roots are lent.
+            if e.state == .held && e.borrows > 0 { problems.append("\(id) is held in a container and lent") }
         }
         if e.state != .free && e.borrows != lentBy[id, default: 0] {
             problems.append("\(id) has \(e.borrows) borrows but \(lentBy[id, default: 0]) frames lend it")
@@ -58,9 +53,6 @@ func kernelViolations(insideCall: Bool = false) -> [String] {
         if !insideCall && e.borrows != 0 { problems.append("\(id) is borrowed outside any call") }
     }
     if live != Kernel.liveObjects { problems.append("\(live) objects in the table, \(Kernel.liveObjects) counted") }
-    for i in 0..<capacity where Kernel.object(at: i).state != .free && Kernel.object(at: i).pins != pinnedBy[UInt32(i), default: 0] {
-        problems.append("\(Kernel.objectID(at: i)) has \(Kernel.object(at: i).pins) pins but holds \(pinnedBy[UInt32(i), default: 0]) lent elements")
-    }
     var privatePages = 0
     for raw in 0..<Kernel.domainSlotsInUse {
         let d = DomainID(UInt16(raw))

@@ -34,16 +34,18 @@ import Testing
         #expect(s.brokenInvariants.isEmpty)
     }
 
-    /// A lent element pins its container: its owner, called back during the call, can neither
-    /// take the element out nor drop the container until the call returns.
-    @Test func aLentElementPinsItsContainer() throws {
+    /// Only roots are lent: an element is lent with its container, which that pins: its owner,
+    /// called back during the call, can neither take the element out nor drop the container
+    /// until the call returns.
+    @Test func aLentContainerIsPinnedWithItsElements() throws {
         var s = try #require(boot.applying(.createDomain, [1]))
         s = try #require(s.applying(.createDomain, [2]))
         s = try #require(s.applying(.call, [2]))               // in domain 2, the owner
         s = try #require(s.applying(.alloc, [0, 1]))
         s = try #require(s.applying(.alloc, [1, 0]))
         s = try #require(s.applying(.put, [1, 0]))
-        s = try #require(s.applying(.callLending, [1, 1]))     // lend the element to domain 1
+        #expect(s.applying(.callLending, [1, 1]) == nil)       // not the element on its own
+        s = try #require(s.applying(.callLending, [1, 0]))     // lend the container to domain 1
         s = try #require(s.applying(.call, [2]))               // which calls its owner back
         #expect(s.applying(.take, [1]) == nil)
         #expect(s.applying(.drop, [0]) == nil)
