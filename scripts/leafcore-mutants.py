@@ -20,6 +20,10 @@ TEST_BINARY = ".build/debug/SwiftLeafPackageTests.xctest"
 
 # (name, file under Sources/LeafCore, text to find (exactly once), its replacement, what it breaks)
 CATALOGUE = [
+    ("live-ignores-generation", "SharedHeap.swift",
+     "        guard e.pointee.generation == id.generation, e.pointee.state != .free else { throw .stale(id) }",
+     "        guard e.pointee.state != .free else { throw .stale(id) }",
+     "a reference to an earlier generation of a row reaches the object now in it"),
     ("alloc-forgets-count", "SharedHeap.swift",
      "        k.pointee.domains[Int(current.raw)].objectsOwned += 1\n", "",
      "a new object is not counted against its domain"),

@@ -29,6 +29,8 @@ final class RefinementDriver {
     private(set) var crashes = 0
     /// Calls that returned into a caller that crashed meanwhile, and were unwound past it.
     private(set) var returnsIntoDeadCallers = 0
+    /// Steps with a reference to an earlier generation that LeafCore refused.
+    private(set) var staleRefused = 0
     private var made: [ObjectID] = []
     /// Whether each made object was still alive when the callee returned it.
     private var madeAlive: [ObjectID: Bool] = [:]
@@ -118,6 +120,9 @@ final class RefinementDriver {
             } else {
                 expectRefused(.alloc, (0..<bounds.objects).map { [$0, container ? 1 : 0] }, "alloc refused")
             }
+
+        case .stale(let use, let o, let other):
+            performStale(use, o, other)
 
         case .drop(let o):
             let refusedBefore = Kernel.refusedDrops
@@ -346,6 +351,50 @@ final class RefinementDriver {
     private func describe(_ outcome: RpcError?) -> String { outcome.map { "\($0)" } ?? "a normal return" }
 
     // MARK: The spec side
+
+    /// A reference to an earlier generation of row `o`: LeafCore must refuse whatever it is used
+    /// for, and change nothing (the spec takes no step; `compare` checks that nothing moved).
+    private func performStale(_ use: StaleUse, _ o: Int, _ other: Int) {
+        let current = Kernel.objectID(at: o)
+        let stale = ObjectID(index: current.index, generation: current.generation &- 1)
+        let note = "\(use) stale o\(o)"
+        var done = false
+        switch use {
+        case .drop:
+            let refusedBefore = Kernel.refusedDrops
+            do { _ = RRef<Int>(_adopting: stale) }
+            done = Kernel.refusedDrops == refusedBefore
+        case .put:
+            var array = RRefArray<Int, 8>(_adopting: Kernel.objectID(at: other))
+            let slot = Kernel.elements(ofContainerAt: other).firstIndex(of: .none) ?? 0
+            let back = array.put(RRef<Int>(_adopting: stale), at: slot)
+            done = back == nil
+            if let back { _ = back._relinquish() }
+            _ = array._relinquish()
+        case .lend, .move:
+            // Into a live domain other than the current one and the thread's home, so that only
+            // the reference can make the call fail.
+            let d = other % bounds.domains
+            guard d != 0, spec.domainStatus[d] == DomainStatus.live.rawValue, d != spec.home[spec.currentThread],
+                  d != spec.currentDomain, currentDepth < bounds.frames else { trace.append("skip \(note) (no domain to call)"); return }
+            let r = RRef<Int>(_adopting: stale)
+            var outcome: RpcError? = nil
+            if use == .lend {
+                do { _ = try proxies[d].inspect(r) } catch { outcome = error }
+                _ = r._relinquish()
+            } else {
+                let refusedBefore = Kernel.refusedDrops
+                do { _ = try proxies[d].keep(r) } catch { outcome = error }
+                // The proxy consumed the argument of a call that never started and dropped it:
+                // that drop must be refused too.
+                if Kernel.refusedDrops == refusedBefore { fail("\(note): the dropped stale reference was not refused") }
+            }
+            done = outcome != .ownershipViolation
+        }
+        trace.append("\(note): LeafCore \(done ? "did it" : "refused it")")
+        if !done { staleRefused += 1 }
+        if done { fail("\(note): LeafCore accepted a reference to an earlier generation of row \(o)") }
+    }
 
     /// Applies a transition to the spec. Returns whether its guard allowed it.
     @discardableResult

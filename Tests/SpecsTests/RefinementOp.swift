@@ -24,6 +24,10 @@ enum RefinementOp: Equatable, CustomStringConvertible {
     case preempt
     case allocPage
     case freePage(page: Int)
+    /// A step that names object `object` by an earlier generation of its row (a reference kept
+    /// past the object's end): drop, put, lend or move. Both sides must refuse it, and nothing
+    /// may change.
+    case stale(StaleUse, object: Int, other: Int)
 
     init(_ raw: UInt32, objects: Int, domains: Int, threads: Int, pages: Int) {
         let a = Int(raw >> 8)
@@ -50,7 +54,8 @@ enum RefinementOp: Equatable, CustomStringConvertible {
         case 34: self = .yield
         case 35: self = .preempt
         case 36...37: self = .allocPage
-        default: self = .freePage(page: a % pages)
+        case 38: self = .freePage(page: a % pages)
+        default: self = .stale(StaleUse.allCases[(a / (objects * objects)) % StaleUse.allCases.count], object: object, other: other)
         }
     }
 
@@ -85,6 +90,20 @@ enum RefinementOp: Equatable, CustomStringConvertible {
         case .preempt: "preempt"
         case .allocPage: "alloc page"
         case .freePage(let p): "free page p\(p)"
+        case .stale(let use, let o, let other): "\(use) stale o\(o) (with o\(other) / d\(other))"
+        }
+    }
+}
+
+/// What a stale-reference step does with the reference.
+enum StaleUse: CaseIterable, CustomStringConvertible {
+    case drop, put, lend, move
+    var description: String {
+        switch self {
+        case .drop: "drop"
+        case .put: "put"
+        case .lend: "lend"
+        case .move: "move"
         }
     }
 }
