@@ -15,7 +15,9 @@ struct VerifyCommand: ParsableCommand {
         an update, written once in Swift over a Logic protocol; here the same code builds Z3 terms.
 
         For every transition T and invariant I, verify proves I(s) ∧ guard_T(s) ⇒ I_k(T(s)) \
-        (where I is all invariants) as its own query, and init ⇒ I_k. Before the queries of a \
+        (where I is all invariants) as its own query, and init ⇒ I_k; for every transition \
+        property P (borrow guarantee, authority, frame condition, no overflow), \
+        I(s) ∧ guard_T(s) ⇒ P(s, T(s)). Before the queries of a \
         transition it checks that I ∧ guard_T is satisfiable: a vacuous proof is a failure. A \
         failed obligation prints a counterexample: the pre-state, the transition's arguments, \
         the invariant broken and the post-state; the exit code is then 1.
@@ -26,7 +28,9 @@ struct VerifyCommand: ParsableCommand {
         faster than linear integer arithmetic on these queries).
 
         --mutants plants each bug of a catalogue in its transition and checks that some \
-        obligation fails for it; a surviving mutant fails the command.
+        obligation fails for it, printing the claims that catch it and the smallest bound that \
+        does; a surviving mutant fails the command, and so does a claim that no mutant breaks \
+        alone unless the other invariants imply it.
 
         --smt2 DIR writes every query as standard SMT-LIB 2, with Z3's answer as its :status \
         (unsat means proven; for a hypotheses file, sat means not vacuous). Any solver reads \
