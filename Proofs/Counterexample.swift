@@ -30,9 +30,7 @@ struct Counterexample {
             lines.append("post-state:")
             lines.append(step.after.description)
             var broken = step.after.brokenInvariants.map(\.name)
-            broken += TransitionProperty.allCases.filter { p in
-                p != .noOverflow && !p.holds(before: pre, after: step.after, transition: transition, arguments: values)
-            }.map(\.name)
+            broken += pre.brokenProperties(to: step.after, by: transition, values).map(\.name)
             if case .property(.noOverflow) = claim { broken.append("no-overflow (not re-run concretely)") }
             lines.append("broken after the step (concrete re-run): \(broken.isEmpty ? "none (symbolic and concrete readings disagree!)" : broken.joined(separator: ", "))")
             return lines.joined(separator: "\n")

@@ -18,7 +18,7 @@ struct MutantRun {
             .filter { b in
                 b != bounds && b.objects <= bounds.objects && b.domains <= bounds.domains && b.threads <= bounds.threads
                     && b.frames <= bounds.frames && b.pages <= bounds.pages
-            } + [bounds]
+            }
     }
 
     /// The claims that fail with `mutant` planted, at `bounds`, and the first counterexample.
@@ -40,18 +40,19 @@ struct MutantRun {
 
     func run() -> Bool {
         let catalogue = Mutant.allCases.filter { $0 != .none }
-        let provers = ladder.map { Prover(bounds: $0, smt2Directory: nil) }
+        let prover = Prover(bounds: bounds, smt2Directory: nil)
+        let smaller = ladder.map { Prover(bounds: $0, smt2Directory: nil) }
         var caught = 0
         var alone: [String: [Mutant]] = [:]
         for mutant in catalogue {
-            let (failed, counterexample) = failures(mutant, provers[provers.count - 1])
+            let (failed, counterexample) = failures(mutant, prover)
             guard !failed.isEmpty else {
                 print("SURVIVED: \(mutant.name) in \(mutant.transition.name): \(mutant.summary)")
                 continue
             }
             caught += 1
             if failed.count == 1 { alone[failed[0].name, default: []].append(mutant) }
-            let smallest = provers.first { !failures(mutant, $0).0.isEmpty }?.bounds ?? bounds
+            let smallest = smaller.first { !failures(mutant, $0).0.isEmpty }?.bounds ?? bounds
             print("caught: \(mutant.name) in \(mutant.transition.name), from \(describe(smallest)): breaks \(failed.map(\.name).joined(separator: ", "))")
             if !quiet, let text = counterexample {
                 print(text.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
@@ -61,7 +62,7 @@ struct MutantRun {
         print("claims a mutant breaks alone: \(lonely.count)/\(claims.count)")
         var unaccounted = 0
         for claim in claims where alone[claim.name] == nil {
-            if case .invariant(let i) = claim, provers[provers.count - 1].isImplied(i) {
+            if case .invariant(let i) = claim, prover.isImplied(i) {
                 print("  no mutant breaks \(claim.name) alone: the other invariants imply it (at \(describe(bounds)))")
             } else {
                 print("MISSING: no mutant breaks \(claim.name) alone, and the others do not imply it")

@@ -22,9 +22,7 @@ final class Prover {
     func prove(_ transition: Transition?, _ claims: [Claim], mutant: Mutant = .none,
                report: (Outcome) -> Void) {
         let logic = Z3Logic(context, width: Z3Logic.bitWidth(for: bounds))
-        var pre = SpecState(bounds: bounds, logic: logic,
-                            value: { logic.variable($0, boolean: false) },
-                            truth: { logic.variable($0, boolean: true) })
+        var pre = symbolicState(logic)
         pre.ledger = Ledger()
         let arguments = (transition?.parameters ?? []).map { logic.variable("argument.\($0.name)", boolean: false) }
         let hypotheses: Term
@@ -82,13 +80,18 @@ final class Prover {
     /// bug can break it alone, whatever it does.
     func isImplied(_ invariant: Invariant) -> Bool {
         let logic = Z3Logic(context, width: Z3Logic.bitWidth(for: bounds))
-        let state = SpecState(bounds: bounds, logic: logic,
-                              value: { logic.variable($0, boolean: false) },
-                              truth: { logic.variable($0, boolean: true) })
+        let state = symbolicState(logic)
         let solver = Solver(context)
         solver.assert(logic.all(Invariant.allCases.filter { $0 != invariant }.map { $0.holds(in: state) }))
         solver.assert(logic.not(invariant.holds(in: state)))
         return solver.check() == Z3_L_FALSE
+    }
+
+    /// A state whose every cell is a fresh Z3 variable named after it.
+    private func symbolicState(_ logic: Z3Logic) -> SpecState<Z3Logic> {
+        SpecState(bounds: bounds, logic: logic,
+                  value: { logic.variable($0, boolean: false) },
+                  truth: { logic.variable($0, boolean: true) })
     }
 
     private func mutantTag(_ m: Mutant) -> String { m == .none ? "" : "\(m.name)-" }

@@ -25,8 +25,9 @@ final class Report {
         }
     }
 
-    /// Rows: invariants, then transition properties; columns: init and the transitions. A cell is the time in milliseconds
-    /// of a proven obligation, or FAIL / VAC (vacuous) / UNK (unknown).
+    /// Rows: invariants, then transition properties; columns: init and the transitions. A cell
+    /// is the time in milliseconds of a proven obligation, or FAIL / VAC (vacuous) / UNK
+    /// (unknown).
     func printTable() {
         guard !quiet, !outcomes.isEmpty else { return }
         var columns: [String] = []

@@ -70,4 +70,12 @@ extension SpecState where L == Concrete {
 
     /// The invariants this state breaks.
     public var brokenInvariants: [Invariant] { Invariant.allCases.filter { !$0.holds(in: self) } }
+
+    /// The step properties the step from this state to `after` breaks (no-overflow aside: it
+    /// needs the prover's ledger).
+    public func brokenProperties(to after: SpecState, by transition: Transition, _ arguments: [Int]) -> [TransitionProperty] {
+        TransitionProperty.allCases.filter { p in
+            p != .noOverflow && !p.holds(before: self, after: after, transition: transition, arguments: arguments)
+        }
+    }
 }

@@ -142,11 +142,4 @@ extension SpecState {
         }
         return s
     }
-
-    func adjustDown(_ table: [L.Value], _ i: L.Value, by amount: L.Value, within capacity: Int) -> [L.Value] {
-        table.indices.map { k in
-            let applies = l.equal(i, k)
-            return l.choose(applies, counted(l.minus(table[k], amount), within: capacity, when: applies), table[k])
-        }
-    }
 }

@@ -30,9 +30,19 @@ extension SpecState {
 
     /// `table[i] += delta` (negative to subtract), each row a count from 0 to `capacity`.
     func adjust(_ table: [L.Value], _ i: L.Value, by delta: Int, within capacity: Int) -> [L.Value] {
+        updating(table, i, within: capacity) { l.plus($0, delta) }
+    }
+
+    /// `table[i] -= amount`, each row a count from 0 to `capacity`.
+    func adjustDown(_ table: [L.Value], _ i: L.Value, by amount: L.Value, within capacity: Int) -> [L.Value] {
+        updating(table, i, within: capacity) { l.minus($0, amount) }
+    }
+
+    /// `table[i] = change(table[i])`, a count from 0 to `capacity` (no-overflow).
+    private func updating(_ table: [L.Value], _ i: L.Value, within capacity: Int, _ change: (L.Value) -> L.Value) -> [L.Value] {
         table.indices.map { k in
             let applies = l.equal(i, k)
-            return l.choose(applies, counted(l.plus(table[k], delta), within: capacity, when: applies), table[k])
+            return l.choose(applies, counted(change(table[k]), within: capacity, when: applies), table[k])
         }
     }
 

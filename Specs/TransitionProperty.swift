@@ -67,10 +67,10 @@ extension SpecState {
         for o in objects {
             let roots = objects.map { j in l.and(isInside(o, j), objectIs(j, .owned)) }
             // What the borrower may read through it: the objects inside it.
-            let nestKept = l.all(objects.map { i in l.same(isInside(i, o), after.isInside(i, o)) })
+            let contents = keepsContents(of: o, after)
             kept.append(l.all(objects.map { j in
                 l.implies(roots[j], l.or(ownerGone[j], l.all([
-                    after.isInside(o, j), after.objectIs(j, .owned), l.equal(after.owner[j], owner[j]), nestKept,
+                    after.isInside(o, j), after.objectIs(j, .owned), l.equal(after.owner[j], owner[j]), contents,
                 ])))
             }))
             lostWithOwner.append(l.all(objects.map { j in l.implies(roots[j], ownerGone[j]) }))
@@ -87,6 +87,11 @@ extension SpecState {
             }
         }
         return l.all(facts)
+    }
+
+    /// The objects inside object `o` (it among them) are the same after the step.
+    private func keepsContents(of o: Int, _ after: SpecState) -> L.Truth {
+        l.all((0..<bounds.objects).map { i in l.same(isInside(i, o), after.isInside(i, o)) })
     }
 
     /// The scheduler's own moves of a thread: the running one gives up the CPU (ready or
@@ -120,11 +125,8 @@ extension SpecState {
     }
 
     func changesOnly(_ targets: [L.Value], _ after: SpecState) -> L.Truth {
-        // Per object: its kind and its nest are the same after the step.
-        let nestKept = (0..<bounds.objects).map { o in
-            l.all([l.same(isContainer[o], after.isContainer[o])]
-                  + (0..<bounds.objects).map { i in l.same(isInside(i, o), after.isInside(i, o)) })
-        }
+        // Per object: its kind and its contents are the same after the step.
+        let nestKept = (0..<bounds.objects).map { o in l.and(l.same(isContainer[o], after.isContainer[o]), keepsContents(of: o, after)) }
         var facts: [L.Truth] = []
         for e in 1..<bounds.domains {
             let exempt = l.any([l.equal(currentDomain, e)] + targets.map { l.equal($0, e) })

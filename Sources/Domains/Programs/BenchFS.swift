@@ -5,8 +5,9 @@ import LeafSDK
 /// of 10 ms: information only; under QEMU's TCG it says more of the emulator than of the disk).
 /// ROUNDS times over (4 by default), each kind timed apart: 50 small files created, written
 /// (100 bytes) and closed, then unlinked; a 256 KiB file (more than the 192 KiB buffer cache,
-/// less than xv6's largest file) written and then read in pieces of 4 KiB. The buffer moves to the kernel and back as
-/// it is: nothing is copied into or out of it, so the figures are the kernel's and the FS's.
+/// less than xv6's largest file) written and then read in pieces of 4 KiB. The buffer moves to
+/// the kernel and back as it is: nothing is copied into or out of it, so the figures are the
+/// kernel's and the FS's.
 final class BenchFS: UserProgram {
     static let smallFiles = 50
     static let sequentialPieces = 64
