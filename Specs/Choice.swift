@@ -10,7 +10,6 @@ extension SpecState {
         s.parent = pick(parent, other.parent)
         s.borrows = pick(borrows, other.borrows)
         s.isContainer = pick(isContainer, other.isContainer)
-        s.inside = pick(inside, other.inside)
         s.domainStatus = pick(domainStatus, other.domainStatus)
         s.objectsOwned = pick(objectsOwned, other.objectsOwned)
         s.pagesOwned = pick(pagesOwned, other.pagesOwned)

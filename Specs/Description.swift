@@ -12,8 +12,6 @@ extension SpecState where L == Concrete {
             if objectStatus[o] != ObjectStatus.free.rawValue || owner[o] != Encoding.none || parent[o] != Encoding.none || borrows[o] != 0 {
                 text += " owner=\(name(owner[o], "d")) parent=\(name(parent[o], "o")) borrows=\(borrows[o])"
                 if isContainer[o] { text += " container" }
-                let nest = (0..<b.objects).filter { inside[o * b.objects + $0] && $0 != o }.map { "o\($0)" }
-                if !nest.isEmpty { text += " in{\(nest.joined(separator: ","))}" }
             }
             objects.append(text)
         }
@@ -49,7 +47,6 @@ extension SpecState where L == Concrete {
         compare("parent", parent, other.parent)
         compare("borrows", borrows, other.borrows)
         compare("isContainer", isContainer, other.isContainer)
-        compare("inside", inside, other.inside)
         compare("domainStatus", domainStatus, other.domainStatus)
         compare("objectsOwned", objectsOwned, other.objectsOwned)
         compare("pagesOwned", pagesOwned, other.pagesOwned)

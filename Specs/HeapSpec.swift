@@ -7,17 +7,11 @@ extension SpecState {
         let isFree = mutant == .allocIgnoresFreeCheck ? l.inRange(o, bounds.objects) : objectIs(o, .free)
         let allowed = l.and(isFree, l.inRange(container, 2))
         var s = self
-        let n = bounds.objects
         s.objectStatus = store(objectStatus, o, c(ObjectStatus.owned.rawValue))
         s.owner = store(owner, o, mutant == .allocOwnedByKernel ? c(0) : currentDomain)
         s.parent = store(parent, o, c(Encoding.none))
         s.borrows = store(borrows, o, c(0))
         s.isContainer = store(isContainer, o, l.equal(container, 1))
-        for i in 0..<n {
-            for j in 0..<n {
-                s.inside[i * n + j] = l.choose(l.equal(o, i), l.equal(o, j), inside[i * n + j])
-            }
-        }
         if mutant != .allocForgetsCount { s.objectsOwned = adjust(objectsOwned, currentDomain, by: 1, within: bounds.objects) }
         return Step(allowed: allowed, after: s)
     }
@@ -50,23 +44,17 @@ extension SpecState {
     }
 
     /// Puts object `e` into container `k`; both are the current domain's and neither is pinned.
-    /// Elements are values (a typed container's element type is never a container type), and
-    /// `k` is owned outright, so it is not inside `e`: the nest stays acyclic.
+    /// Elements are values (a typed container's element type is never a container type), so
+    /// nests stay one level deep.
     func put(element e: L.Value, into k: L.Value, mutant: Mutant) -> Step<L> {
         let pins = mutant == .putIgnoresPin ? l.truth(true) : l.and(l.not(isPinned(k)), l.not(isPinned(e)))
         var allowed = l.all([owns(currentDomain, k), select(isContainer, k), owns(currentDomain, e), pins])
         if mutant != .putAcceptsContainer { allowed = l.and(allowed, l.not(select(isContainer, e))) }
         var s = self
-        let n = bounds.objects
         s.objectStatus = store(objectStatus, e, c(ObjectStatus.held.rawValue))
         if mutant != .putKeepsOwner { s.owner = store(owner, e, c(Encoding.none)) }
         s.parent = store(parent, e, k)
         s.objectsOwned = adjust(objectsOwned, currentDomain, by: -1, within: bounds.objects)
-        // Everything in e's nest is now also inside k (k is a root, so that is all it is inside).
-        for i in 0..<n where mutant != .putForgetsNest {
-            let moves = isInside(i, e)
-            for j in 0..<n { s.inside[i * n + j] = l.or(inside[i * n + j], l.and(moves, l.equal(k, j))) }
-        }
         return Step(allowed: allowed, after: s)
     }
 
@@ -76,18 +64,10 @@ extension SpecState {
         let k = select(parent, e)
         let allowed = l.all([objectIs(e, .held), owns(currentDomain, k), mutant == .takeIgnoresPin ? l.truth(true) : l.not(isPinned(k))])
         var s = self
-        let n = bounds.objects
         s.objectStatus = store(objectStatus, e, c(ObjectStatus.owned.rawValue))
         s.owner = store(owner, e, currentDomain)
         if mutant != .takeKeepsParent { s.parent = store(parent, e, c(Encoding.none)) }
         if mutant != .takeForgetsCount { s.objectsOwned = adjust(objectsOwned, currentDomain, by: 1, within: bounds.objects) }
-        // e's nest leaves every container outside e.
-        for i in 0..<n where mutant != .takeLeavesNest {
-            let moves = isInside(i, e)
-            for j in 0..<n {
-                s.inside[i * n + j] = l.and(inside[i * n + j], l.or(l.not(moves), isInside(j, e)))
-            }
-        }
         return Step(allowed: allowed, after: s)
     }
 }

@@ -5,8 +5,6 @@ public enum Invariant: Int, CaseIterable, Sendable {
     case ownedObjectsHaveLiveOwners
     case heldObjectsAreInContainers
     case freeObjectsAreClean
-    case nestingFollowsParents
-    case nestingIsAcyclic
     case everyObjectHasOneOwner
     case deadDomainsOwnNothing
     case objectCountsMatch
@@ -25,8 +23,6 @@ public enum Invariant: Int, CaseIterable, Sendable {
         case .ownedObjectsHaveLiveOwners: "owned-objects-have-live-owners"
         case .heldObjectsAreInContainers: "held-objects-are-in-containers"
         case .freeObjectsAreClean: "free-objects-are-clean"
-        case .nestingFollowsParents: "nesting-follows-parents"
-        case .nestingIsAcyclic: "nesting-is-acyclic"
         case .everyObjectHasOneOwner: "every-object-has-one-owner"
         case .deadDomainsOwnNothing: "dead-domains-own-nothing"
         case .objectCountsMatch: "object-counts-match"
@@ -47,9 +43,7 @@ public enum Invariant: Int, CaseIterable, Sendable {
         case .ownedObjectsHaveLiveOwners: "an owned object's owner is a live domain, and it has no parent"
         case .heldObjectsAreInContainers: "a held object's parent is an allocated container, and it has no owner and is no container"
         case .freeObjectsAreClean: "a free object has no owner, parent, borrows or nest"
-        case .nestingFollowsParents: "the ghost nesting relation is the closure of the parent links"
-        case .nestingIsAcyclic: "no container is (transitively) inside an element of its own"
-        case .everyObjectHasOneOwner: "every allocated object has exactly one owning domain at the root of its nest"
+        case .everyObjectHasOneOwner: "every allocated object's root, itself or the container holding it, is owned outright (nests are one level deep)"
         case .deadDomainsOwnNothing: "a domain that is not live owns no object and no page"
         case .objectCountsMatch: "each domain's object count equals the objects it owns"
         case .pageCountsMatch: "each domain's page count equals the pages it holds"
@@ -66,8 +60,8 @@ public enum Invariant: Int, CaseIterable, Sendable {
     public var machine: Machine {
         switch self {
         case .kernelAlwaysLive, .deadDomainsOwnNothing: .domains
-        case .ownedObjectsHaveLiveOwners, .heldObjectsAreInContainers, .freeObjectsAreClean, .nestingFollowsParents,
-             .nestingIsAcyclic, .everyObjectHasOneOwner, .objectCountsMatch, .borrowsCountLendingFrames: .heap
+        case .ownedObjectsHaveLiveOwners, .heldObjectsAreInContainers, .freeObjectsAreClean,
+             .everyObjectHasOneOwner, .objectCountsMatch, .borrowsCountLendingFrames: .heap
         case .pageCountsMatch: .pages
         case .framesOffStacksAreEmpty, .threadsRunInLiveDomains, .stacksChainCallerToCallee, .currentDomainIsTopFrame,
              .runQueueHoldsReadyThreads, .oneRunningThread: .threads
@@ -112,25 +106,10 @@ extension SpecState {
                       ])))
             })
 
-        case .nestingFollowsParents:
-            // i is inside j iff i is j (and allocated), or i is held and its parent is inside j.
-            return l.all(objects.flatMap { i in
-                objects.map { j in
-                    let viaParent = l.and(objectIs(i, .held), isInside(parent[i], j))
-                    let itself = i == j ? isAllocated(i) : l.truth(false)
-                    return l.same(isInside(i, j), l.or(itself, viaParent))
-                }
-            })
-
-        case .nestingIsAcyclic:
-            return l.all(objects.map { i in l.implies(objectIs(i, .held), l.not(isInside(parent[i], i))) })
-
         case .everyObjectHasOneOwner:
+            // The root is a function of the object, so there is at most one; it must be owned.
             return l.all(objects.map { i in
-                let roots = objects.map { j in l.and(isInside(i, j), objectIs(j, .owned)) }
-                var atMostOne: [L.Truth] = []
-                for j in objects { for k in objects where j < k { atMostOne.append(l.not(l.and(roots[j], roots[k]))) } }
-                return l.implies(isAllocated(i), l.and(l.any(roots), l.all(atMostOne)))
+                l.implies(objectIs(i, .held), objectIs(parent[i], .owned))
             })
 
         case .deadDomainsOwnNothing:
@@ -141,16 +120,19 @@ extension SpecState {
             })
 
         case .objectCountsMatch:
-            return l.all(domains.map { d in l.equal(objectsOwned[d], l.count(objects.map { owns(c(d), $0) })) })
+            let owned = l.tally(objects.map { l.choose(objectIs($0, .owned), owner[$0], c(none)) }, rows: b.domains)
+            return l.all(domains.map { d in l.equal(objectsOwned[d], owned[d]) })
 
         case .pageCountsMatch:
             let valid = pageOwner.map { p in l.or(l.equal(p, none), l.inRange(p, b.domains)) }
-            return l.all(valid + domains.map { d in l.equal(pagesOwned[d], l.count(pageOwner.map { l.equal($0, d) })) })
+            let held = l.tally(pageOwner, rows: b.domains)
+            return l.all(valid + domains.map { d in l.equal(pagesOwned[d], held[d]) })
 
         case .borrowsCountLendingFrames:
             // Frames off the stacks lend nothing (frames-off-stacks-are-empty), so counting every
             // frame slot counts the frames on stacks; stated so, it does not depend on the depths.
-            return l.all(objects.map { o in l.equal(borrows[o], l.count(lent.map { l.equal($0, o) })) })
+            let lending = l.tally(lent, rows: b.objects)
+            return l.all(objects.map { o in l.equal(borrows[o], lending[o]) })
 
         case .framesOffStacksAreEmpty:
             return l.all(threads.flatMap { t in

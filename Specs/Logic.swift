@@ -21,6 +21,33 @@ public protocol Logic {
     func same(_ a: Truth, _ b: Truth) -> Truth
     func choose(_ condition: Truth, _ then: Value, _ otherwise: Value) -> Value
     func choose(_ condition: Truth, _ then: Truth, _ otherwise: Truth) -> Truth
+
+    /// `table[i]`, or `otherwise` when `i` names no row. (A symbolic logic unfolds it into a
+    /// choice over the rows; a concrete one indexes.)
+    func select(_ table: [Value], _ i: Value, otherwise: Value) -> Value
+    func select(flags table: [Truth], _ i: Value, otherwise: Truth) -> Truth
+    /// Row k: how many of `keys` equal k, for k in 0..<rows (a histogram; keys outside the
+    /// rows, `Encoding.none` among them, are not counted). Every count the specification keeps
+    /// is one of these.
+    func tally(_ keys: [Value], rows: Int) -> [Value]
+}
+
+extension Logic {
+    public func select(_ table: [Value], _ i: Value, otherwise: Value) -> Value {
+        var result = otherwise
+        for k in table.indices.reversed() { result = choose(equal(i, constant(k)), table[k], result) }
+        return result
+    }
+
+    public func select(flags table: [Truth], _ i: Value, otherwise: Truth) -> Truth {
+        var result = otherwise
+        for k in table.indices.reversed() { result = choose(equal(i, constant(k)), table[k], result) }
+        return result
+    }
+
+    public func tally(_ keys: [Value], rows: Int) -> [Value] {
+        (0..<rows).map { k in count(keys.map { equal($0, constant(k)) }) }
+    }
 }
 
 extension Logic {
@@ -68,4 +95,11 @@ public struct Concrete: Logic {
     public func same(_ a: Bool, _ b: Bool) -> Bool { a == b }
     public func choose(_ condition: Bool, _ then: Int, _ otherwise: Int) -> Int { condition ? then : otherwise }
     public func choose(_ condition: Bool, _ then: Bool, _ otherwise: Bool) -> Bool { condition ? then : otherwise }
+    public func select(_ table: [Int], _ i: Int, otherwise: Int) -> Int { table.indices.contains(i) ? table[i] : otherwise }
+    public func select(flags table: [Bool], _ i: Int, otherwise: Bool) -> Bool { table.indices.contains(i) ? table[i] : otherwise }
+    public func tally(_ keys: [Int], rows: Int) -> [Int] {
+        var counts = [Int](repeating: 0, count: rows)
+        for k in keys where k >= 0 && k < rows { counts[k] += 1 }
+        return counts
+    }
 }

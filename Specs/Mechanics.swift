@@ -15,9 +15,6 @@ extension SpecState {
             s.parent[i] = l.choose(dies[i], c(Encoding.none), parent[i])
             s.borrows[i] = l.choose(dies[i], c(0), borrows[i])
             if mutant != .dropKeepsContainerFlag { s.isContainer[i] = l.and(l.not(dies[i]), isContainer[i]) }
-            for j in 0..<o where !(mutant == .dropLeavesNest && i == j) {
-                s.inside[i * o + j] = l.and(l.not(dies[i]), inside[i * o + j])
-            }
         }
         for k in lent.indices {
             s.lent[k] = l.choose(select(dies, lent[k]), c(Encoding.none), lent[k])

@@ -7,10 +7,10 @@ public enum Mutant: Int, CaseIterable, Sendable {
     case none
     // The heap.
     case allocForgetsCount, allocOwnedByKernel, allocIgnoresFreeCheck
-    case dropForgetsContainerElements, dropIgnoresPin, dropKeepsContainerFlag, dropLeavesNest
+    case dropForgetsContainerElements, dropIgnoresPin, dropKeepsContainerFlag
     case moveSkipsOwnerUpdate, moveIgnoresPin, moveToDeadDomain
-    case putAcceptsContainer, putKeepsOwner, putIgnoresPin, putForgetsNest
-    case takeKeepsParent, takeIgnoresPin, takeLeavesNest, takeForgetsCount
+    case putAcceptsContainer, putKeepsOwner, putIgnoresPin
+    case takeKeepsParent, takeIgnoresPin, takeForgetsCount
     // Domains and the call gate.
     case createForgetsCreator, createOverLiveDomain
     case callSkipsLiveCheck, callKeepsDomain, callRecordsCalleeAsCaller
@@ -43,17 +43,14 @@ public enum Mutant: Int, CaseIterable, Sendable {
         case .dropForgetsContainerElements: (.drop, "drop-forgets-container-elements", "drop frees the container but not what it holds")
         case .dropIgnoresPin: (.drop, "drop-ignores-pin", "drop frees an object a callee is borrowing")
         case .dropKeepsContainerFlag: (.drop, "drop-keeps-container-flag", "a dropped container's slot still says container")
-        case .dropLeavesNest: (.drop, "drop-leaves-nest", "a dropped object's slot still counts as inside itself")
         case .moveSkipsOwnerUpdate: (.move, "move-skips-owner-update", "move adjusts the counts but never rewrites the owner")
         case .moveIgnoresPin: (.move, "move-ignores-pin", "move hands away an object a callee is borrowing")
         case .moveToDeadDomain: (.move, "move-to-dead-domain", "move does not check that the receiver is live")
         case .putAcceptsContainer: (.put, "put-accepts-container", "put accepts a container as an element (so one can be put into itself)")
         case .putKeepsOwner: (.put, "put-keeps-owner", "put leaves the element's owner set")
         case .putIgnoresPin: (.put, "put-ignores-pin", "put nests a borrowed object in a container")
-        case .putForgetsNest: (.put, "put-forgets-nest", "put does not record the element's nest as inside the container")
         case .takeKeepsParent: (.take, "take-keeps-parent", "take leaves the element's parent set")
         case .takeIgnoresPin: (.take, "take-ignores-pin", "take removes an element from a container a callee is borrowing")
-        case .takeLeavesNest: (.take, "take-leaves-nest", "take leaves the element recorded inside its old container")
         case .takeForgetsCount: (.take, "take-forgets-count", "take does not count the element against the domain")
         case .createForgetsCreator: (.createDomain, "create-forgets-creator", "create does not record who created the domain")
         case .createOverLiveDomain: (.createDomain, "create-over-live-domain", "create takes over a domain that is already live")

@@ -14,11 +14,10 @@ public struct SpecState<L: Logic> {
     public var parent: [L.Value]
     /// How many frames lend the object to a callee.
     public var borrows: [L.Value]
+    /// Whether the object is a container. Nests are one level deep (an element is a value,
+    /// never a container: the invariants say so), so what lies in a container is exactly what
+    /// names it as `parent`, and no ghost nesting relation is needed.
     public var isContainer: [L.Truth]
-    /// Ghost: `inside[i * objects + j]` when object i is j or lies in container j, directly or
-    /// through other containers. It names a container's whole nest in one step (teardown, drop,
-    /// take), where following `parent` would take an unbounded loop.
-    public var inside: [L.Truth]
 
     // Domains.
     public var domainStatus: [L.Value]
@@ -69,7 +68,6 @@ public struct SpecState<L: Logic> {
         parent = row("parent", o)
         borrows = row("borrows", o)
         isContainer = (0..<o).map { truth("isContainer[\($0)]") }
-        inside = (0..<o * o).map { truth("inside[\($0 / o)][\($0 % o)]") }
         domainStatus = row("domainStatus", d)
         objectsOwned = row("objectsOwned", d)
         pagesOwned = row("pagesOwned", d)

@@ -6,18 +6,10 @@ extension SpecState {
     @inline(__always) func c(_ n: Int) -> L.Value { logic.constant(n) }
 
     /// `table[i]`, or `none` when `i` is out of range.
-    public func select(_ table: [L.Value], _ i: L.Value) -> L.Value {
-        var result = c(Encoding.none)
-        for k in table.indices.reversed() { result = l.choose(l.equal(i, k), table[k], result) }
-        return result
-    }
+    public func select(_ table: [L.Value], _ i: L.Value) -> L.Value { l.select(table, i, otherwise: c(Encoding.none)) }
 
     /// `table[i]`, or false when `i` is out of range.
-    public func select(_ table: [L.Truth], _ i: L.Value) -> L.Truth {
-        var result = l.truth(false)
-        for k in table.indices.reversed() { result = l.choose(l.equal(i, k), table[k], result) }
-        return result
-    }
+    public func select(_ table: [L.Truth], _ i: L.Value) -> L.Truth { l.select(flags: table, i, otherwise: l.truth(false)) }
 
     /// `table` with `table[i] = v`.
     public func store(_ table: [L.Value], _ i: L.Value, _ v: L.Value) -> [L.Value] {
@@ -61,10 +53,13 @@ extension SpecState {
     }
     func isAllocated(_ o: Int) -> L.Truth { l.not(objectIs(o, .free)) }
 
-    /// Object i is j or lies (transitively) in container j.
-    func isInside(_ i: Int, _ j: Int) -> L.Truth { inside[i * bounds.objects + j] }
+    /// Object i is j (and allocated), or an element held in container j. Nests are one level
+    /// deep (held objects are never containers), so that is all "inside" can mean.
+    func isInside(_ i: Int, _ j: Int) -> L.Truth {
+        i == j ? isAllocated(i) : l.and(objectIs(i, .held), l.equal(parent[i], j))
+    }
     func isInside(_ i: Int, _ j: L.Value) -> L.Truth {
-        l.any((0..<bounds.objects).map { l.and(l.equal(j, $0), isInside(i, $0)) })
+        l.or(l.and(l.equal(j, i), isAllocated(i)), l.and(objectIs(i, .held), l.equal(parent[i], j)))
     }
     func isInside(_ i: L.Value, _ j: Int) -> L.Truth {
         l.any((0..<bounds.objects).map { l.and(l.equal(i, $0), isInside($0, j)) })
@@ -76,9 +71,9 @@ extension SpecState {
         l.any((0..<bounds.objects).map { l.and(l.equal(o, $0), owns(d, $0)) })
     }
 
-    /// Domain `d` owns object i, or the container at the root of i's nest.
+    /// Domain `d` owns object i, or the container holding it.
     func ownsRootOf(_ d: L.Value, _ i: Int) -> L.Truth {
-        l.any((0..<bounds.objects).map { j in l.and(isInside(i, j), owns(d, j)) })
+        l.or(owns(d, i), l.and(objectIs(i, .held), owns(d, parent[i])))
     }
 
     // MARK: Domains

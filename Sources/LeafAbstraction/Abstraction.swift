@@ -7,14 +7,11 @@ public enum AbstractionError: Error, Equatable, CustomStringConvertible {
     case frameLendsSeveral(thread: Int, frame: Int, count: Int)
     /// More private-heap pages are held than the spec's page universe has.
     case tooManyPages(held: Int, universe: Int)
-    /// Following parent links from an object does not reach an owned object.
-    case brokenNest(object: Int)
 
     public var description: String {
         switch self {
         case .frameLendsSeveral(let t, let f, let n): "frame \(f) of thread \(t) lends \(n) objects; the specification models one"
         case .tooManyPages(let held, let universe): "\(held) private-heap pages are held; the specification has \(universe)"
-        case .brokenNest(let o): "the parent chain of object \(o) does not end at an owned object"
         }
     }
 }
@@ -53,18 +50,6 @@ public enum Abstraction {
             if e.state != .free {
                 s.borrows[i] = Int(e.borrows)
                 s.isContainer[i] = e.isContainer
-            }
-        }
-        // The nest of each object: itself and every container up its parent chain.
-        for i in 0..<b.objects where s.objectStatus[i] != ObjectStatus.free.rawValue {
-            var j = i
-            var steps = 0
-            s.inside[i * b.objects + j] = true
-            while s.objectStatus[j] == ObjectStatus.held.rawValue {
-                j = s.parent[j]
-                steps += 1
-                guard j >= 0, j < b.objects, steps <= b.objects else { throw .brokenNest(object: i) }
-                s.inside[i * b.objects + j] = true
             }
         }
 

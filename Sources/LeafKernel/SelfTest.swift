@@ -147,7 +147,7 @@ enum SelfTest {
         } catch { check(false, "calls: \(error)") }
         monitor("calls and moves")
         let missed = Monitor.selfCheck()
-        check(missed.isEmpty, missed.isEmpty ? "the monitor catches each of 6 mutants of the live state (one per invariant broken)"
+        check(missed.isEmpty, missed.isEmpty ? "the monitor catches each of 8 mutants of the live state (7 spec invariants, the representation invariant)"
                                              : "the monitor missed mutants: \(missed)")
 
         // ---- Nested calls: kernel -> a -> b -> c, lending one object all the way.
