@@ -10,8 +10,8 @@ struct Counterexample {
          claim: Claim, mutant: Mutant) {
         text = solver.withModel { model in
             let pre = SpecState(bounds: bounds, logic: Concrete(),
-                                value: { model.integer(logic.variables[$0]!) },
-                                truth: { model.boolean(logic.variables[$0]!) })
+                                value: { model.integer(logic.variables[$0.name]!) },
+                                truth: { model.boolean(logic.variables[$0.name]!) })
             let values = arguments.map { model.integer($0) }
             var lines: [String] = []
             let label = transition?.name ?? "init"

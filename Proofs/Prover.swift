@@ -90,8 +90,8 @@ final class Prover {
     /// A state whose every cell is a fresh Z3 variable named after it.
     private func symbolicState(_ logic: Z3Logic) -> SpecState<Z3Logic> {
         SpecState(bounds: bounds, logic: logic,
-                  value: { logic.variable($0, boolean: false) },
-                  truth: { logic.variable($0, boolean: true) })
+                  value: { logic.variable($0.name, boolean: false) },
+                  truth: { logic.variable($0.name, boolean: true) })
     }
 
     private func mutantTag(_ m: Mutant) -> String { m == .none ? "" : "\(m.name)-" }

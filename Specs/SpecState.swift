@@ -52,54 +52,101 @@ public struct SpecState<L: Logic> {
     /// nil in a concrete run.
     public var ledger: Ledger<L>? = nil
 
-    /// A state whose every cell comes from `value` or `truth`, given the cell's name
-    /// (`"owner[2]"`, `"caller[1][0]"`): symbolic variables for the prover, a model's values
-    /// for a counterexample.
-    public init(bounds: Bounds, logic: L, value: (String) -> L.Value, truth: (String) -> L.Truth) {
+    /// A state whose every cell comes from `value` or `truth`, given the cell (its `name` is
+    /// `"owner[2]"`, `"caller[1][0]"`): symbolic variables for the prover, a model's values for
+    /// a counterexample, constants for the initial state.
+    public init(bounds: Bounds, logic: L, value: (Cell) -> L.Value, truth: (Cell) -> L.Truth) {
         self.logic = logic
         self.bounds = bounds
         let o = bounds.objects, d = bounds.domains, t = bounds.threads, f = bounds.frames
-        func row(_ name: String, _ n: Int) -> [L.Value] { (0..<n).map { value("\(name)[\($0)]") } }
-        func frameRow(_ name: String) -> [L.Value] {
-            (0..<t * f).map { value("\(name)[\($0 / f)][\($0 % f)]") }
-        }
-        objectStatus = row("objectStatus", o)
-        owner = row("owner", o)
-        parent = row("parent", o)
-        borrows = row("borrows", o)
-        isContainer = (0..<o).map { truth("isContainer[\($0)]") }
-        domainStatus = row("domainStatus", d)
-        objectsOwned = row("objectsOwned", d)
-        pagesOwned = row("pagesOwned", d)
-        creator = row("creator", d)
-        pageOwner = row("pageOwner", bounds.pages)
-        threadStatus = row("threadStatus", t)
-        home = row("home", t)
-        depth = row("depth", t)
-        caller = frameRow("caller")
-        callee = frameRow("callee")
-        lent = frameRow("lent")
-        runQueue = row("runQueue", t)
-        runQueueLength = value("runQueueLength")
-        currentThread = value("currentThread")
-        currentDomain = value("currentDomain")
+        func row(_ table: Cell.Table, _ n: Int) -> [L.Value] { (0..<n).map { value(Cell(table, $0)) } }
+        func frameRow(_ table: Cell.Table) -> [L.Value] { (0..<t * f).map { value(Cell(table, $0 / f, frame: $0 % f)) } }
+        objectStatus = row(.objectStatus, o)
+        owner = row(.owner, o)
+        parent = row(.parent, o)
+        borrows = row(.borrows, o)
+        isContainer = (0..<o).map { truth(Cell(.isContainer, $0)) }
+        domainStatus = row(.domainStatus, d)
+        objectsOwned = row(.objectsOwned, d)
+        pagesOwned = row(.pagesOwned, d)
+        creator = row(.creator, d)
+        pageOwner = row(.pageOwner, bounds.pages)
+        threadStatus = row(.threadStatus, t)
+        home = row(.home, t)
+        depth = row(.depth, t)
+        caller = frameRow(.caller)
+        callee = frameRow(.callee)
+        lent = frameRow(.lent)
+        runQueue = row(.runQueue, t)
+        runQueueLength = value(Cell(.runQueueLength))
+        currentThread = value(Cell(.currentThread))
+        currentDomain = value(Cell(.currentDomain))
     }
 
     /// The state at boot: the kernel domain live, thread 0 running in it, everything else empty.
     public static func initial(bounds: Bounds, logic: L) -> SpecState<L> {
-        let none = Encoding.none
-        return SpecState(bounds: bounds, logic: logic, value: { name in
-            switch name {
-            case "domainStatus[0]": return logic.constant(DomainStatus.live.rawValue)
-            case "threadStatus[0]": return logic.constant(ThreadStatus.running.rawValue)
-            default: break
+        SpecState(bounds: bounds, logic: logic, value: { cell in
+            switch cell.table {
+            case .domainStatus where cell.row == 0: logic.constant(DomainStatus.live.rawValue)
+            case .threadStatus where cell.row == 0: logic.constant(ThreadStatus.running.rawValue)
+            case .owner, .parent, .pageOwner, .caller, .callee, .lent, .runQueue: logic.constant(Encoding.none)
+            default: logic.constant(0)
             }
-            if name.hasPrefix("owner") || name.hasPrefix("parent") || name.hasPrefix("pageOwner")
-                || name.hasPrefix("caller") || name.hasPrefix("callee") || name.hasPrefix("lent")
-                || name.hasPrefix("runQueue[") {
-                return logic.constant(none)
-            }
-            return logic.constant(0)
         }, truth: { _ in logic.truth(false) })
+    }
+}
+
+/// One cell of a state's tables: a row (and, in a frame table, the frame) of one table, or a
+/// scalar. Its name is formed only when asked for (the prover's variables), so that building a
+/// concrete state (the monitor's, after every transition) formats no strings.
+public struct Cell {
+    public enum Table {
+        case objectStatus, owner, parent, borrows, isContainer
+        case domainStatus, objectsOwned, pagesOwned, creator, pageOwner
+        case threadStatus, home, depth, caller, callee, lent, runQueue
+        case runQueueLength, currentThread, currentDomain
+
+        var name: String {
+            switch self {
+            case .objectStatus: "objectStatus"
+            case .owner: "owner"
+            case .parent: "parent"
+            case .borrows: "borrows"
+            case .isContainer: "isContainer"
+            case .domainStatus: "domainStatus"
+            case .objectsOwned: "objectsOwned"
+            case .pagesOwned: "pagesOwned"
+            case .creator: "creator"
+            case .pageOwner: "pageOwner"
+            case .threadStatus: "threadStatus"
+            case .home: "home"
+            case .depth: "depth"
+            case .caller: "caller"
+            case .callee: "callee"
+            case .lent: "lent"
+            case .runQueue: "runQueue"
+            case .runQueueLength: "runQueueLength"
+            case .currentThread: "currentThread"
+            case .currentDomain: "currentDomain"
+            }
+        }
+    }
+
+    public let table: Table
+    /// The row (the thread, in a frame table); nil for a scalar.
+    public let row: Int?
+    public let frame: Int?
+
+    init(_ table: Table, _ row: Int? = nil, frame: Int? = nil) {
+        self.table = table
+        self.row = row
+        self.frame = frame
+    }
+
+    public var name: String {
+        var text = table.name
+        if let row { text += "[\(row)]" }
+        if let frame { text += "[\(frame)]" }
+        return text
     }
 }

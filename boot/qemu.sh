@@ -181,7 +181,19 @@ fi
 
 exception_ms=$elapsed_ms
 
-# 3. Rv6: the shell on the serial console, typed at by a script (boot/rv6-session.sh; its first
+# 3. The debug kernel: the same image with leaf.monitor=every checks the spec's invariants and
+#    the representation invariant after every transition of the self-test's kernel steps.
+echo "qemu-test: booting the debug kernel (leaf.monitor=every: the monitor after every transition)"
+boot leaf.monitor=every
+if [ "$status" -ne 33 ] || ! grep -q '^selftest: [0-9]* passed, 0 failed' "$log" \
+        || ! grep -Eq '^monitor: checked after every transition: [1-9][0-9]* transitions, 0 violations ' "$log"; then
+    echo "qemu-test: FAILED: the debug kernel's monitor found violations or the self-test failed (status $status)" >&2
+    exit 1
+fi
+grep -E '^monitor: checked after every transition' "$log" | sed "s/\$/ [$accel_name, ${elapsed_ms} ms]/" >&2
+debug_ms=$elapsed_ms
+
+# 4. Rv6: the shell on the serial console, typed at by a script (boot/rv6-session.sh; its first
 #    lines are empty, because QEMU offers input from its start and a byte or two that arrive
 #    before the kernel turns COM1's FIFO on are lost): pipes, redirection, a program's crash,
 #    a program that spins without a system call (the timer preempts it, `kill` ends it), ps,
@@ -200,4 +212,4 @@ done
 grep -E '^(usertests|benchfs): ' "$log" | sed "s/\$/ [$accel_name]/" >&2
 "${LEAF_FSCK:-$(dirname "$0")/../.build/debug/fsck}" "$rv6_image" >&2 || { echo "qemu-test: FAILED: fsck finds Rv6's disk unclean after the session" >&2; exit 1; }
 
-echo "qemu-test: passed ($accel_name; $timing; kernel-exception boot ${exception_ms} ms; Rv6 session ${rv6_ms} ms)"
+echo "qemu-test: passed ($accel_name; $timing; kernel-exception boot ${exception_ms} ms; debug kernel ${debug_ms} ms; Rv6 session ${rv6_ms} ms)"

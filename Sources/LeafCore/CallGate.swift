@@ -93,6 +93,7 @@ internal import CLeafGate
     ) -> Bool {
         let k = kernelState
         k.pointee.currentDomain = frame.pointee.callee
+        Kernel.transitionDone()
         // leaf_gate_run makes the continuation innermost once it is saved, and none once the
         // callee returns (back in the gate until `leave`).
         let code: Int32
@@ -112,6 +113,7 @@ internal import CLeafGate
             return true
         }
         if code == CallGate.faulted { Kernel.unwindFault(innermost: frame) }
+        Kernel.transitionDone()
         return false
     }
 
@@ -127,6 +129,7 @@ internal import CLeafGate
         } else {
             k.pointee.threads[Int(frame.pointee.thread)].innermost = frame.pointee.outerContinuation
         }
+        Kernel.transitionDone()
     }
 
     /// The code a trap handler resumes the innermost continuation with.
@@ -144,7 +147,14 @@ extension Kernel {
         let outer = leaf_get_innermost()
         leaf_set_innermost(nil)
         defer { leaf_set_innermost(outer) }
-        return try body()
+        if transitionObserver == nil { return try body() }
+        // The debug kernel: the outermost section is a transition; a refused one changed nothing.
+        sectionsOpen &+= 1
+        let result: R
+        do { result = try body() } catch { sectionsOpen &-= 1; throw error }
+        sectionsOpen &-= 1
+        transitionDone()
+        return result
     }
 
     /// Pops `thread`'s frames until `depth` remain, releasing what each lent.

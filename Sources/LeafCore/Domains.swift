@@ -26,6 +26,7 @@ extension Kernel {
             let record = DomainRecord(name: name)
             if raw < domainRecords.count { domainRecords[raw] = record } else { domainRecords.append(record) }
         }
+        transitionDone()
         return DomainID(UInt16(raw))
     }
 
@@ -98,6 +99,7 @@ extension Kernel {
         try checkAuthority(over: domain)
         if hasFrames(domain) { throw .domainInUse(domain) }
         tearDown(domain, becoming: .stopped)
+        transitionDone()
     }
 
     /// Brings a crashed or stopped domain back with a fresh heap and re-runs its entry.
@@ -106,6 +108,7 @@ extension Kernel {
         let k = kernelState
         k.pointee.domains[Int(domain.raw)].state = .live
         k.pointee.domains[Int(domain.raw)].incarnation += 1
+        transitionDone()
         if let entry = domainRecords[Int(domain.raw)].entry {
             do throws(RpcError) { try run(in: domain, entry) } catch {
                 // A trap in the entry leaves the domain crashed again; the caller sees its
@@ -114,6 +117,7 @@ extension Kernel {
                 // teardown released: it goes down again, and the restart fails.
                 guard error == .domainCrashed else {
                     tearDown(domain, becoming: .crashed)
+                    transitionDone()
                     throw .entryDidNotRun(domain, error)
                 }
             }
@@ -235,7 +239,7 @@ extension Kernel {
         // The runtime calls this from domain code: sizes are checked, not trusted.
         guard size >= 0 && size <= maximumPrivateAllocation,
               alignment > 0 && alignment <= pageSize && alignment & (alignment &- 1) == 0 else { return nil }
-        return asKernel {
+        return unobserved { asKernel {
             let k = kernelState
             let d = Int(k.pointee.currentDomain.raw)
             if let block = k.pointee.domains[d].heap.allocateCached(size: size, alignment: alignment) { return block }
@@ -243,7 +247,7 @@ extension Kernel {
             let pages = (max(size, 1) + max(alignment, 64) + pageSize - 1) / pageSize
             guard pages <= k.pointee.domains[d].quota.pages &- k.pointee.domains[d].heap.pageCount else { return nil }
             return Kernel.withPages { k.pointee.domains[d].heap.allocate(size: size, alignment: alignment, from: $0) }
-        }
+        } }
     }
 
     /// The largest block a private heap hands out (1 GiB).
@@ -253,12 +257,12 @@ extension Kernel {
     /// refused (returns false) rather than corrupting that heap.
     @discardableResult
     public static func freePrivate(_ block: UnsafeMutableRawPointer) -> Bool {
-        asKernel {
+        unobserved { asKernel {
             let k = kernelState
             let d = Int(k.pointee.currentDomain.raw)
             guard k.pointee.domains[d].heap.owns(block) else { return false }
             if let run = k.pointee.domains[d].heap.free(block) { Kernel.withPages { $0.freePages(run.base, run.pages) } }
             return true
-        }
+        } }
     }
 }

@@ -28,6 +28,7 @@ extension Kernel {
             if state == .unused || state == .exited {
                 k.pointee.threads[t] = ThreadSlot(state: .ready, home: home)
                 enqueue(UInt16(t))
+                transitionDone()
                 return ThreadID(UInt16(t))
             }
         }
@@ -44,6 +45,7 @@ extension Kernel {
         k.pointee.threads[Int(current)].state = .ready
         enqueue(current)
         dispatchNext()
+        transitionDone()
         return ThreadID(k.pointee.currentThread)
     }
 
@@ -58,6 +60,7 @@ extension Kernel {
         guard k.pointee.runQueueHead != UInt16.max else { throw .threadNotInState(ThreadID(k.pointee.runQueueHead), .ready) }
         k.pointee.threads[Int(k.pointee.currentThread)].state = .blocked
         dispatchNext()
+        transitionDone()
         return ThreadID(k.pointee.currentThread)
     }
 
@@ -67,6 +70,7 @@ extension Kernel {
         try checkAuthority(overThread: thread)
         kernelState.pointee.threads[Int(thread.raw)].state = .ready
         enqueue(thread.raw)
+        transitionDone()
     }
 
     /// Ends a thread that is not running (ready or blocked), releasing what its frames lent.
@@ -75,6 +79,7 @@ extension Kernel {
         guard s == .ready || s == .blocked else { throw .threadNotInState(thread, .ready) }
         try checkAuthority(overThread: thread)
         exitThread(thread.raw)
+        transitionDone()
     }
 
     static func exitThread(_ t: UInt16) {

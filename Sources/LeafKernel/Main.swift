@@ -88,6 +88,9 @@ func kernelMain(startInfo: UInt64) {
 
     if !commandLine.isEmpty { print("boot: command line \"\(commandLine)\"") }
     SelfTest.icount = options.contains { $0 == "leaf.icount" }
+    // leaf.monitor=every: the debug kernel, whose monitor runs after every transition of the
+    // self-test's kernel steps (the device steps are left out: thousands of transitions each).
+    SelfTest.everyTransition = options.contains { $0 == "leaf.monitor=every" }
     // leaf.poison: freed frames are filled with 0xAB, so that a use of freed memory shows.
     frames.poisonFreed = options.contains { $0 == "leaf.poison" }
     if options.contains(where: { $0 == "leaf.fault=kernel" }) {
@@ -144,6 +147,9 @@ func finish(frames: FrameAllocator, usedBeforeBoot: Int, entryTSC: UInt64) -> Ne
     SelfTest.check(leftover.pages == 0 && leftover.objects == 0, "shutdown: no page or object left accounted to anyone")
     SelfTest.check(frames.usedFrames == usedBeforeBoot, "shutdown: every frame back in the allocator (\(frames.usedFrames) used, \(usedBeforeBoot) before boot)")
     let ms = (leaf_rdtsc() - entryTSC) / Clock.tscPerMs
+    if SelfTest.everyTransition {
+        print("monitor: checked after every transition: \(Monitor.transitions) transitions, \(Monitor.transitionViolations) violations (\(Monitor.deferredTransitions) timer preemptions checked with the transition after them)")
+    }
     print("selftest: \(SelfTest.passed) passed, \(SelfTest.failed) failed (\(Monitor.checks) monitor checks of the spec's invariants and the representation invariant, \(Monitor.violations) violations; \(ms) ms since kernel entry)")
     leaf_qemu_exit(UInt8(SelfTest.failed == 0 ? LEAF_EXIT_SUCCESS : LEAF_EXIT_FAILURE))
 }

@@ -23,20 +23,55 @@ enum Monitor {
     /// Frames in use right after Kernel.boot (LeafCore's tables).
     nonisolated(unsafe) static var baselineFrames = 0
 
+    /// The debug kernel (leaf.monitor=every): transitions observed, and violations found then.
+    nonisolated(unsafe) static var transitions = 0
+    nonisolated(unsafe) static var transitionViolations = 0
+    nonisolated(unsafe) static var deferredTransitions = 0
+
     /// Checks both; returns the number of violations (each printed with its name).
     @discardableResult
     static func check(_ step: String, frames: FrameAllocator) -> Int {
-        var problems: [String] = []
-        do throws(AbstractionError) {
-            for invariant in try specState().brokenInvariants {
-                problems.append("\(invariant.name) (\(invariant.summary)): broken in the abstraction of the live kernel")
-            }
-        } catch { problems.append("abstraction: \(error)") }
-        for p in Tables().representationProblems() + platformAccounting(frames) { problems.append("representation: \(p)") }
+        let problems = self.problems(frames)
         checks += 1
         violations += problems.count
         for p in problems { print("  monitor VIOLATION after \(step): \(p)") }
         return problems.count
+    }
+
+    /// What is wrong with the live kernel, evaluated in the kernel's own heap (the domain
+    /// running may be any: its heap must not change under the check) as the current domain sees it.
+    /// The frame allocator's tags are checked only with `frames`: between self-test steps, not
+    /// between LeafCore's transitions, since the platform's own steps (a thread's stack taken
+    /// after LeafCore spawned it) fall between those.
+    static func problems(_ frames: FrameAllocator?) -> [String] {
+        let current = Kernel.currentDomain
+        return Kernel.inKernelHeap {
+            var problems: [String] = []
+            do throws(AbstractionError) {
+                var state = try specState()
+                state.currentDomain = Int(current.raw)
+                for invariant in state.brokenInvariants {
+                    problems.append("\(invariant.name) (\(invariant.summary)): broken in the abstraction of the live kernel")
+                }
+            } catch { problems.append("abstraction: \(error)") }
+            var representation = Tables().representationProblems()
+            if let frames { representation += platformAccounting(frames) }
+            for p in representation { problems.append("representation: \(p)") }
+            return problems
+        }
+    }
+
+    /// LeafCore's transition observer in the debug kernel: the same check after every
+    /// transition (the first violations printed, all counted).
+    static let afterEveryTransition: @convention(c) () -> Void = {
+        Monitor.transitions += 1
+        // The timer's preemption is checked together with the transition after it.
+        if Threads.inTimerPreemption { Monitor.deferredTransitions += 1; return }
+        let problems = Monitor.problems(nil)
+        for p in problems {
+            Monitor.transitionViolations += 1
+            if Monitor.transitionViolations <= 20 { print("  monitor VIOLATION after transition \(Monitor.transitions): \(p)") }
+        }
     }
 
     /// The spec state of the live kernel, with a page slot for each private-heap page held

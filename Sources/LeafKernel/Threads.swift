@@ -171,7 +171,9 @@ enum Threads {
         let slicedProgram = inProgram && inOwnDomain && programTicks >= programSlice
         guard preemptible || slicedProgram else { return }
         let old = Kernel.runningThread
+        inTimerPreemption = true
         let new = Kernel.preempt()
+        inTimerPreemption = false
         guard new != old else { return }
         preemptions += 1
         if slicedProgram { programPreemptions += 1 }
@@ -179,6 +181,11 @@ enum Threads {
         if switchLogCount < 64 { switchLog[switchLogCount] = new.raw; switchLogCount += 1 }
         switchStacks(from: old, to: new)
     }
+
+    /// The timer's handler is preempting the running thread (the debug kernel's monitor defers
+    /// its check: run here, it would outlast the period, and the thread switched to would take
+    /// the next tick at once, for ever).
+    nonisolated(unsafe) static var inTimerPreemption = false
 
     /// A thread's first instructions (from leaf_thread_trampoline): run the body, then block for
     /// good; the thread that waits for it ends it with Kernel.exit.

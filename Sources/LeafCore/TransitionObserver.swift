@@ -1,0 +1,36 @@
+/// The debug kernel's hook (LeafKernel's monitor, booted with `leaf.monitor=every`): when set,
+/// LeafCore calls it after every transition the specification names, once the tables are
+/// consistent again, so that the monitor can check the invariants between any two steps.
+///
+/// Where it is called: at the end of the outermost kernel section (`asKernel`: the shared
+/// heap's operations, moves back, requested crashes), once a call has entered its callee and
+/// once it has returned (`CallGate.invoke` and `leave`: the steps in between, the frame pushed
+/// and the arguments lent or moved, are one transition of the spec's), and after each scheduler
+/// and domain operation. Never inside the private-heap allocator, whose own state may be half
+/// updated when it takes or gives back a page (its page transitions are seen at the next
+/// observation), and never inside the observer itself.
+extension Kernel {
+    @_spi(Kernel) nonisolated(unsafe) public static var transitionObserver: (@convention(c) () -> Void)? = nil
+
+    /// Kernel sections open (counted only while an observer is set) and sections that must not
+    /// be observed (the allocator's, the observer's own).
+    nonisolated(unsafe) static var sectionsOpen = 0
+
+    /// A transition has just completed.
+    @inline(__always)
+    static func transitionDone() {
+        guard let observe = transitionObserver, sectionsOpen == 0 else { return }
+        sectionsOpen = 1
+        observe()
+        sectionsOpen = 0
+    }
+
+    /// Runs `body` as one kernel section that is observed, if at all, only as part of the
+    /// section around it (the allocator's).
+    @inline(__always)
+    static func unobserved<R>(_ body: () -> R) -> R {
+        sectionsOpen &+= 1
+        defer { sectionsOpen &-= 1 }
+        return body()
+    }
+}
