@@ -119,7 +119,7 @@ extension SpecState {
     }
 
     /// Some frame on the current thread lends object j to domain d.
-    func isLent(_ j: Int, to d: L.Value) -> L.Truth {
+    func isLent(_ j: L.Value, to d: L.Value) -> L.Truth {
         l.any((0..<bounds.threads).flatMap { t in
             (0..<bounds.frames).map { f in
                 l.all([isCurrent(t), isOnStack(t, f), l.equal(callee[frame(t, f)], d), l.equal(lent[frame(t, f)], j)])
@@ -127,25 +127,21 @@ extension SpecState {
         })
     }
 
+    /// The root of object `o`'s nest: the container holding it, or `o` itself.
+    func root(of o: L.Value) -> L.Value { l.choose(objectIs(o, .held), select(parent, o), o) }
+
     /// The current domain may read object `o`: it owns the root of o's nest, or a frame of this
-    /// thread lends it `o` or a container `o` lies in (LeafCore's `SharedHeap.readable`).
+    /// thread lends it that root (LeafCore's `SharedHeap.readable`).
     func isReadable(_ o: L.Value) -> L.Truth {
-        let d = currentDomain
-        return l.any((0..<bounds.objects).map { i in
-            l.and(l.equal(o, i), l.any((0..<bounds.objects).map { j in
-                l.and(isInside(i, j), l.or(l.and(objectIs(j, .owned), l.equal(owner[j], d)), isLent(j, to: d)))
-            }))
-        })
+        let d = currentDomain, r = root(of: o)
+        return l.all([l.inRange(o, bounds.objects), l.not(objectIs(o, .free)), l.or(owns(d, r), isLent(r, to: d))])
     }
 
-    /// Object `j` is pinned: it, or an object inside it, is lent to a callee. A pinned object is
-    /// not dropped, moved, put into a container, or put into or taken from.
-    func isPinned(_ j: Int) -> L.Truth {
-        l.any((0..<bounds.objects).map { i in l.and(isInside(i, j), l.less(c(0), borrows[i])) })
-    }
-    func isPinned(_ j: L.Value) -> L.Truth {
-        l.any((0..<bounds.objects).map { l.and(l.equal(j, $0), isPinned($0)) })
-    }
+    /// Object `j` is pinned: a frame lends it. Only roots are lent, so a loan of a container
+    /// pins it and with it what it holds (an element is put, taken, moved or dropped only through
+    /// its container). A pinned object is not dropped, moved, put into a container, or put into
+    /// or taken from.
+    func isPinned(_ j: L.Value) -> L.Truth { l.less(c(0), select(borrows, j)) }
 
     /// Some frame on some thread's stack calls into or out of domain `d`.
     func hasFrames(_ d: L.Value) -> L.Truth {

@@ -31,6 +31,10 @@ final class RefinementDriver {
     private(set) var returnsIntoDeadCallers = 0
     /// Steps with a reference to an earlier generation that LeafCore refused.
     private(set) var staleRefused = 0
+    /// Consuming results that moved back to the caller: made in the callee, and exchanged (the
+    /// consuming argument returned).
+    private(set) var madeMovedBack = 0
+    private(set) var exchangedMovedBack = 0
     private var made: [ObjectID] = []
     /// Whether each made object was still alive when the callee returned it.
     private var madeAlive: [ObjectID: Bool] = [:]
@@ -165,13 +169,7 @@ final class RefinementDriver {
             var outcome: RpcError? = nil
             do { _ = try proxies[d].keep(moving) } catch { outcome = error }
             settle(outcome, entered: entered, callee: d, depthBefore: depthBefore) { applySpec(.ret, [], "return from d\(d)", mustBeAllowed: true) }
-            if !entered {
-                // The proxy consumed the argument of a call that never started, so it dropped
-                // it (Swift's semantics of a consumed RRef); the drop is refused unless the
-                // caller owned it outright.
-                let dropped = Kernel.refusedDrops == refusedBefore
-                applySpec(.drop, [o], "refused call drops its consuming argument o\(o)", expected: dropped)
-            }
+            if !entered { dropsRefusedArgument(o, refusedBefore: refusedBefore) }
 
         case .callMaking(let d):
             let depthBefore = currentDepth
@@ -182,27 +180,28 @@ final class RefinementDriver {
                 let r = try proxies[d].make(0)
                 result = r._relinquish()
             }
-            // ownershipViolation: the call returned but its result could not move back (the
-            // callee no longer owns it, or it is lent); the caller's proxy leaves it where it is.
             settle(outcome == .ownershipViolation ? nil : outcome, entered: entered, callee: d, depthBefore: depthBefore) {
-                guard made.count > madeBefore, let alive = madeAlive[made[madeBefore]] else {
-                    applySpec(.ret, [], "return (nothing made)", mustBeAllowed: true)
-                    return
-                }
-                let id = made[madeBefore]
-                let o = Int(id.index)
-                // The spec has no generations: a reference gone stale during the call is no object.
-                guard alive else { applySpec(.ret, [], "return (made object gone)", mustBeAllowed: true); return }
-                let popped = spec.applying(.ret, [])!
-                let movable = popped.objectStatus[o] == ObjectStatus.owned.rawValue && popped.owner[o] == d && popped.borrows[o] == 0
-                applySpec(.retMoving, [o], "return moving o\(o)", mustBeAllowed: true)
-                if !movable {
-                    // The proxy refuses the result and leaves it with its owner, as the spec does.
-                    let e = Kernel.object(at: o)
-                    if e.generation != id.generation || e.state == .free { fail("refused result o\(o) was dropped") }
-                }
+                returnMoving(made.count > madeBefore ? made[madeBefore] : nil, from: d)
             }
             made.removeSubrange(madeBefore...)
+            madeAlive = [:]
+            _ = result
+
+        case .callExchanging(let d, let o):
+            let depthBefore = currentDepth
+            let entered = applySpec(.callMoving, [d, o], "call d\(d).exchange moving o\(o)")
+            let refusedBefore = Kernel.refusedDrops
+            let id = Kernel.objectID(at: o)
+            var result: ObjectID? = nil
+            let outcome = callOutcome { () throws(RpcError) in
+                let r = try proxies[d].exchange(RRef<Int>(_adopting: id))
+                result = r._relinquish()
+            }
+            // ownershipViolation from a call that entered: its result could not move back.
+            settle(outcome == .ownershipViolation && entered ? nil : outcome, entered: entered, callee: d, depthBefore: depthBefore) {
+                returnMoving(id, from: d)
+            }
+            if !entered { dropsRefusedArgument(o, refusedBefore: refusedBefore) }
             madeAlive = [:]
             _ = result
 
@@ -290,6 +289,34 @@ final class RefinementDriver {
 
         case .ret:
             break
+        }
+    }
+
+    /// The proxy consumed the argument of a call that never started, so it dropped it (Swift's
+    /// semantics of a consumed RRef); the drop is refused unless the caller owned it outright.
+    private func dropsRefusedArgument(_ o: Int, refusedBefore: Int) {
+        let dropped = Kernel.refusedDrops == refusedBefore
+        applySpec(.drop, [o], "refused call drops its consuming argument o\(o)", expected: dropped)
+    }
+
+    /// The return of a call whose consuming result is `id` (nil: the callee returned nothing it
+    /// was tracked making). The result moves back if the callee still owns it, unlent; otherwise
+    /// the caller's proxy gets ownershipViolation and leaves it where it is, as the spec does.
+    private func returnMoving(_ id: ObjectID?, from d: Int) {
+        guard let id, let alive = madeAlive[id] else {
+            applySpec(.ret, [], "return (nothing made)", mustBeAllowed: true)
+            return
+        }
+        let o = Int(id.index)
+        // The spec has no generations: a reference gone stale during the call is no object.
+        guard alive else { applySpec(.ret, [], "return (result gone)", mustBeAllowed: true); return }
+        let popped = spec.applying(.ret, [])!
+        let movable = popped.objectStatus[o] == ObjectStatus.owned.rawValue && popped.owner[o] == d && popped.borrows[o] == 0
+        applySpec(.retMoving, [o], "return moving o\(o)", mustBeAllowed: true)
+        if movable { if made.contains(id) { madeMovedBack += 1 } else { exchangedMovedBack += 1 } }
+        if !movable {
+            let e = Kernel.object(at: o)
+            if e.generation != id.generation || e.state == .free { fail("refused result o\(o) was dropped") }
         }
     }
 

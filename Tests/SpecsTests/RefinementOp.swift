@@ -10,6 +10,9 @@ enum RefinementOp: Equatable, CustomStringConvertible {
     case callLending(domain: Int, object: Int)
     case callMoving(domain: Int, object: Int)
     case callMaking(domain: Int)
+    /// A call moving `object` in that returns it (the callee's `exchange`): a consuming argument
+    /// and a consuming result, which moves back only if the callee still owns it, unlent.
+    case callExchanging(domain: Int, object: Int)
     /// Returns from the innermost call the sequence opened (nothing at top level).
     case ret
     case trap(domain: Int)
@@ -41,7 +44,8 @@ enum RefinementOp: Equatable, CustomStringConvertible {
         case 11...12: self = .call(domain: domain)
         case 13...14: self = .callLending(domain: domain, object: (a / domains) % objects)
         case 15...16: self = .callMoving(domain: domain, object: (a / domains) % objects)
-        case 17...18: self = .callMaking(domain: domain)
+        case 17: self = .callMaking(domain: domain)
+        case 18: self = .callExchanging(domain: domain, object: (a / domains) % objects)
         case 19...22: self = .ret
         case 23...24: self = .trap(domain: domain)
         case 25...26: self = .createDomain
@@ -77,6 +81,7 @@ enum RefinementOp: Equatable, CustomStringConvertible {
         case .callLending(let d, let o): "call d\(d) lending o\(o)"
         case .callMoving(let d, let o): "call d\(d) moving o\(o)"
         case .callMaking(let d): "call d\(d).make"
+        case .callExchanging(let d, let o): "call d\(d).exchange moving o\(o)"
         case .ret: "return"
         case .trap(let d): "trap in d\(d)"
         case .createDomain: "create domain"

@@ -31,7 +31,11 @@ final class RefinementProbe: Probe {
         return made
     }
 
-    func exchange(_ value: consuming RRef<Int>) throws(RpcError) -> RRef<Int> { throw .invalidArgument }
+    func exchange(_ value: consuming RRef<Int>) throws(RpcError) -> RRef<Int> {
+        driver?.runInsideCall()
+        driver?.returningMade(value.id)
+        return value
+    }
     func batch(_ values: consuming RRefDeque<Int, 32>) throws(RpcError) -> RRefDeque<Int, 32> { throw .invalidArgument }
     func relay(_ route: Route, _ hop: Int, _ value: borrowing RRef<Int>) throws(RpcError) -> Int { throw .invalidArgument }
 

@@ -128,7 +128,7 @@ func reportDivergence(_ driver: RefinementDriver, _ ops: [RefinementOp], _ raw: 
     }
 
     func check(count: Int, lengths: ClosedRange<Int>, label: String) async {
-        var steps = 0, crashes = 0, sequences = 0, deadReturns = 0, stale = 0
+        var steps = 0, crashes = 0, sequences = 0, deadReturns = 0, stale = 0, made = 0, exchanged = 0
         await propertyCheck(count: count, input: Gen.uint32().array(of: lengths)) { raw in
             let (driver, ops) = runRefinement(raw)
             sequences += 1
@@ -136,14 +136,17 @@ func reportDivergence(_ driver: RefinementDriver, _ ops: [RefinementOp], _ raw: 
             crashes += driver.crashes
             deadReturns += driver.returnsIntoDeadCallers
             stale += driver.staleRefused
+            made += driver.madeMovedBack
+            exchanged += driver.exchangedMovedBack
             if !driver.failures.isEmpty { reportDivergence(driver, ops, raw) }
             driver.discardHistory()
         }
-        print("refinement (\(label)): \(sequences) sequences, \(steps) spec steps taken, \(crashes) crashes, \(deadReturns) returns into a crashed caller unwound past it, \(stale) stale references refused, compared after every step")
+        print("refinement (\(label)): \(sequences) sequences, \(steps) spec steps taken, \(crashes) crashes, \(deadReturns) returns into a crashed caller unwound past it, \(stale) stale references refused, \(made) made and \(exchanged) exchanged results moved back, compared after every step")
         // Not vacuous: most steps are allowed ones, and domains really crashed.
         #expect(steps > sequences * 3)
         #expect(crashes > sequences / 20)
         #expect(stale > sequences / 20)
+        #expect(made > sequences / 50 && exchanged > sequences / 100)
         // Returns into a crashed caller are rare in short sequences (about one in a thousand):
         // a shorter run (`make mutants`) need not meet one.
         #expect(deadReturns > 0 || count < 5_000)
