@@ -35,6 +35,8 @@ final class RefinementDriver {
     /// consuming argument returned).
     private(set) var madeMovedBack = 0
     private(set) var exchangedMovedBack = 0
+    /// Loans of an object lent to the lender (a relay's hop).
+    private(set) var relays = 0
     private var made: [ObjectID] = []
     /// Whether each made object was still alive when the callee returned it.
     private var madeAlive: [ObjectID: Bool] = [:]
@@ -152,9 +154,15 @@ final class RefinementDriver {
             let entered = applySpec(.call, [d], "call d\(d)")
             finishCall(entered, d, depthBefore) { () throws(RpcError) in try proxies[d].ping() }
 
-        case .callLending(let d, let o):
+        case .callLending(let d, let named):
             let depthBefore = currentDepth
-            let entered = applySpec(.callLending, [d, o], "call d\(d) lending o\(o)")
+            // A callee lending on what it was lent is a relay (kernel -> a -> b, one object):
+            // inside a call that lent something, every other loan names that object.
+            let topLent = currentDepth > 0 ? spec.lent[current * bounds.frames + currentDepth - 1] : Encoding.none
+            let o = level > 0 && named % 2 == 0 && topLent != Encoding.none ? topLent : named
+            let relayed = spec.objectStatus.indices.contains(o) && spec.owner[o] != spec.currentDomain
+            let entered = applySpec(.callLending, [d, o], "call d\(d) lending o\(o)\(relayed ? " (relayed)" : "")")
+            if entered && relayed { relays += 1 }
             let lent = RRef<Int>(_adopting: Kernel.objectID(at: o))
             var outcome: RpcError? = nil
             do { _ = try proxies[d].inspect(lent) } catch { outcome = error }
