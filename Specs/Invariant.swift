@@ -77,112 +77,117 @@ extension SpecState {
 
     func check(_ invariant: Invariant) -> L.Truth {
         let b = bounds, none = Encoding.none
-        let objects = 0..<b.objects, domains = 0..<b.domains, threads = 0..<b.threads, frames = 0..<b.frames
         switch invariant {
         case .kernelAlwaysLive:
-            return l.and(domainIs(0, .live), l.all(domains.map { l.inRange(domainStatus[$0], DomainStatus.allCases.count) }))
+            return l.and(domainIs(c(0), .live),
+                         forAll(.domains) { d in l.inRange(select(domainStatus, d), DomainStatus.allCases.count) })
 
         case .ownedObjectsHaveLiveOwners:
-            return l.all(objects.map { o in
-                l.implies(objectIs(o, .owned), l.and(isLive(owner[o]), l.equal(parent[o], none)))
-            })
+            return forAll(.objects) { o in
+                l.implies(objectIs(o, .owned), l.and(isLive(select(owner, o)), l.equal(select(parent, o), none)))
+            }
 
         case .heldObjectsAreInContainers:
-            return l.all(objects.map { o in
-                let p = parent[o]
+            return forAll(.objects) { o in
+                let p = select(parent, o)
                 // Elements are values, never containers (a typed container's element type is
                 // never a container type), so nests are one level deep.
                 return l.implies(objectIs(o, .held), l.all([
-                    l.inRange(p, b.objects), l.not(objectIs(p, .free)), select(isContainer, p), l.equal(owner[o], none),
-                    l.not(isContainer[o]),
+                    l.inRange(p, b.objects), l.not(objectIs(p, .free)), select(isContainer, p),
+                    l.equal(select(owner, o), none), l.not(select(isContainer, o)),
                 ]))
-            })
+            }
 
         case .freeObjectsAreClean:
-            return l.all(objects.map { o in
-                l.and(l.inRange(objectStatus[o], ObjectStatus.allCases.count),
+            return forAll(.objects) { o in
+                l.and(l.inRange(select(objectStatus, o), ObjectStatus.allCases.count),
                       l.implies(objectIs(o, .free), l.all([
-                          l.equal(owner[o], none), l.equal(parent[o], none), l.equal(borrows[o], 0), l.not(isContainer[o]),
+                          l.equal(select(owner, o), none), l.equal(select(parent, o), none),
+                          l.equal(select(borrows, o), 0), l.not(select(isContainer, o)),
                       ])))
-            })
+            }
 
         case .everyObjectHasOneOwner:
             // The root is a function of the object, so there is at most one; it must be owned.
-            return l.all(objects.map { i in
-                l.implies(objectIs(i, .held), objectIs(parent[i], .owned))
-            })
+            return forAll(.objects) { i in l.implies(objectIs(i, .held), objectIs(select(parent, i), .owned)) }
 
         case .deadDomainsOwnNothing:
-            return l.all(domains.map { d in
-                l.implies(l.not(domainIs(d, .live)), l.all(
-                    objects.map { l.not(owns(c(d), $0)) } + pageOwner.map { l.differ($0, d) }
-                    + [l.equal(objectsOwned[d], 0), l.equal(pagesOwned[d], 0)]))
-            })
+            return forAll(.domains) { d in
+                l.implies(l.not(domainIs(d, .live)), l.all([
+                    forAll(.objects) { o in l.not(owns(d, o)) },
+                    forAll(.pages) { p in l.differ(select(pageOwner, p), d) },
+                    l.equal(select(objectsOwned, d), 0), l.equal(select(pagesOwned, d), 0),
+                ]))
+            }
 
         case .objectCountsMatch:
-            let owned = l.tally(objects.map { l.choose(objectIs($0, .owned), owner[$0], c(none)) }, rows: b.domains)
-            return l.all(domains.map { d in l.equal(objectsOwned[d], owned[d]) })
+            let owned = l.tally(tabulate(.objects) { o in l.choose(objectIs(o, .owned), select(owner, o), c(none)) }, rows: b.domains)
+            return forAll(.domains) { d in l.equal(select(objectsOwned, d), select(owned, d)) }
 
         case .pageCountsMatch:
-            let valid = pageOwner.map { p in l.or(l.equal(p, none), l.inRange(p, b.domains)) }
             let held = l.tally(pageOwner, rows: b.domains)
-            return l.all(valid + domains.map { d in l.equal(pagesOwned[d], held[d]) })
+            return l.and(forAll(.pages) { p in let o = select(pageOwner, p); return l.or(l.equal(o, none), l.inRange(o, b.domains)) },
+                         forAll(.domains) { d in l.equal(select(pagesOwned, d), select(held, d)) })
 
         case .borrowsCountLendingFrames:
             // Frames off the stacks lend nothing (frames-off-stacks-are-empty), so counting every
             // frame slot counts the frames on stacks; stated so, it does not depend on the depths.
             let lending = l.tally(lent, rows: b.objects)
-            return l.all(objects.map { o in l.equal(borrows[o], lending[o]) })
+            return forAll(.objects) { o in l.equal(select(borrows, o), select(lending, o)) }
 
         case .framesOffStacksAreEmpty:
-            return l.all(threads.flatMap { t in
-                frames.map { f in
-                    let k = frame(t, f)
-                    let lentRoot = l.or(l.equal(lent[k], none), objectIs(lent[k], .owned))
-                    return l.choose(isOnStack(t, f), lentRoot,
-                                    l.all([l.equal(caller[k], none), l.equal(callee[k], none), l.equal(lent[k], none)]))
+            return forAll(.threads) { t in
+                forAll(.frames) { f in
+                    let lends = cell(lent, t, f)
+                    let lentRoot = l.or(l.equal(lends, none), objectIs(lends, .owned))
+                    return l.choose(isOnStack(t, f), lentRoot, l.all([
+                        l.equal(cell(caller, t, f), none), l.equal(cell(callee, t, f), none), l.equal(lends, none),
+                    ]))
                 }
-            })
+            }
 
         case .threadsRunInLiveDomains:
             // Frames below the top may name a domain that crashed since: the thread unwinds
             // past them when its call returns into it (`ret`), never running in a dead domain.
-            return l.all(threads.map { t in
-                l.choose(isActive(t), l.and(isLive(home[t]), isLive(runningDomain(of: t))), l.equal(depth[t], 0))
-            })
+            return forAll(.threads) { t in
+                l.choose(isActive(t), l.and(isLive(select(home, t)), isLive(runningDomain(of: t))), l.equal(select(depth, t), 0))
+            }
 
         case .stacksChainCallerToCallee:
-            return l.all(threads.map { t in
-                var links = [l.atMost(c(0), depth[t]), l.atMost(depth[t], c(b.frames)),
-                             l.implies(isOnStack(t, 0), l.equal(caller[frame(t, 0)], home[t]))]
-                for f in frames.dropFirst() {
-                    links.append(l.implies(isOnStack(t, f), l.equal(caller[frame(t, f)], callee[frame(t, f - 1)])))
-                }
-                return l.all(links)
-            })
+            return forAll(.threads) { t in
+                let top = select(depth, t)
+                return l.all([
+                    l.atMost(c(0), top), l.atMost(top, c(b.frames)),
+                    l.implies(isOnStack(t, c(0)), l.equal(cell(caller, t, c(0)), select(home, t))),
+                    forAll(.frames) { f in
+                        l.implies(l.and(l.less(c(0), f), isOnStack(t, f)), l.equal(cell(caller, t, f), cell(callee, t, l.minus(f, 1))))
+                    },
+                ])
+            }
 
         case .currentDomainIsTopFrame:
-            return l.all(threads.map { t in l.implies(isCurrent(t), l.equal(currentDomain, runningDomain(of: t))) })
+            return forAll(.threads) { t in l.implies(isCurrent(t), l.equal(currentDomain, runningDomain(of: t))) }
 
         case .runQueueHoldsReadyThreads:
-            let n = b.threads
-            var facts = [l.atMost(c(0), runQueueLength), l.atMost(runQueueLength, c(n))]
-            for i in 0..<n {
-                let queued = l.less(c(i), runQueueLength)
-                facts.append(l.choose(queued, threadIs(runQueue[i], .ready), l.equal(runQueue[i], none)))
-                for j in 0..<i { facts.append(l.implies(queued, l.differ(runQueue[i], runQueue[j]))) }
-            }
-            for t in threads {
-                facts.append(l.implies(threadIs(t, .ready),
-                                       l.any((0..<n).map { i in l.and(l.less(c(i), runQueueLength), l.equal(runQueue[i], t)) })))
-            }
-            return l.all(facts)
+            // Queue slots are as many as threads; slot i is queued while i < runQueueLength.
+            let length = runQueueLength
+            func queued(_ i: L.Value) -> L.Truth { l.less(i, length) }
+            return l.all([
+                l.atMost(c(0), length), l.atMost(length, c(b.threads)),
+                forAll(.threads) { i in
+                    let t = select(runQueue, i)
+                    return l.and(l.choose(queued(i), threadIs(t, .ready), l.equal(t, none)),
+                                 forAll(.threads) { j in l.implies(l.and(l.less(j, i), queued(i)), l.differ(t, select(runQueue, j))) })
+                },
+                forAll(.threads) { t in
+                    l.implies(threadIs(t, .ready), exists(.threads) { i in l.and(queued(i), l.equal(select(runQueue, i), t)) })
+                },
+            ])
 
         case .oneRunningThread:
-            return l.and(threadIs(currentThread, .running), l.all(threads.map { t in
-                l.and(l.inRange(threadStatus[t], ThreadStatus.allCases.count),
-                      l.implies(threadIs(t, .running), isCurrent(t)))
-            }))
+            return l.and(threadIs(currentThread, .running), forAll(.threads) { t in
+                l.and(l.inRange(select(threadStatus, t), ThreadStatus.allCases.count), l.implies(threadIs(t, .running), isCurrent(t)))
+            })
         }
     }
 }

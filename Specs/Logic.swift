@@ -26,6 +26,8 @@ public protocol Logic {
     /// choice over the rows; a concrete one indexes.)
     func select(_ table: [Value], _ i: Value, otherwise: Value) -> Value
     func select(flags table: [Truth], _ i: Value, otherwise: Truth) -> Truth
+    /// `table[row * columns + column]` of a table of rows of `columns` cells, or `otherwise`.
+    func select(_ table: [Value], row: Value, column: Value, columns: Int, otherwise: Value) -> Value
     /// Row k: how many of `keys` equal k, for k in 0..<rows (a histogram; keys outside the
     /// rows, `Encoding.none` among them, are not counted). Every count the specification keeps
     /// is one of these.
@@ -47,6 +49,14 @@ extension Logic {
 
     public func tally(_ keys: [Value], rows: Int) -> [Value] {
         (0..<rows).map { k in count(keys.map { equal($0, constant(k)) }) }
+    }
+
+    public func select(_ table: [Value], row: Value, column: Value, columns: Int, otherwise: Value) -> Value {
+        var result = otherwise
+        for k in table.indices.reversed() {
+            result = choose(and(equal(row, constant(k / columns)), equal(column, constant(k % columns))), table[k], result)
+        }
+        return result
     }
 }
 
@@ -97,6 +107,9 @@ public struct Concrete: Logic {
     public func choose(_ condition: Bool, _ then: Bool, _ otherwise: Bool) -> Bool { condition ? then : otherwise }
     public func select(_ table: [Int], _ i: Int, otherwise: Int) -> Int { table.indices.contains(i) ? table[i] : otherwise }
     public func select(flags table: [Bool], _ i: Int, otherwise: Bool) -> Bool { table.indices.contains(i) ? table[i] : otherwise }
+    public func select(_ table: [Int], row: Int, column: Int, columns: Int, otherwise: Int) -> Int {
+        column >= 0 && column < columns && table.indices.contains(row * columns + column) ? table[row * columns + column] : otherwise
+    }
     public func tally(_ keys: [Int], rows: Int) -> [Int] {
         var counts = [Int](repeating: 0, count: rows)
         for k in keys where k >= 0 && k < rows { counts[k] += 1 }

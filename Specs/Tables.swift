@@ -112,10 +112,23 @@ extension SpecState {
     func isCurrent(_ t: Int) -> L.Truth { l.equal(currentThread, t) }
 
     /// The domain thread t runs in: the callee of its top frame, or its home.
-    func runningDomain(of t: Int) -> L.Value {
-        var d = home[t]
-        for f in 0..<bounds.frames { d = l.choose(l.equal(depth[t], f + 1), callee[frame(t, f)], d) }
+    func runningDomain(of t: Int) -> L.Value { runningDomain(of: c(t)) }
+    func runningDomain(of t: L.Value) -> L.Value {
+        // Stated frame by frame (top = f + 1), not as the cell at top - 1: Z3 answers the
+        // bounded queries faster so.
+        let top = select(depth, t)
+        var d = select(home, t)
+        for f in 0..<bounds.frames { d = l.choose(l.equal(top, f + 1), cell(callee, t, c(f)), d) }
         return d
+    }
+
+    func isActive(_ t: L.Value) -> L.Truth {
+        l.any([threadIs(t, .ready), threadIs(t, .running), threadIs(t, .blocked)])
+    }
+    func isOnStack(_ t: L.Value, _ f: L.Value) -> L.Truth { l.less(f, select(depth, t)) }
+    func isCurrent(_ t: L.Value) -> L.Truth { l.equal(currentThread, t) }
+    func domainIs(_ d: L.Value, _ s: DomainStatus) -> L.Truth {
+        l.and(l.inRange(d, bounds.domains), l.equal(select(domainStatus, d), s.rawValue))
     }
 
     /// Some frame on the current thread lends object j to domain d.
