@@ -26,6 +26,10 @@ public protocol Logic {
     /// choice over the rows; a concrete one indexes.)
     func select(_ table: [Value], _ i: Value, otherwise: Value) -> Value
     func select(flags table: [Truth], _ i: Value, otherwise: Truth) -> Truth
+    /// `body` holds for every (for some) row of a universe of `rows`, each named by a constant.
+    /// The concrete logic stops at the first row that decides, and builds no list.
+    func forAll(rows: Int, _ body: (Value) -> Truth) -> Truth
+    func exists(rows: Int, _ body: (Value) -> Truth) -> Truth
     /// `table[row * columns + column]` of a table of rows of `columns` cells, or `otherwise`.
     func select(_ table: [Value], row: Value, column: Value, columns: Int, otherwise: Value) -> Value
     /// Row k: how many of `keys` equal k, for k in 0..<rows (a histogram; keys outside the
@@ -50,6 +54,9 @@ extension Logic {
     public func tally(_ keys: [Value], rows: Int) -> [Value] {
         (0..<rows).map { k in count(keys.map { equal($0, constant(k)) }) }
     }
+
+    public func forAll(rows: Int, _ body: (Value) -> Truth) -> Truth { all((0..<rows).map { body(constant($0)) }) }
+    public func exists(rows: Int, _ body: (Value) -> Truth) -> Truth { any((0..<rows).map { body(constant($0)) }) }
 
     public func select(_ table: [Value], row: Value, column: Value, columns: Int, otherwise: Value) -> Value {
         var result = otherwise
@@ -107,6 +114,14 @@ public struct Concrete: Logic {
     public func choose(_ condition: Bool, _ then: Bool, _ otherwise: Bool) -> Bool { condition ? then : otherwise }
     public func select(_ table: [Int], _ i: Int, otherwise: Int) -> Int { table.indices.contains(i) ? table[i] : otherwise }
     public func select(flags table: [Bool], _ i: Int, otherwise: Bool) -> Bool { table.indices.contains(i) ? table[i] : otherwise }
+    public func forAll(rows: Int, _ body: (Int) -> Bool) -> Bool {
+        for i in 0..<rows where !body(i) { return false }
+        return true
+    }
+    public func exists(rows: Int, _ body: (Int) -> Bool) -> Bool {
+        for i in 0..<rows where body(i) { return true }
+        return false
+    }
     public func select(_ table: [Int], row: Int, column: Int, columns: Int, otherwise: Int) -> Int {
         column >= 0 && column < columns && table.indices.contains(row * columns + column) ? table[row * columns + column] : otherwise
     }

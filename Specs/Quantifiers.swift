@@ -22,14 +22,10 @@ extension Bounds {
 
 extension SpecState {
     /// `body` holds for every row of `u`.
-    func forAll(_ u: Universe, _ body: (L.Value) -> L.Truth) -> L.Truth {
-        l.all((0..<bounds.size(u)).map { body(c($0)) })
-    }
+    func forAll(_ u: Universe, _ body: (L.Value) -> L.Truth) -> L.Truth { l.forAll(rows: bounds.size(u), body) }
 
     /// `body` holds for some row of `u`.
-    func exists(_ u: Universe, _ body: (L.Value) -> L.Truth) -> L.Truth {
-        l.any((0..<bounds.size(u)).map { body(c($0)) })
-    }
+    func exists(_ u: Universe, _ body: (L.Value) -> L.Truth) -> L.Truth { l.exists(rows: bounds.size(u), body) }
 
     /// The table whose row i of `u` is `body(i)`.
     func tabulate(_ u: Universe, _ body: (L.Value) -> L.Value) -> [L.Value] {

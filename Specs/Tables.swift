@@ -67,9 +67,7 @@ extension SpecState {
 
     /// Domain `d` owns object `o` outright.
     func owns(_ d: L.Value, _ o: Int) -> L.Truth { l.and(objectIs(o, .owned), l.equal(owner[o], d)) }
-    func owns(_ d: L.Value, _ o: L.Value) -> L.Truth {
-        l.any((0..<bounds.objects).map { l.and(l.equal(o, $0), owns(d, $0)) })
-    }
+    func owns(_ d: L.Value, _ o: L.Value) -> L.Truth { l.and(objectIs(o, .owned), l.equal(select(owner, o), d)) }
 
     /// Domain `d` owns object i, or the container holding it.
     func ownsRootOf(_ d: L.Value, _ i: Int) -> L.Truth {

@@ -22,6 +22,9 @@ enum SelfTest {
     /// Booted with leaf.monitor=every (the debug kernel): the monitor runs after every
     /// transition of the steps that exercise the kernel itself; the device steps are skipped.
     nonisolated(unsafe) static var everyTransition = false
+    /// How long a step that waits on other threads may take before it gives up (the debug
+    /// kernel's check after every transition makes each one slower).
+    static var stepBudgetMs: UInt64 { everyTransition ? 40_000 : 10_000 }
 
     static func check(_ ok: Bool, _ what: String) {
         if ok { passed += 1; print("  ok    \(what)") } else { failed += 1; print("  FAIL  \(what)") }
@@ -289,7 +292,7 @@ enum SelfTest {
     }
 
     static func preemption(_ a: DomainID, _ b: DomainID, _ c: DomainID) {
-        let deadline = Clock.deadline(afterMilliseconds: 10_000)
+        let deadline = Clock.deadline(afterMilliseconds: stepBudgetMs)
         func worker() {
             let me = Kernel.runningThread
             var spins = 0
@@ -337,7 +340,7 @@ enum SelfTest {
     /// thread crashes a. LeafCore unwinds t's frames; when t next runs, the platform resumes
     /// its call's continuation and t's proxy returns domainCrashed.
     static func crossThreadCrash(_ a: DomainID, _ b: DomainID) {
-        let deadline = Clock.deadline(afterMilliseconds: 10_000)
+        let deadline = Clock.deadline(afterMilliseconds: stepBudgetMs)
         ProbeDomains.probe(a)?.spinInPing = true
         ProbeDomains.spinnerInside = false
         nonisolated(unsafe) var outcome: RpcError? = nil
@@ -371,7 +374,7 @@ enum SelfTest {
     /// restarted while t's frames name it. When c returns into the dead a, t unwinds past it and
     /// its call into a returns domainCrashed.
     static func crashUnderACall(_ a: DomainID, _ b: DomainID, _ c: DomainID) {
-        let deadline = Clock.deadline(afterMilliseconds: 10_000)
+        let deadline = Clock.deadline(afterMilliseconds: stepBudgetMs)
         ProbeDomains.probe(c)?.spinInRelay = true
         ProbeDomains.spinnerInside = false
         ProbeDomains.spinnerReleased = false

@@ -18,11 +18,16 @@ func runRefinement(_ raw: [UInt32]) -> (RefinementDriver, [RefinementOp]) {
     return (runRefinement(ops: ops), ops)
 }
 
-/// Runs one sequence of steps (random or written out) on a freshly booted kernel.
-func runRefinement(ops: [RefinementOp]) -> RefinementDriver {
+/// Runs one sequence of steps (random or written out) on a freshly booted kernel; with
+/// `observing`, LeafCore's transition observer (the debug kernel's hook) checks the spec's
+/// invariants after every transition inside the steps too (`ObservedInvariants`).
+func runRefinement(ops: [RefinementOp], observing: Bool = false) -> RefinementDriver {
     let driver = RefinementDriver(ops: ops, bounds: refinementBounds)
     let (_, report) = HostPlatform.withKernel(refinementConfiguration) { _ in
+        // Set and cleared inside the kernel's turn: no other test's kernel is observed.
+        if observing { Kernel.transitionObserver = ObservedInvariants.observe }
         driver.run()
+        Kernel.transitionObserver = nil
         driver.checkInvariants()
     }
     if driver.failures.isEmpty && (report.pagesLeft != 0 || report.objectsLeft != 0) {
@@ -56,6 +61,26 @@ func reportDivergence(_ driver: RefinementDriver, _ ops: [RefinementOp], _ raw: 
     /// SPECS_NO_SHRINKING: report the first divergence as found (`make mutants`, where only
     /// whether the tests fail matters).
     static let shrinks = getenv("SPECS_NO_SHRINKING") == nil
+
+    /// The debug kernel's hook on the host: the spec's invariants hold after every transition
+    /// LeafCore makes, not only between the steps the driver compares (inside a call's set-up
+    /// and unwinding, a crash's teardown, a refused argument's undo).
+    @Test func invariantsHoldAfterEveryTransition() async {
+        ObservedInvariants.transitions = 0
+        var sequences = 0
+        await propertyCheck(count: 1_000, input: Gen.uint32().array(of: 10...40)) { raw in
+            ObservedInvariants.broken = []
+            let b = refinementBounds
+            let ops = raw.map { RefinementOp($0, objects: b.objects, domains: b.domains, threads: b.threads, pages: b.pages) }
+            let driver = runRefinement(ops: ops, observing: true)
+            sequences += 1
+            if !driver.failures.isEmpty { reportDivergence(driver, ops, raw) }
+            #expect(ObservedInvariants.broken.isEmpty, "after \(ops.map(\.description).joined(separator: "; ")): \(ObservedInvariants.broken)")
+            driver.discardHistory()
+        }
+        print("refinement (observed): \(sequences) sequences, the spec's invariants checked after each of \(ObservedInvariants.transitions) transitions")
+        #expect(ObservedInvariants.transitions > sequences * 5)
+    }
 
     /// LeafCore and the concrete spec, side by side on random sequences; compared after every step.
     @Test(.shrinking(RefinementTests.shrinks)) func leafCoreRefinesTheSpecification() async {
@@ -166,5 +191,21 @@ func reportDivergence(_ driver: RefinementDriver, _ ops: [RefinementOp], _ raw: 
         // Returns into a crashed caller are rare in short sequences (about one in a thousand):
         // a shorter run (`make mutants`) need not meet one.
         #expect(deadReturns > 0 || count < 5_000)
+    }
+}
+
+/// The transition observer of `invariantsHoldAfterEveryTransition`: the abstraction of LeafCore's
+/// tables after each transition, and the invariants it breaks.
+enum ObservedInvariants {
+    nonisolated(unsafe) static var transitions = 0
+    nonisolated(unsafe) static var broken: [String] = []
+
+    static let observe: @convention(c) () -> Void = {
+        ObservedInvariants.transitions += 1
+        guard ObservedInvariants.broken.count < 5 else { return }
+        do throws(AbstractionError) {
+            let s = try Abstraction.state(pages: refinementBounds.pages + 8)
+            for i in s.brokenInvariants { ObservedInvariants.broken.append("\(i.name) at transition \(ObservedInvariants.transitions)") }
+        } catch { ObservedInvariants.broken.append("abstraction: \(error)") }
     }
 }
