@@ -146,6 +146,9 @@ enum Threads {
         let domain = Kernel.currentDomain
         guard domain != .kernel, Kernel.state(of: domain) == .live else { return false }
         budgetsOverrun += 1
+        // Spent: one crash per budget. A tick that lands while this crash unwinds (slow under
+        // TCG: the domain is still current and live until its teardown) must not count it again.
+        contexts.unsafelyUnwrapped[Int(Kernel.runningThread.raw)].deadline = 0
         Traps.last = Traps.Fault(vector: UInt64(LEAF_VECTOR_TIMER), domain: domain, rip: 0, address: 0)
         // What resumes is the caller, outside any preemptible section the domain was in.
         preemptible = false
