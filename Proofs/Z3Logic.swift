@@ -120,9 +120,7 @@ final class Z3Logic: Logic {
     // A row named by a literal is that row: no choice over the table is built.
     func select(_ table: [Term], _ i: Term, otherwise: Term) -> Term {
         if let k = i.integer { return table.indices.contains(k) ? table[k] : otherwise }
-        var result = otherwise
-        for k in table.indices.reversed() { result = choose(equal(i, constant(k)), table[k], result) }
-        return result
+        return choosingRow(table, i, otherwise: otherwise)
     }
 
     func select(flags table: [Term], _ i: Term, otherwise: Term) -> Term { select(table, i, otherwise: otherwise) }
@@ -131,11 +129,7 @@ final class Z3Logic: Logic {
         if let r = row.integer, let f = column.integer {
             return f >= 0 && f < columns && table.indices.contains(r * columns + f) ? table[r * columns + f] : otherwise
         }
-        var result = otherwise
-        for k in table.indices.reversed() {
-            result = choose(and(equal(row, constant(k / columns)), equal(column, constant(k % columns))), table[k], result)
-        }
-        return result
+        return choosingCell(table, row: row, column: column, columns: columns, otherwise: otherwise)
     }
 
     /// Enough bits for every value the spec computes with these bounds, plus a sign bit and a

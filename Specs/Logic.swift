@@ -39,15 +39,27 @@ public protocol Logic {
 }
 
 extension Logic {
-    public func select(_ table: [Value], _ i: Value, otherwise: Value) -> Value {
+    public func select(_ table: [Value], _ i: Value, otherwise: Value) -> Value { choosingRow(table, i, otherwise: otherwise) }
+
+    public func select(flags table: [Truth], _ i: Value, otherwise: Truth) -> Truth {
         var result = otherwise
         for k in table.indices.reversed() { result = choose(equal(i, constant(k)), table[k], result) }
         return result
     }
 
-    public func select(flags table: [Truth], _ i: Value, otherwise: Truth) -> Truth {
+    /// `select` as a choice over every row: the symbolic logics' lookup.
+    public func choosingRow(_ table: [Value], _ i: Value, otherwise: Value) -> Value {
         var result = otherwise
         for k in table.indices.reversed() { result = choose(equal(i, constant(k)), table[k], result) }
+        return result
+    }
+
+    /// The frame-table `select` as a choice over every cell.
+    public func choosingCell(_ table: [Value], row: Value, column: Value, columns: Int, otherwise: Value) -> Value {
+        var result = otherwise
+        for k in table.indices.reversed() {
+            result = choose(and(equal(row, constant(k / columns)), equal(column, constant(k % columns))), table[k], result)
+        }
         return result
     }
 
@@ -59,11 +71,7 @@ extension Logic {
     public func exists(rows: Int, _ body: (Value) -> Truth) -> Truth { any((0..<rows).map { body(constant($0)) }) }
 
     public func select(_ table: [Value], row: Value, column: Value, columns: Int, otherwise: Value) -> Value {
-        var result = otherwise
-        for k in table.indices.reversed() {
-            result = choose(and(equal(row, constant(k / columns)), equal(column, constant(k % columns))), table[k], result)
-        }
-        return result
+        choosingCell(table, row: row, column: column, columns: columns, otherwise: otherwise)
     }
 }
 

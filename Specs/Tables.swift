@@ -61,9 +61,6 @@ extension SpecState {
     func isInside(_ i: Int, _ j: L.Value) -> L.Truth {
         l.or(l.and(l.equal(j, i), isAllocated(i)), l.and(objectIs(i, .held), l.equal(parent[i], j)))
     }
-    func isInside(_ i: L.Value, _ j: Int) -> L.Truth {
-        l.any((0..<bounds.objects).map { l.and(l.equal(i, $0), isInside($0, j)) })
-    }
 
     /// Domain `d` owns object `o` outright.
     func owns(_ d: L.Value, _ o: Int) -> L.Truth { l.and(objectIs(o, .owned), l.equal(owner[o], d)) }
