@@ -76,13 +76,15 @@ extension Kernel {
     @_spi(Kernel) nonisolated(unsafe) public static var beforeTearDown: ((DomainID) -> Void)? = nil
 
     /// Runs `body` with the kernel domain current, so that what it allocates (the kernel's own
-    /// bookkeeping) comes from the kernel's heap, not from the calling domain's.
+    /// bookkeeping) comes from the kernel's heap, not from the calling domain's. Not observed
+    /// (the kernel being current is not a state of the spec's): its transitions are seen at the
+    /// next observation.
     @_spi(Kernel) public static func inKernelHeap<R>(_ body: () -> R) -> R {
         let k = kernelState
         let current = k.pointee.currentDomain
         k.pointee.currentDomain = .kernel
         defer { k.pointee.currentDomain = current }
-        return body()
+        return unobserved(body)
     }
 
     /// Sets the code that populates the domain, runs it now inside the domain, and runs it again

@@ -1,3 +1,5 @@
+internal import CLeafGate
+
 /// The debug kernel's hook (LeafKernel's monitor, booted with `leaf.monitor=every`): when set,
 /// LeafCore calls it after every transition the specification names, once the tables are
 /// consistent again, so that the monitor can check the invariants between any two steps.
@@ -8,7 +10,10 @@
 /// and the arguments lent or moved, are one transition of the spec's), and after each scheduler
 /// and domain operation. Never inside the private-heap allocator, whose own state may be half
 /// updated when it takes or gives back a page (its page transitions are seen at the next
-/// observation), and never inside the observer itself.
+/// observation), never inside `inKernelHeap` (the kernel is current there, not the domain the
+/// spec names: what it does is seen at the next observation), and never inside the observer.
+/// The observer runs as kernel code: no domain's continuation innermost, so a trap in it is a
+/// kernel panic, never a crash charged to the domain that happens to be running.
 extension Kernel {
     @_spi(Kernel) nonisolated(unsafe) public static var transitionObserver: (@convention(c) () -> Void)? = nil
 
@@ -21,7 +26,10 @@ extension Kernel {
     static func transitionDone() {
         guard let observe = transitionObserver, sectionsOpen == 0 else { return }
         sectionsOpen = 1
+        let outer = leaf_get_innermost()
+        leaf_set_innermost(nil)
         observe()
+        leaf_set_innermost(outer)
         sectionsOpen = 0
     }
 

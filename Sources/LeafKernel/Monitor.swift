@@ -31,34 +31,35 @@ enum Monitor {
     /// Checks both; returns the number of violations (each printed with its name).
     @discardableResult
     static func check(_ step: String, frames: FrameAllocator) -> Int {
-        let problems = self.problems(frames)
-        checks += 1
-        violations += problems.count
-        for p in problems { print("  monitor VIOLATION after \(step): \(p)") }
-        return problems.count
+        let current = Kernel.currentDomain
+        return Kernel.inKernelHeap {
+            let problems = self.problems(frames, current: current)
+            checks += 1
+            violations += problems.count
+            for p in problems { print("  monitor VIOLATION after \(step): \(p)") }
+            return problems.count
+        }
     }
 
-    /// What is wrong with the live kernel, evaluated in the kernel's own heap (the domain
-    /// running may be any: its heap must not change under the check) as the current domain sees it.
+    /// What is wrong with the live kernel, with `current` the domain running. Called inside
+    /// `inKernelHeap` (the domain running may be any: its heap must not change under the check,
+    /// nor under the printing of what it found), where the kernel is current instead.
     /// The frame allocator's tags are checked only with `frames`: between self-test steps, not
     /// between LeafCore's transitions, since the platform's own steps (a thread's stack taken
     /// after LeafCore spawned it) fall between those.
-    static func problems(_ frames: FrameAllocator?) -> [String] {
-        let current = Kernel.currentDomain
-        return Kernel.inKernelHeap {
-            var problems: [String] = []
-            do throws(AbstractionError) {
-                var state = try specState()
-                state.currentDomain = Int(current.raw)
-                for invariant in state.brokenInvariants {
-                    problems.append("\(invariant.name) (\(invariant.summary)): broken in the abstraction of the live kernel")
-                }
-            } catch { problems.append("abstraction: \(error)") }
-            var representation = Tables().representationProblems()
-            if let frames { representation += platformAccounting(frames) }
-            for p in representation { problems.append("representation: \(p)") }
-            return problems
-        }
+    static func problems(_ frames: FrameAllocator?, current: DomainID) -> [String] {
+        var problems: [String] = []
+        do throws(AbstractionError) {
+            var state = try specState()
+            state.currentDomain = Int(current.raw)
+            for invariant in state.brokenInvariants {
+                problems.append("\(invariant.name) (\(invariant.summary)): broken in the abstraction of the live kernel")
+            }
+        } catch { problems.append("abstraction: \(error)") }
+        var representation = Tables().representationProblems()
+        if let frames { representation += platformAccounting(frames) }
+        for p in representation { problems.append("representation: \(p)") }
+        return problems
     }
 
     /// LeafCore's transition observer in the debug kernel: the same check after every
@@ -67,10 +68,12 @@ enum Monitor {
         Monitor.transitions += 1
         // The timer's preemption is checked together with the transition after it.
         if Threads.inTimerPreemption { Monitor.deferredTransitions += 1; return }
-        let problems = Monitor.problems(nil)
-        for p in problems {
-            Monitor.transitionViolations += 1
-            if Monitor.transitionViolations <= 20 { print("  monitor VIOLATION after transition \(Monitor.transitions): \(p)") }
+        let current = Kernel.currentDomain
+        Kernel.inKernelHeap {
+            for p in Monitor.problems(nil, current: current) {
+                Monitor.transitionViolations += 1
+                if Monitor.transitionViolations <= 20 { print("  monitor VIOLATION after transition \(Monitor.transitions): \(p)") }
+            }
         }
     }
 

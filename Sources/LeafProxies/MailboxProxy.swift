@@ -120,7 +120,7 @@ public final class MailboxProxy: Mailbox {
         struct Args: ~Copyable { let target: Unmanaged<Export<any Mailbox>>; var first: RRef<Request>?; var second: RRef<Request>?; var result: RRefArray<Request, 2>? = nil; var error: RpcError? = nil }
         let frame = try CallGate.enter(domain, incarnation: incarnation)
         do throws(RpcError) { try CallGate.move(first.id, in: frame) } catch { CallGate.leave(frame); throw error }
-        do throws(RpcError) { try CallGate.move(second.id, in: frame) } catch { try? CallGate.moveBack(first.id, from: domain); CallGate.leave(frame); throw error }
+        do throws(RpcError) { try CallGate.move(second.id, in: frame) } catch { CallGate.leave(frame); try? CallGate.moveBack(first.id, from: domain); throw error }
         var args = Args(target: export, first: first, second: second)
         guard CallGate.invoke(frame, &args, { raw in
             let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)

@@ -168,13 +168,15 @@ public enum ProxyWriter {
             if let label = p.label { argument = "\(label): \(argument)" }
             callArguments.append(argument)
         }
-        // Lends first, then moves; a refused step undoes the moves before it, and `leave` ends the borrows.
+        // Lends first, then moves; a refused step pops the frame (`leave` ends the borrows), then
+        // moves back what was moved before it, as results come back: after the call, never
+        // inside it (the spec has no move from a callee to its caller while the frame is pushed).
         for p in lent {
             ownershipSteps.append("do throws(RpcError) { try CallGate.lend(\(p.name).id, in: frame) } catch { CallGate.leave(frame); throw error }")
         }
         for p in method.parameters where p.passing == .moved {
             let undo = moved.map { "try? CallGate.moveBack(\($0).id, from: domain); " }.joined()
-            ownershipSteps.append("do throws(RpcError) { try CallGate.move(\(p.name).id, in: frame) } catch { \(undo)CallGate.leave(frame); throw error }")
+            ownershipSteps.append("do throws(RpcError) { try CallGate.move(\(p.name).id, in: frame) } catch { CallGate.leave(frame); \(undo)throw error }")
             moved.append(p.name)
         }
         var returning: [String] = []

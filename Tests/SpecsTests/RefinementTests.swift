@@ -2,6 +2,8 @@ import Glibc
 import LeafAbstraction
 @_spi(Kernel) import LeafCore
 @_spi(Kernel) import LeafHost
+import LeafInterfaces
+@_spi(Kernel) import LeafProxies
 import PropertyBased
 import Specs
 import Testing
@@ -80,6 +82,33 @@ func reportDivergence(_ driver: RefinementDriver, _ ops: [RefinementOp], _ raw: 
         }
         print("refinement (observed): \(sequences) sequences, the spec's invariants checked after each of \(ObservedInvariants.transitions) transitions")
         #expect(ObservedInvariants.transitions > sequences * 5)
+    }
+
+    /// A generated proxy whose second `consuming` argument is refused gives the first back only
+    /// once the frame is popped: moved back inside the call, the transition would leave the
+    /// caller current under a frame naming the callee (a violation any caller could provoke).
+    @Test func aRefusedSecondMoveIsUndoneAfterTheFrameIsPopped() throws {
+        ObservedInvariants.transitions = 0
+        ObservedInvariants.broken = []
+        let (_, report) = try HostPlatform.withKernel(refinementConfiguration) { _ in
+            let mailbox = try MailboxProxy.spawn(name: "mailbox") { RefusingMailbox() }
+            let stale = try RRef(Request(tag: 2, payload: 2)).id   // dropped: its ID is stale
+            let live = Kernel.liveObjects
+            let first = try RRef(Request(tag: 1, payload: 1))
+            Kernel.transitionObserver = ObservedInvariants.observe
+            defer { Kernel.transitionObserver = nil }
+            do throws(RpcError) {
+                _ = try mailbox.pair(first, with: RRef<Request>(_adopting: stale))
+                Issue.record("a stale second argument was not refused")
+            } catch { #expect(error == .ownershipViolation) }
+            #expect(ObservedInvariants.transitions >= 3)
+            #expect(ObservedInvariants.broken.isEmpty, "\(ObservedInvariants.broken)")
+            // The first argument came back to the caller, whose handle then dropped it: it did
+            // not stay behind with the callee.
+            #expect(Kernel.objectsOwned(by: mailbox.domain) == 0)
+            #expect(Kernel.liveObjects == live)
+        }
+        #expect(report.objectsLeft == 0 && report.pagesLeft == 0)
     }
 
     /// LeafCore and the concrete spec, side by side on random sequences; compared after every step.
@@ -208,4 +237,16 @@ enum ObservedInvariants {
             for i in s.brokenInvariants { ObservedInvariants.broken.append("\(i.name) at transition \(ObservedInvariants.transitions)") }
         } catch { ObservedInvariants.broken.append("abstraction: \(error)") }
     }
+}
+
+/// A mailbox that takes no call: `pair`'s second argument is refused before it could run.
+final class RefusingMailbox: Mailbox {
+    func status() throws(RpcError) -> MailboxStatus { throw .invalidArgument }
+    func post(_ batch: consuming RRefDeque<Request, 16>, urgent: Bool) throws(RpcError) -> Int { throw .invalidArgument }
+    func find(tag: UInt32, in batch: borrowing RRefDeque<Request, 16>) throws(RpcError) -> Request? { throw .invalidArgument }
+    func pair(_ first: consuming RRef<Request>, with second: consuming RRef<Request>) throws(RpcError) -> RRefArray<Request, 2> { throw .invalidArgument }
+    func take() throws(RpcError) -> RRef<Request> { throw .invalidArgument }
+    func connect(to peer: any Mailbox) throws(RpcError) { throw .invalidArgument }
+    func peer() throws(RpcError) -> any Mailbox { throw .invalidArgument }
+    func askProbe(_ probe: any Probe, _ a: Int, _ b: Int) throws(RpcError) -> Int { throw .invalidArgument }
 }
