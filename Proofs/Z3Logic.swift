@@ -132,6 +132,10 @@ final class Z3Logic: Logic {
         return choosingCell(table, row: row, column: column, columns: columns, otherwise: otherwise)
     }
 
+    func select(flags table: [Term], row: Term, column: Term, columns: Int, otherwise: Term) -> Term {
+        select(table, row: row, column: column, columns: columns, otherwise: otherwise)
+    }
+
     /// Enough bits for every value the spec computes with these bounds, plus a sign bit and a
     /// bit of headroom.
     static func bitWidth(for b: Bounds) -> Int {

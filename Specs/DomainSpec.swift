@@ -32,15 +32,12 @@ extension SpecState {
     /// switches to the callee.
     func pushingFrame(to callee: L.Value, lending: L.Value, mutant: Mutant = .none) -> SpecState {
         var s = self
-        for t in 0..<bounds.threads {
-            for f in 0..<bounds.frames {
-                let here = l.and(isCurrent(t), l.equal(depth[t], f))
-                let k = frame(t, f)
-                s.caller[k] = l.choose(here, mutant == .callRecordsCalleeAsCaller ? callee : currentDomain, caller[k])
-                s.callee[k] = l.choose(here, callee, self.callee[k])
-                s.lent[k] = l.choose(here, lending, lent[k])
-            }
-        }
+        // The new frame: the current thread's at its depth.
+        func here(_ t: L.Value, _ f: L.Value) -> L.Truth { l.and(isCurrent(t), l.equal(select(depth, t), f)) }
+        let from = mutant == .callRecordsCalleeAsCaller ? callee : currentDomain
+        s.caller = tabulateFrames { t, f in l.choose(here(t, f), from, cell(caller, t, f)) }
+        s.callee = tabulateFrames { t, f in l.choose(here(t, f), callee, cell(self.callee, t, f)) }
+        s.lent = tabulateFrames { t, f in l.choose(here(t, f), lending, cell(lent, t, f)) }
         s.depth = adjust(depth, currentThread, by: 1, within: bounds.frames)
         if mutant != .callKeepsDomain { s.currentDomain = callee }
         return s
@@ -80,11 +77,11 @@ extension SpecState {
     }
 
     func popping(mutant: Mutant) -> SpecState {
-        let newDepth = (0..<bounds.threads).map { t in
-            let top = counted(l.minus(depth[t], 1), within: bounds.frames, when: isCurrent(t))
-            return l.choose(isCurrent(t), mutant == .returnIntoDeadCaller ? top : liveDepth(t, below: top), depth[t])
+        let newDepth = tabulate(.threads) { t in
+            let top = counted(l.minus(select(depth, t), 1), within: bounds.frames, when: isCurrent(t))
+            return l.choose(isCurrent(t), mutant == .returnIntoDeadCaller ? top : liveDepth(t, below: top), select(depth, t))
         }
-        let returnTo = select((0..<bounds.threads).map { t in caller(t, at: newDepth[t]) }, currentThread)
+        let returnTo = resumingDomain(newDepth)
         var s = unwinding(to: newDepth, mutant: mutant)
         s.currentDomain = returnTo
         return s
@@ -98,8 +95,8 @@ extension SpecState {
         let hasFrame = mutant == .returnMoveAtDepthZero ? l.truth(true) : l.less(c(0), select(depth, me))
         let allowed = l.and(hasFrame, l.inRange(o, bounds.objects))
         let from = currentDomain
-        let callerLive = isLive(select((0..<bounds.threads).map { t in
-            caller(t, at: counted(l.minus(depth[t], mutant == .returnMoveChecksWrongCaller ? 2 : 1), within: bounds.frames, when: l.equal(me, t)))
+        let callerLive = isLive(select(tabulate(.threads) { t in
+            caller(t, at: counted(l.minus(select(depth, t), mutant == .returnMoveChecksWrongCaller ? 2 : 1), within: bounds.frames, when: l.equal(me, t)))
         }, me))
         let popped = popping(mutant: .none)
         let movable = l.all([callerLive, popped.owns(from, o), mutant == .returnMoveIgnoresPin ? l.truth(true) : l.not(popped.isPinned(o))])
@@ -121,33 +118,34 @@ extension SpecState {
             // would keep running it in the dead domain).
             l.differ(select(home, me), d),
         ])
-        let homeless = (0..<bounds.threads).map { t in
+        let homeless = flags(.threads) { t in
             mutant == .crashSparesHomeThreads ? l.truth(false)
-                : l.all([l.not(isCurrent(t)), l.or(threadIs(t, .ready), threadIs(t, .blocked)), l.equal(home[t], d)])
+                : l.all([l.not(isCurrent(t)), l.or(threadIs(t, .ready), threadIs(t, .blocked)), l.equal(select(home, t), d)])
         }
+        func isHomeless(_ t: L.Value) -> L.Truth { select(homeless, t) }
         // Per thread: what it keeps. Threads living in d lose all their frames; the others those
         // at their top that call into d or into domains already dead (none, if they run elsewhere).
-        let newDepth = (0..<bounds.threads).map { t in
+        let newDepth = tabulate(.threads) { t in
             let kept = mutant == .crashKeepsDeadDomainOnStacks
-                ? l.choose(isCurrent(t), liveDepth(t, below: depth[t], dying: d), depth[t])
-                : liveDepth(t, below: depth[t], dying: d)
-            return l.choose(homeless[t], c(0), kept)
+                ? l.choose(isCurrent(t), liveDepth(t, below: select(depth, t), dying: d), select(depth, t))
+                : liveDepth(t, below: select(depth, t), dying: d)
+            return l.choose(isHomeless(t), c(0), kept)
         }
         // The same per frame (sparing the prover from recovering it from the depths): a frame
         // goes if its thread lives in d, or if it and every frame above it call into d or into
         // domains already dead.
-        var popped = Array(repeating: l.truth(false), count: bounds.threads * bounds.frames)
-        for t in 0..<bounds.threads {
-            var upper = l.truth(true)
-            for f in (0..<bounds.frames).reversed() {
-                let k = frame(t, f)
-                var goes = l.and(upper, l.or(l.equal(callee[k], d), l.not(isLive(callee[k]))))
-                if mutant == .crashKeepsDeadDomainOnStacks { goes = l.and(isCurrent(t), goes) }
-                popped[k] = l.and(isOnStack(t, f), l.or(homeless[t], goes))
-                upper = l.or(l.not(isOnStack(t, f)), goes)
-            }
+        func callsIntoTheDead(_ t: L.Value, _ f: L.Value) -> L.Truth {
+            let e = cell(callee, t, f)
+            return l.or(l.equal(e, d), l.not(isLive(e)))
         }
-        let resumeIn = select((0..<bounds.threads).map { t in caller(t, at: newDepth[t]) }, me)
+        let popped = frameFlags { t, f in
+            var goes = l.and(callsIntoTheDead(t, f), forAll(.frames) { g in
+                l.implies(l.and(l.less(f, g), isOnStack(t, g)), callsIntoTheDead(t, g))
+            })
+            if mutant == .crashKeepsDeadDomainOnStacks { goes = l.and(isCurrent(t), goes) }
+            return l.and(isOnStack(t, f), l.or(isHomeless(t), goes))
+        }
+        let resumeIn = resumingDomain(newDepth)
         var s = unwinding(to: newDepth, popping: popped).retiring(homeless)
         s.currentDomain = resumeIn
         return Step(allowed: allowed, after: s.reclaimingDomain(d, becoming: .crashed, mutant: mutant))

@@ -19,7 +19,7 @@ extension SpecState {
     /// Drops an object the current domain owns and that is not pinned, with everything it holds.
     func drop(object o: L.Value, mutant: Mutant) -> Step<L> {
         let allowed = l.and(owns(currentDomain, o), mutant == .dropIgnoresPin ? l.truth(true) : l.not(isPinned(o)))
-        let dies = (0..<bounds.objects).map { i in
+        let dies = flags(.objects) { i in
             mutant == .dropForgetsContainerElements ? l.equal(o, i) : isInside(i, o)
         }
         return Step(allowed: allowed, after: reclaiming(dies, mutant: mutant))

@@ -32,6 +32,8 @@ public protocol Logic {
     func exists(rows: Int, _ body: (Value) -> Truth) -> Truth
     /// `table[row * columns + column]` of a table of rows of `columns` cells, or `otherwise`.
     func select(_ table: [Value], row: Value, column: Value, columns: Int, otherwise: Value) -> Value
+    /// The flag at `table[row * columns + column]`, or `otherwise`.
+    func select(flags table: [Truth], row: Value, column: Value, columns: Int, otherwise: Truth) -> Truth
     /// Row k: how many of `keys` equal k, for k in 0..<rows (a histogram; keys outside the
     /// rows, `Encoding.none` among them, are not counted). Every count the specification keeps
     /// is one of these.
@@ -56,6 +58,14 @@ extension Logic {
 
     /// The frame-table `select` as a choice over every cell.
     public func choosingCell(_ table: [Value], row: Value, column: Value, columns: Int, otherwise: Value) -> Value {
+        var result = otherwise
+        for k in table.indices.reversed() {
+            result = choose(and(equal(row, constant(k / columns)), equal(column, constant(k % columns))), table[k], result)
+        }
+        return result
+    }
+
+    public func select(flags table: [Truth], row: Value, column: Value, columns: Int, otherwise: Truth) -> Truth {
         var result = otherwise
         for k in table.indices.reversed() {
             result = choose(and(equal(row, constant(k / columns)), equal(column, constant(k % columns))), table[k], result)
@@ -131,6 +141,9 @@ public struct Concrete: Logic {
         return false
     }
     public func select(_ table: [Int], row: Int, column: Int, columns: Int, otherwise: Int) -> Int {
+        column >= 0 && column < columns && table.indices.contains(row * columns + column) ? table[row * columns + column] : otherwise
+    }
+    public func select(flags table: [Bool], row: Int, column: Int, columns: Int, otherwise: Bool) -> Bool {
         column >= 0 && column < columns && table.indices.contains(row * columns + column) ? table[row * columns + column] : otherwise
     }
     public func tally(_ keys: [Int], rows: Int) -> [Int] {

@@ -4,20 +4,19 @@ extension SpecState {
     /// lending it (LeafCore: the object's generation changes, so the frame's ID goes stale).
     func reclaiming(_ dies: [L.Truth], mutant: Mutant = .none) -> SpecState {
         var s = self
-        let o = bounds.objects
-        for d in 0..<bounds.domains {
-            let lost = l.count((0..<o).map { l.and(dies[$0], owns(c(d), $0)) })
-            s.objectsOwned[d] = counted(l.minus(objectsOwned[d], lost), within: o, when: l.truth(true))
+        func dying(_ o: L.Value) -> L.Truth { select(dies, o) }
+        s.objectsOwned = tabulate(.domains) { d in
+            let lost = count(.objects) { o in l.and(dying(o), owns(d, o)) }
+            return counted(l.minus(select(objectsOwned, d), lost), within: bounds.objects, when: l.truth(true))
         }
-        for i in 0..<o {
-            s.objectStatus[i] = l.choose(dies[i], c(ObjectStatus.free.rawValue), objectStatus[i])
-            s.owner[i] = l.choose(dies[i], c(Encoding.none), owner[i])
-            s.parent[i] = l.choose(dies[i], c(Encoding.none), parent[i])
-            s.borrows[i] = l.choose(dies[i], c(0), borrows[i])
-            if mutant != .dropKeepsContainerFlag { s.isContainer[i] = l.and(l.not(dies[i]), isContainer[i]) }
-        }
-        for k in lent.indices {
-            s.lent[k] = l.choose(select(dies, lent[k]), c(Encoding.none), lent[k])
+        s.objectStatus = tabulate(.objects) { o in l.choose(dying(o), c(ObjectStatus.free.rawValue), select(objectStatus, o)) }
+        s.owner = tabulate(.objects) { o in l.choose(dying(o), c(Encoding.none), select(owner, o)) }
+        s.parent = tabulate(.objects) { o in l.choose(dying(o), c(Encoding.none), select(parent, o)) }
+        s.borrows = tabulate(.objects) { o in l.choose(dying(o), c(0), select(borrows, o)) }
+        if mutant != .dropKeepsContainerFlag { s.isContainer = flags(.objects) { o in l.and(l.not(dying(o)), select(isContainer, o)) } }
+        s.lent = tabulateFrames { t, f in
+            let o = cell(lent, t, f)
+            return l.choose(dying(o), c(Encoding.none), o)
         }
         return s
     }
@@ -27,23 +26,17 @@ extension SpecState {
     /// prover from recovering it from the depths.
     func unwinding(to newDepth: [L.Value], popping: [L.Truth]? = nil, mutant: Mutant = .none) -> SpecState {
         var s = self
-        var popped: [L.Truth] = []
-        for t in 0..<bounds.threads {
-            for f in 0..<bounds.frames {
-                popped.append(popping?[frame(t, f)] ?? l.and(isOnStack(t, f), l.atMost(newDepth[t], c(f))))
-            }
-        }
+        let popped = popping ?? frameFlags { t, f in l.and(isOnStack(t, f), l.atMost(select(newDepth, t), f)) }
+        func pops(_ t: L.Value, _ f: L.Value) -> L.Truth { cell(popped, t, f) }
         if mutant != .returnLeavesBorrowCounted {
-            for o in 0..<bounds.objects {
-                let released = l.count(lent.indices.map { l.and(popped[$0], l.equal(lent[$0], o)) })
-                s.borrows[o] = counted(l.minus(borrows[o], released), within: bounds.threads * bounds.frames, when: l.truth(true))
+            s.borrows = tabulate(.objects) { o in
+                let released = countFrames { t, f in l.and(pops(t, f), l.equal(cell(lent, t, f), o)) }
+                return counted(l.minus(select(borrows, o), released), within: bounds.threads * bounds.frames, when: l.truth(true))
             }
         }
-        for k in popped.indices {
-            if mutant != .returnLeavesCallerSlot { s.caller[k] = l.choose(popped[k], c(Encoding.none), caller[k]) }
-            s.callee[k] = l.choose(popped[k], c(Encoding.none), callee[k])
-            s.lent[k] = l.choose(popped[k], c(Encoding.none), lent[k])
-        }
+        if mutant != .returnLeavesCallerSlot { s.caller = tabulateFrames { t, f in l.choose(pops(t, f), c(Encoding.none), cell(caller, t, f)) } }
+        s.callee = tabulateFrames { t, f in l.choose(pops(t, f), c(Encoding.none), cell(callee, t, f)) }
+        s.lent = tabulateFrames { t, f in l.choose(pops(t, f), c(Encoding.none), cell(lent, t, f)) }
         s.depth = newDepth
         return s
     }
@@ -52,28 +45,29 @@ extension SpecState {
     /// that are not live (nor `dying`): one above the highest of them whose callee is live, or
     /// 0. A call that returns into a dead caller (or crashes) resumes the call below it instead,
     /// with domainCrashed, and so on down to a live caller.
-    func liveDepth(_ t: Int, below top: L.Value, dying: L.Value? = nil) -> L.Value {
-        var n = c(0)
-        for f in 0..<bounds.frames {
-            let k = frame(t, f)
-            var live = [l.less(c(f), top), isLive(callee[k])]
-            if let dying { live.append(l.differ(callee[k], dying)) }
-            n = l.choose(l.all(live), c(f + 1), n)
+    func liveDepth(_ t: L.Value, below top: L.Value, dying: L.Value? = nil) -> L.Value {
+        oneAboveHighest(.frames) { f in
+            let d = cell(callee, t, f)
+            var live = [l.less(f, top), isLive(d)]
+            if let dying { live.append(l.differ(d, dying)) }
+            return l.all(live)
         }
-        return n
     }
 
     /// The caller of thread t's frame at `depth` (the domain a thread resumes in when it
     /// unwinds to that depth).
-    func caller(_ t: Int, at depth: L.Value) -> L.Value {
-        select(Array(caller[frame(t, 0)..<frame(t, bounds.frames)]), depth)
+    func caller(_ t: L.Value, at depth: L.Value) -> L.Value { cell(caller, t, depth) }
+
+    /// The domain the current thread resumes in once each thread t is unwound to `newDepth[t]`.
+    func resumingDomain(_ newDepth: [L.Value]) -> L.Value {
+        select(tabulate(.threads) { t in caller(t, at: select(newDepth, t)) }, currentThread)
     }
 
     /// Appends thread `t` to the run queue when `when` holds.
     func enqueuing(_ t: L.Value, when: L.Truth) -> SpecState {
         var s = self
-        s.runQueue = runQueue.indices.map { i in
-            l.choose(l.and(when, l.equal(runQueueLength, i)), t, runQueue[i])
+        s.runQueue = tabulate(.threads) { i in
+            l.choose(l.and(when, l.equal(runQueueLength, i)), t, select(runQueue, i))
         }
         s.runQueueLength = l.choose(when, counted(l.plus(runQueueLength, 1), within: bounds.threads, when: when), runQueueLength)
         return s
@@ -83,59 +77,56 @@ extension SpecState {
     /// behind it move up one place.
     func dequeuing(_ t: L.Value, when: L.Truth) -> SpecState {
         var s = self
-        var found: [L.Truth] = []
-        var seen = l.truth(false)
-        for i in runQueue.indices {
-            seen = l.or(seen, l.all([when, l.less(c(i), runQueueLength), l.equal(runQueue[i], t)]))
-            found.append(seen)
+        /// `t` is queued at slot i or before it.
+        func found(_ i: L.Value) -> L.Truth {
+            exists(.threads) { j in l.all([when, l.atMost(j, i), l.less(j, runQueueLength), l.equal(select(runQueue, j), t)]) }
         }
-        s.runQueue = runQueue.indices.map { i in
-            l.choose(found[i], i + 1 < runQueue.count ? runQueue[i + 1] : c(Encoding.none), runQueue[i])
-        }
-        let removed = found[runQueue.count - 1]
+        s.runQueue = tabulate(.threads) { i in l.choose(found(i), select(runQueue, l.plus(i, 1)), select(runQueue, i)) }
+        let removed = found(c(bounds.threads - 1))
         s.runQueueLength = l.choose(removed, counted(l.minus(runQueueLength, 1), within: bounds.threads, when: removed), runQueueLength)
         return s
     }
 
     /// The thread at the front of the run queue becomes the running one.
     func dispatchingNext(mutant: Mutant = .none) -> SpecState {
-        let next = runQueue[0]
+        let next = select(runQueue, c(0))
         var s = dequeuing(next, when: l.truth(true))
         s.threadStatus = store(s.threadStatus, next, c(ThreadStatus.running.rawValue))
         s.currentThread = next
-        if mutant != .blockKeepsDomain { s.currentDomain = select((0..<bounds.threads).map { runningDomain(of: $0) }, next) }
+        if mutant != .blockKeepsDomain { s.currentDomain = select(tabulate(.threads) { runningDomain(of: $0) }, next) }
         return s
     }
 
-    /// Ends every thread for which `ends` holds: pops its frames, takes it off the run queue.
-    func exiting(_ ends: [L.Truth], mutant: Mutant = .none) -> SpecState {
-        let unwound = mutant == .exitKeepsFrames ? self : unwinding(to: (0..<bounds.threads).map { l.choose(ends[$0], c(0), depth[$0]) })
-        return unwound.retiring(ends, mutant: mutant)
+    /// Ends thread `t`: pops its frames, takes it off the run queue.
+    func exiting(_ t: L.Value, mutant: Mutant = .none) -> SpecState {
+        let unwound = mutant == .exitKeepsFrames ? self : unwinding(to: store(depth, t, c(0)))
+        var s = unwound
+        if mutant != .exitLeavesThreadQueued { s = s.dequeuing(t, when: l.truth(true)) }
+        s.threadStatus = store(s.threadStatus, t, c(ThreadStatus.exited.rawValue))
+        return s
     }
 
     /// Marks the threads for which `ends` holds exited and takes them off the run queue (their
-    /// frames are already popped).
-    func retiring(_ ends: [L.Truth], mutant: Mutant = .none) -> SpecState {
+    /// frames are already popped). Removing several threads at once closes up the queue behind
+    /// each: done one thread after another.
+    func retiring(_ ends: [L.Truth]) -> SpecState {
         var s = self
-        for t in 0..<bounds.threads {
-            if mutant != .exitLeavesThreadQueued { s = s.dequeuing(c(t), when: ends[t]) }
-            s.threadStatus[t] = l.choose(ends[t], c(ThreadStatus.exited.rawValue), s.threadStatus[t])
-        }
+        for t in 0..<bounds.threads { s = s.dequeuing(c(t), when: ends[t]) }
+        s.threadStatus = tabulate(.threads) { t in l.choose(select(ends, t), c(ThreadStatus.exited.rawValue), select(s.threadStatus, t)) }
         return s
     }
 
     /// Teardown proper, one step with no assumptions: the domain goes to `status`, every object
     /// it owns and everything nested in its containers is freed, and so is every page it holds.
     func reclaimingDomain(_ d: L.Value, becoming status: DomainStatus, mutant: Mutant) -> SpecState {
-        let dies = (0..<bounds.objects).map { i in
+        let dies = flags(.objects) { i in
             mutant == .teardownForgetsContainerElements ? owns(d, i) : ownsRootOf(d, i)
         }
         var s = reclaiming(dies)
         s.domainStatus = store(domainStatus, d, c(status.rawValue))
         if mutant != .teardownKeepsPages {
-            let freed = pageOwner.map { l.equal($0, d) }
-            s.pageOwner = pageOwner.indices.map { l.choose(freed[$0], c(Encoding.none), pageOwner[$0]) }
-            s.pagesOwned = adjustDown(pagesOwned, d, by: l.count(freed), within: bounds.pages)
+            s.pageOwner = tabulate(.pages) { p in l.choose(l.equal(select(pageOwner, p), d), c(Encoding.none), select(pageOwner, p)) }
+            s.pagesOwned = adjustDown(pagesOwned, d, by: count(.pages) { p in l.equal(select(pageOwner, p), d) }, within: bounds.pages)
         }
         return s
     }

@@ -21,6 +21,11 @@ extension Bounds {
 }
 
 extension SpecState {
+    // Every loop over a universe the specification makes is one of these (and the table reads
+    // and writes of Tables.swift): the transitions and invariants name rows only through
+    // variables bound here, never as Swift integers, so that a logic can bind them over a
+    // universe of any size.
+
     /// `body` holds for every row of `u`.
     func forAll(_ u: Universe, _ body: (L.Value) -> L.Truth) -> L.Truth { l.forAll(rows: bounds.size(u), body) }
 
@@ -32,8 +37,54 @@ extension SpecState {
         (0..<bounds.size(u)).map { body(c($0)) }
     }
 
+    /// The flags whose row i of `u` is `body(i)`.
+    func flags(_ u: Universe, _ body: (L.Value) -> L.Truth) -> [L.Truth] {
+        (0..<bounds.size(u)).map { body(c($0)) }
+    }
+
+    /// The frame table whose cell for frame f of thread t is `body(t, f)`.
+    func tabulateFrames(_ body: (L.Value, L.Value) -> L.Value) -> [L.Value] {
+        (0..<bounds.threads * bounds.frames).map { body(c($0 / bounds.frames), c($0 % bounds.frames)) }
+    }
+
+    /// The frame flags whose cell for frame f of thread t is `body(t, f)`.
+    func frameFlags(_ body: (L.Value, L.Value) -> L.Truth) -> [L.Truth] {
+        (0..<bounds.threads * bounds.frames).map { body(c($0 / bounds.frames), c($0 % bounds.frames)) }
+    }
+
+    /// How many rows of `u` satisfy `body`.
+    func count(_ u: Universe, _ body: (L.Value) -> L.Truth) -> L.Value {
+        l.count((0..<bounds.size(u)).map { body(c($0)) })
+    }
+
+    /// How many frame slots (of every thread, on its stack or not) satisfy `body`.
+    func countFrames(_ body: (L.Value, L.Value) -> L.Truth) -> L.Value {
+        l.count((0..<bounds.threads * bounds.frames).map { body(c($0 / bounds.frames), c($0 % bounds.frames)) })
+    }
+
+    /// One above the highest row of `u` for which `body` holds, or 0 when none does.
+    func oneAboveHighest(_ u: Universe, where body: (L.Value) -> L.Truth) -> L.Value {
+        var n = c(0)
+        for f in 0..<bounds.size(u) { n = l.choose(body(c(f)), c(f + 1), n) }
+        return n
+    }
+
     /// Frame `f` of thread `t` in a frame table (rows `t * frames + f`), or `none`.
     func cell(_ table: [L.Value], _ t: L.Value, _ f: L.Value) -> L.Value {
         l.select(table, row: t, column: f, columns: bounds.frames, otherwise: c(Encoding.none))
+    }
+
+    /// Frame `f` of thread `t` in frame flags, or false.
+    func cell(_ table: [L.Truth], _ t: L.Value, _ f: L.Value) -> L.Truth {
+        l.select(flags: table, row: t, column: f, columns: bounds.frames, otherwise: l.truth(false))
+    }
+
+    /// The cell of thread t's top frame (at `top` - 1) in a frame table, or `otherwise` when
+    /// the stack is empty. Stated frame by frame (top = f + 1), not as the cell at top - 1:
+    /// Z3 answers the bounded queries faster so.
+    func topCell(_ table: [L.Value], _ t: L.Value, top: L.Value, otherwise: L.Value) -> L.Value {
+        var d = otherwise
+        for f in 0..<bounds.frames { d = l.choose(l.equal(top, f + 1), cell(table, t, c(f)), d) }
+        return d
     }
 }

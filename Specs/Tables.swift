@@ -47,28 +47,23 @@ extension SpecState {
 
     // MARK: Objects
 
-    func objectIs(_ o: Int, _ s: ObjectStatus) -> L.Truth { l.equal(objectStatus[o], s.rawValue) }
     func objectIs(_ o: L.Value, _ s: ObjectStatus) -> L.Truth {
         l.and(l.inRange(o, bounds.objects), l.equal(select(objectStatus, o), s.rawValue))
     }
-    func isAllocated(_ o: Int) -> L.Truth { l.not(objectIs(o, .free)) }
+    func isAllocated(_ o: L.Value) -> L.Truth { l.and(l.inRange(o, bounds.objects), l.not(objectIs(o, .free))) }
 
     /// Object i is j (and allocated), or an element held in container j. Nests are one level
     /// deep (held objects are never containers), so that is all "inside" can mean.
-    func isInside(_ i: Int, _ j: Int) -> L.Truth {
-        i == j ? isAllocated(i) : l.and(objectIs(i, .held), l.equal(parent[i], j))
-    }
-    func isInside(_ i: Int, _ j: L.Value) -> L.Truth {
-        l.or(l.and(l.equal(j, i), isAllocated(i)), l.and(objectIs(i, .held), l.equal(parent[i], j)))
+    func isInside(_ i: L.Value, _ j: L.Value) -> L.Truth {
+        l.or(l.and(l.equal(j, i), isAllocated(i)), l.and(objectIs(i, .held), l.equal(select(parent, i), j)))
     }
 
     /// Domain `d` owns object `o` outright.
-    func owns(_ d: L.Value, _ o: Int) -> L.Truth { l.and(objectIs(o, .owned), l.equal(owner[o], d)) }
     func owns(_ d: L.Value, _ o: L.Value) -> L.Truth { l.and(objectIs(o, .owned), l.equal(select(owner, o), d)) }
 
     /// Domain `d` owns object i, or the container holding it.
-    func ownsRootOf(_ d: L.Value, _ i: Int) -> L.Truth {
-        l.or(owns(d, i), l.and(objectIs(i, .held), owns(d, parent[i])))
+    func ownsRootOf(_ d: L.Value, _ i: L.Value) -> L.Truth {
+        l.or(owns(d, i), l.and(objectIs(i, .held), owns(d, select(parent, i))))
     }
 
     // MARK: Domains
@@ -86,40 +81,25 @@ extension SpecState {
         return l.or(l.equal(currentDomain, h), hasAuthority(over: h))
     }
 
-    func domainIs(_ d: Int, _ s: DomainStatus) -> L.Truth { l.equal(domainStatus[d], s.rawValue) }
     func isLive(_ d: L.Value) -> L.Truth {
         l.and(l.inRange(d, bounds.domains), l.equal(select(domainStatus, d), DomainStatus.live.rawValue))
     }
 
     // MARK: Threads and frames
 
-    @inline(__always) func frame(_ t: Int, _ f: Int) -> Int { t * bounds.frames + f }
-    func threadIs(_ t: Int, _ s: ThreadStatus) -> L.Truth { l.equal(threadStatus[t], s.rawValue) }
     func threadIs(_ t: L.Value, _ s: ThreadStatus) -> L.Truth {
         l.and(l.inRange(t, bounds.threads), l.equal(select(threadStatus, t), s.rawValue))
     }
-    /// The thread exists and has not exited: ready, running or blocked.
-    func isActive(_ t: Int) -> L.Truth {
-        l.any([threadIs(t, .ready), threadIs(t, .running), threadIs(t, .blocked)])
-    }
-    /// Frame f of thread t is on its stack.
-    func isOnStack(_ t: Int, _ f: Int) -> L.Truth { l.less(c(f), depth[t]) }
-    func isCurrent(_ t: Int) -> L.Truth { l.equal(currentThread, t) }
-
     /// The domain thread t runs in: the callee of its top frame, or its home.
-    func runningDomain(of t: Int) -> L.Value { runningDomain(of: c(t)) }
     func runningDomain(of t: L.Value) -> L.Value {
-        // Stated frame by frame (top = f + 1), not as the cell at top - 1: Z3 answers the
-        // bounded queries faster so.
-        let top = select(depth, t)
-        var d = select(home, t)
-        for f in 0..<bounds.frames { d = l.choose(l.equal(top, f + 1), cell(callee, t, c(f)), d) }
-        return d
+        topCell(callee, t, top: select(depth, t), otherwise: select(home, t))
     }
 
+    /// The thread exists and has not exited: ready, running or blocked.
     func isActive(_ t: L.Value) -> L.Truth {
         l.any([threadIs(t, .ready), threadIs(t, .running), threadIs(t, .blocked)])
     }
+    /// Frame f of thread t is on its stack.
     func isOnStack(_ t: L.Value, _ f: L.Value) -> L.Truth { l.less(f, select(depth, t)) }
     func isCurrent(_ t: L.Value) -> L.Truth { l.equal(currentThread, t) }
     func domainIs(_ d: L.Value, _ s: DomainStatus) -> L.Truth {
@@ -128,11 +108,11 @@ extension SpecState {
 
     /// Some frame on the current thread lends object j to domain d.
     func isLent(_ j: L.Value, to d: L.Value) -> L.Truth {
-        l.any((0..<bounds.threads).flatMap { t in
-            (0..<bounds.frames).map { f in
-                l.all([isCurrent(t), isOnStack(t, f), l.equal(callee[frame(t, f)], d), l.equal(lent[frame(t, f)], j)])
+        exists(.threads) { t in
+            exists(.frames) { f in
+                l.all([isCurrent(t), isOnStack(t, f), l.equal(cell(callee, t, f), d), l.equal(cell(lent, t, f), j)])
             }
-        })
+        }
     }
 
     /// The root of object `o`'s nest: the container holding it, or `o` itself.
@@ -153,15 +133,15 @@ extension SpecState {
 
     /// Some frame on some thread's stack calls into or out of domain `d`.
     func hasFrames(_ d: L.Value) -> L.Truth {
-        l.any((0..<bounds.threads).flatMap { t in
-            (0..<bounds.frames).map { f in
-                l.and(isOnStack(t, f), l.or(l.equal(caller[frame(t, f)], d), l.equal(callee[frame(t, f)], d)))
+        exists(.threads) { t in
+            exists(.frames) { f in
+                l.and(isOnStack(t, f), l.or(l.equal(cell(caller, t, f), d), l.equal(cell(callee, t, f), d)))
             }
-        })
+        }
     }
 
     /// Some thread that has not exited lives in domain `d`.
     func hasThreadsLivingIn(_ d: L.Value) -> L.Truth {
-        l.any((0..<bounds.threads).map { t in l.and(isActive(t), l.equal(home[t], d)) })
+        exists(.threads) { t in l.and(isActive(t), l.equal(select(home, t), d)) }
     }
 }

@@ -19,7 +19,7 @@ extension SpecState {
         var waiting = l.or(threadIs(t, .ready), threadIs(t, .blocked))
         if mutant == .exitOfRunningThread { waiting = l.or(waiting, threadIs(t, .running)) }
         let allowed = l.and(waiting, mutant == .exitSkipsAuthority ? l.truth(true) : hasAuthority(overThread: t))
-        return Step(allowed: allowed, after: exiting((0..<bounds.threads).map { l.equal(t, $0) }, mutant: mutant))
+        return Step(allowed: allowed, after: exiting(t, mutant: mutant))
     }
 
     /// The running thread blocks and the next ready one runs (the last runnable thread cannot).

@@ -58,98 +58,96 @@ extension Transition {
 
 extension SpecState {
     func keepsBorrows(_ after: SpecState) -> L.Truth {
-        let objects = 0..<bounds.objects
-        // Per object: its root and that root's owner are the same after the step, or that owner
-        // is no longer live (it crashed and took its objects); and whether the latter is so.
-        let ownerGone = objects.map { j in l.not(after.isLive(owner[j])) }
-        var kept: [L.Truth] = []
-        var lostWithOwner: [L.Truth] = []
-        for o in objects {
-            let roots = objects.map { j in l.and(isInside(o, j), objectIs(j, .owned)) }
+        // Per object o: each root j of its (itself or the container holding it) stays its root
+        // with the same owner and o keeps its contents, or that owner is no longer live (it
+        // crashed and took its objects); and whether the latter is so.
+        func isRoot(_ j: L.Value, of o: L.Value) -> L.Truth { l.and(isInside(o, j), objectIs(j, .owned)) }
+        func ownerGone(_ j: L.Value) -> L.Truth { l.not(after.isLive(select(owner, j))) }
+        let kept = flags(.objects) { o in
             // What the borrower may read through it: the objects inside it.
             let contents = keepsContents(of: o, after)
-            kept.append(l.all(objects.map { j in
-                l.implies(roots[j], l.or(ownerGone[j], l.all([
-                    after.isInside(o, j), after.objectIs(j, .owned), l.equal(after.owner[j], owner[j]), contents,
+            return forAll(.objects) { j in
+                l.implies(isRoot(j, of: o), l.or(ownerGone(j), l.all([
+                    after.isInside(o, j), after.objectIs(j, .owned), l.equal(after.select(after.owner, j), select(owner, j)), contents,
                 ])))
-            }))
-            lostWithOwner.append(l.all(objects.map { j in l.implies(roots[j], ownerGone[j]) }))
+            }
         }
-        var facts: [L.Truth] = []
-        for t in 0..<bounds.threads {
-            for f in 0..<bounds.frames {
-                let k = frame(t, f)
+        let lostWithOwner = flags(.objects) { o in forAll(.objects) { j in l.implies(isRoot(j, of: o), ownerGone(j)) } }
+        return forAll(.threads) { t in
+            forAll(.frames) { f in
                 let stays = l.and(isOnStack(t, f), after.isOnStack(t, f))
-                for o in objects {
-                    facts.append(l.implies(l.and(stays, l.equal(lent[k], o)),
-                                           l.and(kept[o], l.or(l.equal(after.lent[k], o), lostWithOwner[o]))))
+                return forAll(.objects) { o in
+                    l.implies(l.and(stays, l.equal(cell(lent, t, f), o)),
+                              l.and(select(kept, o), l.or(l.equal(after.cell(after.lent, t, f), o), select(lostWithOwner, o))))
                 }
             }
         }
-        return l.all(facts)
     }
 
     /// The objects inside object `o` (it among them) are the same after the step.
-    private func keepsContents(of o: Int, _ after: SpecState) -> L.Truth {
-        l.all((0..<bounds.objects).map { i in l.same(isInside(i, o), after.isInside(i, o)) })
+    private func keepsContents(of o: L.Value, _ after: SpecState) -> L.Truth {
+        forAll(.objects) { i in l.same(isInside(i, o), after.isInside(i, o)) }
     }
 
     /// The scheduler's own moves of a thread: the running one gives up the CPU (ready or
     /// blocked), a ready one is dispatched.
-    private func isSchedulerMove(_ t: Int, to after: SpecState) -> L.Truth {
+    private func isSchedulerMove(_ t: L.Value, to after: SpecState) -> L.Truth {
         l.or(l.and(threadIs(t, .running), l.or(after.threadIs(t, .ready), after.threadIs(t, .blocked))),
              l.and(threadIs(t, .ready), after.threadIs(t, .running)))
     }
 
     func respectsAuthority(_ after: SpecState) -> L.Truth {
         let actor = currentDomain
-        var facts: [L.Truth] = []
-        for e in 0..<bounds.domains {
-            // A domain comes into existence with its actor as creator, and keeps that creator;
-            // after that its state changes only at the kernel's or the creator's request, or
-            // when it crashes itself.
+        // A domain comes into existence with its actor as creator, and keeps that creator;
+        // after that its state changes only at the kernel's or the creator's request, or when
+        // it crashes itself.
+        let domains = forAll(.domains) { e in
             let born = l.and(domainIs(e, .unused), l.not(after.domainIs(e, .unused)))
-            let changed = l.differ(domainStatus[e], after.domainStatus[e])
+            let changed = l.differ(select(domainStatus, e), after.select(after.domainStatus, e))
             let ownCrash = l.and(l.equal(actor, e), after.domainIs(e, .crashed))
-            facts.append(l.choose(born, l.equal(after.creator[e], actor), l.and(
-                l.equal(creator[e], after.creator[e]),
-                l.implies(changed, l.any([l.equal(actor, 0), l.equal(actor, creator[e]), ownCrash])))))
+            let creator = select(self.creator, e)
+            return l.choose(born, l.equal(after.select(after.creator, e), actor), l.and(
+                l.equal(creator, after.select(after.creator, e)),
+                l.implies(changed, l.any([l.equal(actor, 0), l.equal(actor, creator), ownCrash]))))
         }
-        for t in 0..<bounds.threads {
-            let changed = l.or(l.differ(threadStatus[t], after.threadStatus[t]), l.differ(home[t], after.home[t]))
-            let h = after.home[t]
+        let threads = forAll(.threads) { t in
+            let changed = l.or(l.differ(select(threadStatus, t), after.select(after.threadStatus, t)),
+                               l.differ(select(home, t), after.select(after.home, t)))
+            let h = after.select(after.home, t)
             let entitled = l.any([l.equal(actor, 0), l.equal(actor, h), l.equal(actor, after.select(after.creator, h))])
-            facts.append(l.implies(l.and(changed, l.not(isSchedulerMove(t, to: after))), entitled))
+            return l.implies(l.and(changed, l.not(isSchedulerMove(t, to: after))), entitled)
         }
-        return l.all(facts)
+        return l.and(domains, threads)
     }
 
     func changesOnly(_ targets: [L.Value], _ after: SpecState) -> L.Truth {
         // Per object: its kind and its contents are the same after the step.
-        let nestKept = (0..<bounds.objects).map { o in l.and(l.same(isContainer[o], after.isContainer[o]), keepsContents(of: o, after)) }
-        var facts: [L.Truth] = []
-        for e in 1..<bounds.domains {
-            let exempt = l.any([l.equal(currentDomain, e)] + targets.map { l.equal($0, e) })
-            var same = [
-                l.equal(domainStatus[e], after.domainStatus[e]), l.equal(creator[e], after.creator[e]),
-                l.equal(objectsOwned[e], after.objectsOwned[e]), l.equal(pagesOwned[e], after.pagesOwned[e]),
-            ]
-            for o in 0..<bounds.objects {
+        let nestKept = flags(.objects) { o in
+            l.and(l.same(select(isContainer, o), after.select(after.isContainer, o)), keepsContents(of: o, after))
+        }
+        return forAll(.domains) { e in
+            let exempt = l.any([l.equal(e, 0), l.equal(currentDomain, e)] + targets.map { l.equal($0, e) })
+            let same = [
+                l.equal(select(domainStatus, e), after.select(after.domainStatus, e)),
+                l.equal(select(creator, e), after.select(after.creator, e)),
+                l.equal(select(objectsOwned, e), after.select(after.objectsOwned, e)),
+                l.equal(select(pagesOwned, e), after.select(after.pagesOwned, e)),
                 // What e owns, and, of each of its objects, the kind and the whole nest.
-                same.append(l.same(owns(c(e), o), after.owns(c(e), o)))
-                same.append(l.implies(owns(c(e), o), nestKept[o]))
-            }
-            for p in 0..<bounds.pages { same.append(l.same(l.equal(pageOwner[p], e), l.equal(after.pageOwner[p], e))) }
-            for t in 0..<bounds.threads {
+                forAll(.objects) { o in
+                    l.and(l.same(owns(e, o), after.owns(e, o)), l.implies(owns(e, o), select(nestKept, o)))
+                },
+                forAll(.pages) { p in l.same(l.equal(select(pageOwner, p), e), l.equal(after.select(after.pageOwner, p), e)) },
                 // Threads that live in e, before or after (an unused or exited slot keeps a
                 // stale home, which names no one).
-                let lives = l.or(l.and(isActive(t), l.equal(home[t], e)), l.and(after.isActive(t), l.equal(after.home[t], e)))
-                let kept = l.and(l.equal(home[t], after.home[t]),
-                                 l.or(l.equal(threadStatus[t], after.threadStatus[t]), isSchedulerMove(t, to: after)))
-                same.append(l.implies(lives, kept))
-            }
-            facts.append(l.implies(l.not(exempt), l.all(same)))
+                forAll(.threads) { t in
+                    let lives = l.or(l.and(isActive(t), l.equal(select(home, t), e)),
+                                     l.and(after.isActive(t), l.equal(after.select(after.home, t), e)))
+                    let kept = l.and(l.equal(select(home, t), after.select(after.home, t)),
+                                     l.or(l.equal(select(threadStatus, t), after.select(after.threadStatus, t)), isSchedulerMove(t, to: after)))
+                    return l.implies(lives, kept)
+                },
+            ]
+            return l.implies(l.not(exempt), l.all(same))
         }
-        return l.all(facts)
     }
 }
