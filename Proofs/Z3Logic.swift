@@ -18,9 +18,11 @@ struct Term {
 /// the only arithmetic is on counts, depths and queue lengths that the invariants pin to sums
 /// over the universes, so every value stays in [-1, maxValue + 1] and never wraps at the width
 /// `bitWidth(for:)` picks.
-final class Z3Logic: Logic {
+final class Z3Logic: BoundedLogic {
     typealias Value = Term
     typealias Truth = Term
+    typealias Table = [Term]
+    typealias Flags = [Term]
 
     let context: Z3Context
     private var ctx: Z3_context { context.raw }

@@ -2,8 +2,8 @@
 /// Used where a transition's effect depends on the state (a result that may or may not move).
 extension SpecState {
     func choosing(_ condition: L.Truth, _ other: SpecState) -> SpecState {
-        func pick(_ a: [L.Value], _ b: [L.Value]) -> [L.Value] { a.indices.map { l.choose(condition, b[$0], a[$0]) } }
-        func pick(_ a: [L.Truth], _ b: [L.Truth]) -> [L.Truth] { a.indices.map { l.choose(condition, b[$0], a[$0]) } }
+        func pick(_ a: L.Table, _ b: L.Table) -> L.Table { l.pick(condition, b, a) }
+        func pick(_ a: L.Flags, _ b: L.Flags) -> L.Flags { l.pick(condition, flags: b, a) }
         var s = self
         s.objectStatus = pick(objectStatus, other.objectStatus)
         s.owner = pick(owner, other.owner)

@@ -7,6 +7,11 @@ public protocol Logic {
     associatedtype Value
     /// A proposition.
     associatedtype Truth
+    /// A table of values over a universe's rows, or over threads × frames (a frame table): an
+    /// array in a bounded logic (a frame table's row `t * frames + f`).
+    associatedtype Table
+    /// A table of propositions, likewise.
+    associatedtype Flags
 
     func constant(_ n: Int) -> Value
     func truth(_ b: Bool) -> Truth
@@ -22,25 +27,51 @@ public protocol Logic {
     func choose(_ condition: Truth, _ then: Value, _ otherwise: Value) -> Value
     func choose(_ condition: Truth, _ then: Truth, _ otherwise: Truth) -> Truth
 
-    /// `table[i]`, or `otherwise` when `i` names no row. (A symbolic logic unfolds it into a
-    /// choice over the rows; a concrete one indexes.)
-    func select(_ table: [Value], _ i: Value, otherwise: Value) -> Value
-    func select(flags table: [Truth], _ i: Value, otherwise: Truth) -> Truth
     /// `body` holds for every (for some) row of a universe of `rows`, each named by a constant.
     /// The concrete logic stops at the first row that decides, and builds no list.
     func forAll(rows: Int, _ body: (Value) -> Truth) -> Truth
     func exists(rows: Int, _ body: (Value) -> Truth) -> Truth
-    /// `table[row * columns + column]` of a table of rows of `columns` cells, or `otherwise`.
-    func select(_ table: [Value], row: Value, column: Value, columns: Int, otherwise: Value) -> Value
-    /// The flag at `table[row * columns + column]`, or `otherwise`.
-    func select(flags table: [Truth], row: Value, column: Value, columns: Int, otherwise: Truth) -> Truth
-    /// Row k: how many of `keys` equal k, for k in 0..<rows (a histogram; keys outside the
+
+    /// The table (the flags) whose row i of `rows` is `body(i)`.
+    func tabulate(rows: Int, _ body: (Value) -> Value) -> Table
+    func flags(rows: Int, _ body: (Value) -> Truth) -> Flags
+    /// The frame table (flags) whose cell (row, column) of `rows` × `columns` is `body(row, column)`.
+    func tabulate(rows: Int, columns: Int, _ body: (Value, Value) -> Value) -> Table
+    func flags(rows: Int, columns: Int, _ body: (Value, Value) -> Truth) -> Flags
+    /// `table[i]`, or `otherwise` when `i` names no row. (A symbolic logic unfolds it into a
+    /// choice over the rows; a concrete one indexes.)
+    func select(_ table: Table, _ i: Value, otherwise: Value) -> Value
+    func select(flags table: Flags, _ i: Value, otherwise: Truth) -> Truth
+    /// The cell (row, column) of a frame table of `columns` columns, or `otherwise`.
+    func select(_ table: Table, row: Value, column: Value, columns: Int, otherwise: Value) -> Value
+    func select(flags table: Flags, row: Value, column: Value, columns: Int, otherwise: Truth) -> Truth
+    /// `table` with row i (if it names one) set to `change(table[i], applies)`, where `applies`
+    /// is what must hold for the row changed to be row i.
+    func update(_ table: Table, _ i: Value, _ change: (Value, Truth) -> Value) -> Table
+    func store(flags table: Flags, _ i: Value, _ v: Truth) -> Flags
+    /// Row by row, `then` where `condition` holds, else `otherwise`.
+    func pick(_ condition: Truth, _ then: Table, _ otherwise: Table) -> Table
+    func pick(_ condition: Truth, flags then: Flags, _ otherwise: Flags) -> Flags
+    /// Row k: how many rows of `keys` equal k, for k in 0..<rows (a histogram; keys outside the
     /// rows, `Encoding.none` among them, are not counted). Every count the specification keeps
     /// is one of these.
-    func tally(_ keys: [Value], rows: Int) -> [Value]
+    func tally(_ keys: Table, rows: Int) -> Table
 }
 
-extension Logic {
+/// A logic whose tables are arrays of its values, one per row: the concrete one and the finite
+/// Z3 encoding. Every table operation has its meaning here, row by row.
+public protocol BoundedLogic: Logic where Table == [Value], Flags == [Truth] {}
+
+extension BoundedLogic {
+    public func tabulate(rows: Int, _ body: (Value) -> Value) -> [Value] { (0..<rows).map { body(constant($0)) } }
+    public func flags(rows: Int, _ body: (Value) -> Truth) -> [Truth] { (0..<rows).map { body(constant($0)) } }
+    public func tabulate(rows: Int, columns: Int, _ body: (Value, Value) -> Value) -> [Value] {
+        (0..<rows * columns).map { body(constant($0 / columns), constant($0 % columns)) }
+    }
+    public func flags(rows: Int, columns: Int, _ body: (Value, Value) -> Truth) -> [Truth] {
+        (0..<rows * columns).map { body(constant($0 / columns), constant($0 % columns)) }
+    }
+
     public func select(_ table: [Value], _ i: Value, otherwise: Value) -> Value { choosingRow(table, i, otherwise: otherwise) }
 
     public func select(flags table: [Truth], _ i: Value, otherwise: Truth) -> Truth {
@@ -65,6 +96,10 @@ extension Logic {
         return result
     }
 
+    public func select(_ table: [Value], row: Value, column: Value, columns: Int, otherwise: Value) -> Value {
+        choosingCell(table, row: row, column: column, columns: columns, otherwise: otherwise)
+    }
+
     public func select(flags table: [Truth], row: Value, column: Value, columns: Int, otherwise: Truth) -> Truth {
         var result = otherwise
         for k in table.indices.reversed() {
@@ -73,16 +108,33 @@ extension Logic {
         return result
     }
 
+    public func update(_ table: [Value], _ i: Value, _ change: (Value, Truth) -> Value) -> [Value] {
+        table.indices.map { k in
+            let applies = equal(i, constant(k))
+            return choose(applies, change(table[k], applies), table[k])
+        }
+    }
+
+    public func store(flags table: [Truth], _ i: Value, _ v: Truth) -> [Truth] {
+        table.indices.map { choose(equal(i, constant($0)), v, table[$0]) }
+    }
+
+    public func pick(_ condition: Truth, _ then: [Value], _ otherwise: [Value]) -> [Value] {
+        otherwise.indices.map { choose(condition, then[$0], otherwise[$0]) }
+    }
+
+    public func pick(_ condition: Truth, flags then: [Truth], _ otherwise: [Truth]) -> [Truth] {
+        otherwise.indices.map { choose(condition, then[$0], otherwise[$0]) }
+    }
+
     public func tally(_ keys: [Value], rows: Int) -> [Value] {
         (0..<rows).map { k in count(keys.map { equal($0, constant(k)) }) }
     }
+}
 
+extension Logic {
     public func forAll(rows: Int, _ body: (Value) -> Truth) -> Truth { all((0..<rows).map { body(constant($0)) }) }
     public func exists(rows: Int, _ body: (Value) -> Truth) -> Truth { any((0..<rows).map { body(constant($0)) }) }
-
-    public func select(_ table: [Value], row: Value, column: Value, columns: Int, otherwise: Value) -> Value {
-        choosingCell(table, row: row, column: column, columns: columns, otherwise: otherwise)
-    }
 }
 
 extension Logic {
@@ -110,7 +162,9 @@ extension Logic {
 }
 
 /// The logic in which a spec simply runs: integers and booleans.
-public struct Concrete: Logic {
+public struct Concrete: BoundedLogic {
+    public typealias Table = [Int]
+    public typealias Flags = [Bool]
     public init() {}
     public func constant(_ n: Int) -> Int { n }
     public func truth(_ b: Bool) -> Bool { b }

@@ -2,7 +2,7 @@
 extension SpecState {
     /// Frees every object for which `dies` holds. A frame that lends a dying object stops
     /// lending it (LeafCore: the object's generation changes, so the frame's ID goes stale).
-    func reclaiming(_ dies: [L.Truth], mutant: Mutant = .none) -> SpecState {
+    func reclaiming(_ dies: L.Flags, mutant: Mutant = .none) -> SpecState {
         var s = self
         func dying(_ o: L.Value) -> L.Truth { select(dies, o) }
         s.objectsOwned = tabulate(.domains) { d in
@@ -24,7 +24,7 @@ extension SpecState {
     /// Pops every frame at or above `newDepth[t]` on each thread t, releasing what they lent.
     /// `popping`, when given, says the same per frame (frame row order); passing it spares the
     /// prover from recovering it from the depths.
-    func unwinding(to newDepth: [L.Value], popping: [L.Truth]? = nil, mutant: Mutant = .none) -> SpecState {
+    func unwinding(to newDepth: L.Table, popping: L.Flags? = nil, mutant: Mutant = .none) -> SpecState {
         var s = self
         let popped = popping ?? frameFlags { t, f in l.and(isOnStack(t, f), l.atMost(select(newDepth, t), f)) }
         func pops(_ t: L.Value, _ f: L.Value) -> L.Truth { cell(popped, t, f) }
@@ -59,7 +59,7 @@ extension SpecState {
     func caller(_ t: L.Value, at depth: L.Value) -> L.Value { cell(caller, t, depth) }
 
     /// The domain the current thread resumes in once each thread t is unwound to `newDepth[t]`.
-    func resumingDomain(_ newDepth: [L.Value]) -> L.Value {
+    func resumingDomain(_ newDepth: L.Table) -> L.Value {
         select(tabulate(.threads) { t in caller(t, at: select(newDepth, t)) }, currentThread)
     }
 
@@ -109,9 +109,9 @@ extension SpecState {
     /// Marks the threads for which `ends` holds exited and takes them off the run queue (their
     /// frames are already popped). Removing several threads at once closes up the queue behind
     /// each: done one thread after another.
-    func retiring(_ ends: [L.Truth]) -> SpecState {
+    func retiring(_ ends: L.Flags) -> SpecState {
         var s = self
-        for t in 0..<bounds.threads { s = s.dequeuing(c(t), when: ends[t]) }
+        for t in 0..<bounds.threads { s = s.dequeuing(c(t), when: select(ends, c(t))) }
         s.threadStatus = tabulate(.threads) { t in l.choose(select(ends, t), c(ThreadStatus.exited.rawValue), select(s.threadStatus, t)) }
         return s
     }

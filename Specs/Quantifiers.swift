@@ -33,23 +33,19 @@ extension SpecState {
     func exists(_ u: Universe, _ body: (L.Value) -> L.Truth) -> L.Truth { l.exists(rows: bounds.size(u), body) }
 
     /// The table whose row i of `u` is `body(i)`.
-    func tabulate(_ u: Universe, _ body: (L.Value) -> L.Value) -> [L.Value] {
-        (0..<bounds.size(u)).map { body(c($0)) }
-    }
+    func tabulate(_ u: Universe, _ body: (L.Value) -> L.Value) -> L.Table { l.tabulate(rows: bounds.size(u), body) }
 
     /// The flags whose row i of `u` is `body(i)`.
-    func flags(_ u: Universe, _ body: (L.Value) -> L.Truth) -> [L.Truth] {
-        (0..<bounds.size(u)).map { body(c($0)) }
-    }
+    func flags(_ u: Universe, _ body: (L.Value) -> L.Truth) -> L.Flags { l.flags(rows: bounds.size(u), body) }
 
     /// The frame table whose cell for frame f of thread t is `body(t, f)`.
-    func tabulateFrames(_ body: (L.Value, L.Value) -> L.Value) -> [L.Value] {
-        (0..<bounds.threads * bounds.frames).map { body(c($0 / bounds.frames), c($0 % bounds.frames)) }
+    func tabulateFrames(_ body: (L.Value, L.Value) -> L.Value) -> L.Table {
+        l.tabulate(rows: bounds.threads, columns: bounds.frames, body)
     }
 
     /// The frame flags whose cell for frame f of thread t is `body(t, f)`.
-    func frameFlags(_ body: (L.Value, L.Value) -> L.Truth) -> [L.Truth] {
-        (0..<bounds.threads * bounds.frames).map { body(c($0 / bounds.frames), c($0 % bounds.frames)) }
+    func frameFlags(_ body: (L.Value, L.Value) -> L.Truth) -> L.Flags {
+        l.flags(rows: bounds.threads, columns: bounds.frames, body)
     }
 
     /// How many rows of `u` satisfy `body`.
@@ -70,19 +66,19 @@ extension SpecState {
     }
 
     /// Frame `f` of thread `t` in a frame table (rows `t * frames + f`), or `none`.
-    func cell(_ table: [L.Value], _ t: L.Value, _ f: L.Value) -> L.Value {
+    func cell(_ table: L.Table, _ t: L.Value, _ f: L.Value) -> L.Value {
         l.select(table, row: t, column: f, columns: bounds.frames, otherwise: c(Encoding.none))
     }
 
     /// Frame `f` of thread `t` in frame flags, or false.
-    func cell(_ table: [L.Truth], _ t: L.Value, _ f: L.Value) -> L.Truth {
+    func cell(_ table: L.Flags, _ t: L.Value, _ f: L.Value) -> L.Truth {
         l.select(flags: table, row: t, column: f, columns: bounds.frames, otherwise: l.truth(false))
     }
 
     /// The cell of thread t's top frame (at `top` - 1) in a frame table, or `otherwise` when
     /// the stack is empty. Stated frame by frame (top = f + 1), not as the cell at top - 1:
     /// Z3 answers the bounded queries faster so.
-    func topCell(_ table: [L.Value], _ t: L.Value, top: L.Value, otherwise: L.Value) -> L.Value {
+    func topCell(_ table: L.Table, _ t: L.Value, top: L.Value, otherwise: L.Value) -> L.Value {
         var d = otherwise
         for f in 0..<bounds.frames { d = l.choose(l.equal(top, f + 1), cell(table, t, c(f)), d) }
         return d

@@ -7,43 +7,43 @@ public struct SpecState<L: Logic> {
     public let bounds: Bounds
 
     // The shared heap, one row per object slot.
-    public var objectStatus: [L.Value]
+    public var objectStatus: L.Table
     /// The owning domain of an owned object, else `none`.
-    public var owner: [L.Value]
+    public var owner: L.Table
     /// The container holding a held object, else `none`.
-    public var parent: [L.Value]
+    public var parent: L.Table
     /// How many frames lend the object to a callee.
-    public var borrows: [L.Value]
+    public var borrows: L.Table
     /// Whether the object is a container. Nests are one level deep (an element is a value,
     /// never a container: the invariants say so), so what lies in a container is exactly what
     /// names it as `parent`, and no ghost nesting relation is needed.
-    public var isContainer: [L.Truth]
+    public var isContainer: L.Flags
 
     // Domains.
-    public var domainStatus: [L.Value]
+    public var domainStatus: L.Table
     /// Objects each domain owns outright (elements of its containers are not counted).
-    public var objectsOwned: [L.Value]
+    public var objectsOwned: L.Table
     /// Pages of each domain's private heap.
-    public var pagesOwned: [L.Value]
+    public var pagesOwned: L.Table
     /// The domain that created each domain: with the kernel, the only one with authority over
     /// it (teardown, restart, and the threads that live in it).
-    public var creator: [L.Value]
+    public var creator: L.Table
 
     // Pages of the private heaps: the owning domain, or `none` when free.
-    public var pageOwner: [L.Value]
+    public var pageOwner: L.Table
 
     // Threads.
-    public var threadStatus: [L.Value]
+    public var threadStatus: L.Table
     /// The domain a thread runs in when it has no frames.
-    public var home: [L.Value]
+    public var home: L.Table
     /// Frames on the thread's stack.
-    public var depth: [L.Value]
-    public var caller: [L.Value]
-    public var callee: [L.Value]
+    public var depth: L.Table
+    public var caller: L.Table
+    public var callee: L.Table
     /// The object a frame lends to its callee, or `none`.
-    public var lent: [L.Value]
+    public var lent: L.Table
     /// Ready threads, front first; slots at and past `runQueueLength` are `none`.
-    public var runQueue: [L.Value]
+    public var runQueue: L.Table
     public var runQueueLength: L.Value
     public var currentThread: L.Value
     public var currentDomain: L.Value
@@ -52,20 +52,20 @@ public struct SpecState<L: Logic> {
     /// nil in a concrete run.
     public var ledger: Ledger<L>? = nil
 
-    /// A state whose every cell comes from `value` or `truth`, given the cell (its `name` is
-    /// `"owner[2]"`, `"caller[1][0]"`): symbolic variables for the prover, a model's values for
-    /// a counterexample, constants for the initial state.
-    public init(bounds: Bounds, logic: L, value: (Cell) -> L.Value, truth: (Cell) -> L.Truth) {
+    /// A state whose tables come from `table` and `flags` (given the table and its rows, and for
+    /// a frame table its columns) and whose scalars from `scalar`.
+    public init(bounds: Bounds, logic: L, table: (Cell.Table, Int, Int?) -> L.Table, flags: (Cell.Table, Int) -> L.Flags,
+                scalar: (Cell.Table) -> L.Value) {
         self.logic = logic
         self.bounds = bounds
         let o = bounds.objects, d = bounds.domains, t = bounds.threads, f = bounds.frames
-        func row(_ table: Cell.Table, _ n: Int) -> [L.Value] { (0..<n).map { value(Cell(table, $0)) } }
-        func frameRow(_ table: Cell.Table) -> [L.Value] { (0..<t * f).map { value(Cell(table, $0 / f, frame: $0 % f)) } }
+        func row(_ name: Cell.Table, _ n: Int) -> L.Table { table(name, n, nil) }
+        func frameRow(_ name: Cell.Table) -> L.Table { table(name, t, f) }
         objectStatus = row(.objectStatus, o)
         owner = row(.owner, o)
         parent = row(.parent, o)
         borrows = row(.borrows, o)
-        isContainer = (0..<o).map { truth(Cell(.isContainer, $0)) }
+        isContainer = flags(.isContainer, o)
         domainStatus = row(.domainStatus, d)
         objectsOwned = row(.objectsOwned, d)
         pagesOwned = row(.pagesOwned, d)
@@ -78,9 +78,21 @@ public struct SpecState<L: Logic> {
         callee = frameRow(.callee)
         lent = frameRow(.lent)
         runQueue = row(.runQueue, t)
-        runQueueLength = value(Cell(.runQueueLength))
-        currentThread = value(Cell(.currentThread))
-        currentDomain = value(Cell(.currentDomain))
+        runQueueLength = scalar(.runQueueLength)
+        currentThread = scalar(.currentThread)
+        currentDomain = scalar(.currentDomain)
+    }
+}
+
+extension SpecState where L: BoundedLogic {
+    /// A state whose every cell comes from `value` or `truth`, given the cell (its `name` is
+    /// `"owner[2]"`, `"caller[1][0]"`): symbolic variables for the prover, a model's values for
+    /// a counterexample, constants for the initial state.
+    public init(bounds: Bounds, logic: L, value: (Cell) -> L.Value, truth: (Cell) -> L.Truth) {
+        self.init(bounds: bounds, logic: logic, table: { name, rows, columns in
+            if let columns { return (0..<rows * columns).map { value(Cell(name, $0 / columns, frame: $0 % columns)) } }
+            return (0..<rows).map { value(Cell(name, $0)) }
+        }, flags: { name, rows in (0..<rows).map { truth(Cell(name, $0)) } }, scalar: { value(Cell($0)) })
     }
 
     /// The state at boot: the kernel domain live, thread 0 running in it, everything else empty.

@@ -6,36 +6,29 @@ extension SpecState {
     @inline(__always) func c(_ n: Int) -> L.Value { logic.constant(n) }
 
     /// `table[i]`, or `none` when `i` is out of range.
-    public func select(_ table: [L.Value], _ i: L.Value) -> L.Value { l.select(table, i, otherwise: c(Encoding.none)) }
+    public func select(_ table: L.Table, _ i: L.Value) -> L.Value { l.select(table, i, otherwise: c(Encoding.none)) }
 
     /// `table[i]`, or false when `i` is out of range.
-    public func select(_ table: [L.Truth], _ i: L.Value) -> L.Truth { l.select(flags: table, i, otherwise: l.truth(false)) }
+    public func select(_ table: L.Flags, _ i: L.Value) -> L.Truth { l.select(flags: table, i, otherwise: l.truth(false)) }
 
     /// `table` with `table[i] = v`.
-    public func store(_ table: [L.Value], _ i: L.Value, _ v: L.Value) -> [L.Value] {
-        table.indices.map { l.choose(l.equal(i, $0), v, table[$0]) }
-    }
+    public func store(_ table: L.Table, _ i: L.Value, _ v: L.Value) -> L.Table { l.update(table, i) { _, _ in v } }
 
-    public func store(_ table: [L.Truth], _ i: L.Value, _ v: L.Truth) -> [L.Truth] {
-        table.indices.map { l.choose(l.equal(i, $0), v, table[$0]) }
-    }
+    public func store(_ table: L.Flags, _ i: L.Value, _ v: L.Truth) -> L.Flags { l.store(flags: table, i, v) }
 
     /// `table[i] += delta` (negative to subtract), each row a count from 0 to `capacity`.
-    func adjust(_ table: [L.Value], _ i: L.Value, by delta: Int, within capacity: Int) -> [L.Value] {
+    func adjust(_ table: L.Table, _ i: L.Value, by delta: Int, within capacity: Int) -> L.Table {
         updating(table, i, within: capacity) { l.plus($0, delta) }
     }
 
     /// `table[i] -= amount`, each row a count from 0 to `capacity`.
-    func adjustDown(_ table: [L.Value], _ i: L.Value, by amount: L.Value, within capacity: Int) -> [L.Value] {
+    func adjustDown(_ table: L.Table, _ i: L.Value, by amount: L.Value, within capacity: Int) -> L.Table {
         updating(table, i, within: capacity) { l.minus($0, amount) }
     }
 
     /// `table[i] = change(table[i])`, a count from 0 to `capacity` (no-overflow).
-    private func updating(_ table: [L.Value], _ i: L.Value, within capacity: Int, _ change: (L.Value) -> L.Value) -> [L.Value] {
-        table.indices.map { k in
-            let applies = l.equal(i, k)
-            return l.choose(applies, counted(change(table[k]), within: capacity, when: applies), table[k])
-        }
+    private func updating(_ table: L.Table, _ i: L.Value, within capacity: Int, _ change: (L.Value) -> L.Value) -> L.Table {
+        l.update(table, i) { old, applies in counted(change(old), within: capacity, when: applies) }
     }
 
     /// `value`, the result of an addition or subtraction on a count from 0 to `capacity`:
