@@ -24,7 +24,7 @@ enum Claim: Equatable {
     var appliesToBoot: Bool { if case .invariant = self { true } else { false } }
 
     /// The claim of the step from `before` to `after`.
-    func holds(before: SpecState<Z3Logic>, after: SpecState<Z3Logic>, transition: Transition?, arguments: [Term]) -> Term {
+    func holds<L: Logic>(before: SpecState<L>, after: SpecState<L>, transition: Transition?, arguments: [L.Value]) -> L.Truth {
         switch self {
         case .invariant(let i): return i.holds(in: after)
         case .property(let p):

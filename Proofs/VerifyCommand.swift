@@ -56,6 +56,12 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .customLong("mutants"), help: "Check that each planted bug of the mutant catalogue is caught.")
     var mutants = false
 
+    @Flag(name: .customLong("unbounded"), help: "Prove the obligations for every table size (tables as functions over IDs; work in progress: see the README).")
+    var unbounded = false
+
+    @Option(name: .customLong("timeout-ms"), help: "The unbounded encoding's limit per query, in milliseconds (default 20000).")
+    var timeoutMilliseconds: UInt32 = 20_000
+
     @Flag(name: .customLong("list"), help: "List machines, transitions, invariants and mutants, then exit.")
     var list = false
 
@@ -112,6 +118,7 @@ struct VerifyCommand: ParsableCommand {
             selection.transition = Transition.allCases.first { $0.name == transitionName }
         }
         let onlyInit = transitionName == "init"
+        if unbounded { try runUnbounded(selection, onlyInit: onlyInit); return }
         let prover = Prover(bounds: bounds, smt2Directory: smt2Directory)
         print("verify: Z3 \(z3Version()), options: \(SolverOptions.summary)")
         print("verify: bounds: \(objects) objects, \(domains) domains, \(threads) threads, \(frames) frames per thread, \(pages) pages; integers as \(Z3Logic.bitWidth(for: bounds))-bit vectors (QF_BV)")
@@ -131,6 +138,23 @@ struct VerifyCommand: ParsableCommand {
         let elapsed = Date().timeIntervalSince(start)
         report.printTable()
         report.printSummary(seconds: elapsed)
+        if report.failures > 0 { throw ExitCode.failure }
+    }
+
+    private func runUnbounded(_ selection: Selection, onlyInit: Bool) throws {
+        let prover = UnboundedProver(milliseconds: timeoutMilliseconds)
+        let logic = Z3FunctionLogic(prover.context)
+        print("verify: Z3 \(z3Version()), options: \(SolverOptions.summary(SolverOptions.quantified)), \(timeoutMilliseconds) ms per query")
+        print("verify: every table size: universes of 1 to \(logic.largestSize) rows (threads and frames per thread 1 to \(logic.largestStackSize)); IDs and counts as \(logic.width)-bit vectors; tables as arrays")
+        let report = Report(quiet: quiet)
+        let start = Date()
+        if selection.provesInit || onlyInit { prover.prove(nil, selection.claims) { report.record($0) } }
+        if !onlyInit {
+            for t in selection.transitions { prover.prove(t, selection.claims) { report.record($0) } }
+        }
+        report.printTable()
+        let s = (Date().timeIntervalSince(start) * 100).rounded() / 100
+        print("verified for every table size: \(report.outcomes.count - report.failures) of \(report.outcomes.count) obligations, \(report.failures) not, in \(s) s")
         if report.failures > 0 { throw ExitCode.failure }
     }
 

@@ -16,15 +16,24 @@ enum SolverOptions {
         ("smt.random_seed", "0"),
         ("model.completion", "true"),
     ]
-    static var summary: String { global.map { "\($0.0)=\($0.1)" }.joined(separator: " ") }
+    /// The unbounded encoding's: Z3's own configuration (quantifier instantiation needs its
+    /// relevancy filter), a fixed seed.
+    static let quantified: [(String, String)] = [
+        ("auto_config", "true"),
+        ("smt.random_seed", "0"),
+        ("model.completion", "true"),
+    ]
+    static var summary: String { summary(global) }
+    static func summary(_ options: [(String, String)]) -> String { options.map { "\($0.0)=\($0.1)" }.joined(separator: " ") }
 }
 
 /// One reference-counted Z3 context. Not thread safe: one per thread.
 final class Z3Context {
     let raw: Z3_context
 
-    init() {
-        for (name, value) in SolverOptions.global { Z3_global_param_set(name, value) }
+    init(options: [(String, String)] = SolverOptions.global) {
+        Z3_global_param_reset_all()
+        for (name, value) in options { Z3_global_param_set(name, value) }
         let config = Z3_mk_config()
         raw = Z3_mk_context_rc(config)
         Z3_del_config(config)

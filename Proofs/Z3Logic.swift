@@ -48,6 +48,9 @@ final class Z3Logic: BoundedLogic {
 
     deinit { for a in retained { Z3_dec_ref(ctx, a) } }
 
+    /// Retains a term another logic made in this context (the unbounded encoding's arrays).
+    func adopt(_ ast: Z3_ast?) -> Term { keep(ast) }
+
     private func keep(_ ast: Z3_ast?, integer: Int? = nil, boolean: Bool? = nil) -> Term {
         context.check("making a term")
         let ast = ast!

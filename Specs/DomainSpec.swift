@@ -12,7 +12,7 @@ extension SpecState {
     func createDomain(_ d: L.Value, mutant: Mutant) -> Step<L> {
         var unused = l.equal(select(domainStatus, d), DomainStatus.unused.rawValue)
         if mutant == .createOverLiveDomain { unused = l.or(unused, isLive(d)) }
-        let allowed = l.all([l.inRange(d, bounds.domains), l.differ(d, 0), unused])
+        let allowed = l.all([isRow(d, .domains), l.differ(d, 0), unused])
         var s = self
         s.domainStatus = store(domainStatus, d, c(DomainStatus.live.rawValue))
         if mutant != .createForgetsCreator { s.creator = store(creator, d, currentDomain) }
@@ -23,8 +23,8 @@ extension SpecState {
     /// domain other than the kernel (which exports nothing and must never crash) and other than
     /// the thread's home (were it to crash, the thread would have nothing to return to).
     func mayCall(_ callee: L.Value, mutant: Mutant) -> L.Truth {
-        let room = l.less(select(depth, currentThread), c(bounds.frames))
-        if mutant == .callSkipsLiveCheck { return l.and(room, l.inRange(callee, bounds.domains)) }
+        let room = l.less(select(depth, currentThread), size(.frames))
+        if mutant == .callSkipsLiveCheck { return l.and(room, isRow(callee, .domains)) }
         return l.all([room, isLive(callee), l.differ(callee, 0), l.not(l.equal(callee, select(home, currentThread)))])
     }
 
@@ -38,7 +38,7 @@ extension SpecState {
         s.caller = tabulateFrames { t, f in l.choose(here(t, f), from, cell(caller, t, f)) }
         s.callee = tabulateFrames { t, f in l.choose(here(t, f), callee, cell(self.callee, t, f)) }
         s.lent = tabulateFrames { t, f in l.choose(here(t, f), lending, cell(lent, t, f)) }
-        s.depth = adjust(depth, currentThread, by: 1, within: bounds.frames)
+        s.depth = adjust(depth, currentThread, by: 1, within: .frames)
         if mutant != .callKeepsDomain { s.currentDomain = callee }
         return s
     }
@@ -52,10 +52,10 @@ extension SpecState {
     func callLending(_ callee: L.Value, object o: L.Value, mutant: Mutant) -> Step<L> {
         let root = mutant == .lendHeldElement ? l.truth(true) : objectIs(o, .owned)
         let allowed = l.and(mayCall(callee, mutant: mutant),
-                            mutant == .lendWithoutReadAccess ? l.inRange(o, bounds.objects) : l.and(isReadable(o), root))
+                            mutant == .lendWithoutReadAccess ? isRow(o, .objects) : l.and(isReadable(o), root))
         var s = pushingFrame(to: callee, lending: o)
         if mutant != .lendForgetsBorrow {
-            s.borrows = adjust(borrows, o, by: mutant == .lendCountsTwice ? 2 : 1, within: bounds.threads * bounds.frames)
+            s.borrows = adjust(borrows, o, by: mutant == .lendCountsTwice ? 2 : 1, within: .frameSlots)
         }
         return Step(allowed: allowed, after: s)
     }
@@ -78,7 +78,7 @@ extension SpecState {
 
     func popping(mutant: Mutant) -> SpecState {
         let newDepth = tabulate(.threads) { t in
-            let top = counted(l.minus(select(depth, t), 1), within: bounds.frames, when: isCurrent(t))
+            let top = counted(l.minus(select(depth, t), 1), within: .frames, when: isCurrent(t))
             return l.choose(isCurrent(t), mutant == .returnIntoDeadCaller ? top : liveDepth(t, below: top), select(depth, t))
         }
         let returnTo = resumingDomain(newDepth)
@@ -93,10 +93,10 @@ extension SpecState {
     func retMoving(object o: L.Value, mutant: Mutant) -> Step<L> {
         let me = currentThread
         let hasFrame = mutant == .returnMoveAtDepthZero ? l.truth(true) : l.less(c(0), select(depth, me))
-        let allowed = l.and(hasFrame, l.inRange(o, bounds.objects))
+        let allowed = l.and(hasFrame, isRow(o, .objects))
         let from = currentDomain
         let callerLive = isLive(select(tabulate(.threads) { t in
-            caller(t, at: counted(l.minus(select(depth, t), mutant == .returnMoveChecksWrongCaller ? 2 : 1), within: bounds.frames, when: l.equal(me, t)))
+            caller(t, at: counted(l.minus(select(depth, t), mutant == .returnMoveChecksWrongCaller ? 2 : 1), within: .frames, when: l.equal(me, t)))
         }, me))
         let popped = popping(mutant: .none)
         let movable = l.all([callerLive, popped.owns(from, o), mutant == .returnMoveIgnoresPin ? l.truth(true) : l.not(popped.isPinned(o))])
@@ -173,12 +173,12 @@ extension SpecState {
     func restart(_ d: L.Value, mutant: Mutant) -> Step<L> {
         let status = select(domainStatus, d)
         let allowed = l.all([
-            l.inRange(d, bounds.domains), l.differ(d, 0), mutant == .restartSkipsAuthority ? l.truth(true) : hasAuthority(over: d),
+            isRow(d, .domains), l.differ(d, 0), mutant == .restartSkipsAuthority ? l.truth(true) : hasAuthority(over: d),
             l.not(hasFrames(d)),
             l.or(l.equal(status, DomainStatus.crashed.rawValue), l.equal(status, DomainStatus.stopped.rawValue)),
         ])
         var s = self
-        let entryRuns = l.less(select(depth, currentThread), c(bounds.frames))
+        let entryRuns = l.less(select(depth, currentThread), size(.frames))
         s.domainStatus = store(domainStatus, d, l.choose(entryRuns, c(DomainStatus.live.rawValue), c(DomainStatus.crashed.rawValue)))
         if mutant == .restartGivesDomainToActor { s.creator = store(creator, d, currentDomain) }
         return Step(allowed: allowed, after: s)

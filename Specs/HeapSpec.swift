@@ -4,7 +4,7 @@
 extension SpecState {
     /// A new object (a container when `container` is 1), owned by the current domain.
     func alloc(object o: L.Value, container: L.Value, mutant: Mutant) -> Step<L> {
-        let isFree = mutant == .allocIgnoresFreeCheck ? l.inRange(o, bounds.objects) : objectIs(o, .free)
+        let isFree = mutant == .allocIgnoresFreeCheck ? isRow(o, .objects) : objectIs(o, .free)
         let allowed = l.and(isFree, l.inRange(container, 2))
         var s = self
         s.objectStatus = store(objectStatus, o, c(ObjectStatus.owned.rawValue))
@@ -12,7 +12,7 @@ extension SpecState {
         s.parent = store(parent, o, c(Encoding.none))
         s.borrows = store(borrows, o, c(0))
         s.isContainer = store(isContainer, o, l.equal(container, 1))
-        if mutant != .allocForgetsCount { s.objectsOwned = adjust(objectsOwned, currentDomain, by: 1, within: bounds.objects) }
+        if mutant != .allocForgetsCount { s.objectsOwned = adjust(objectsOwned, currentDomain, by: 1, within: .objects) }
         return Step(allowed: allowed, after: s)
     }
 
@@ -29,7 +29,7 @@ extension SpecState {
     func move(object o: L.Value, to d: L.Value, mutant: Mutant) -> Step<L> {
         let allowed = l.all([
             owns(currentDomain, o), mutant == .moveIgnoresPin ? l.truth(true) : l.not(isPinned(o)),
-            mutant == .moveToDeadDomain ? l.inRange(d, bounds.domains) : isLive(d),
+            mutant == .moveToDeadDomain ? isRow(d, .domains) : isLive(d),
         ])
         return Step(allowed: allowed, after: transferring(o, to: d, mutant: mutant))
     }
@@ -39,7 +39,7 @@ extension SpecState {
         var s = self
         let from = select(owner, o)
         if mutant != .moveSkipsOwnerUpdate && mutant != .returnMoveKeepsOwner { s.owner = store(owner, o, d) }
-        s.objectsOwned = adjust(adjust(objectsOwned, from, by: -1, within: bounds.objects), d, by: 1, within: bounds.objects)
+        s.objectsOwned = adjust(adjust(objectsOwned, from, by: -1, within: .objects), d, by: 1, within: .objects)
         return s
     }
 
@@ -54,7 +54,7 @@ extension SpecState {
         s.objectStatus = store(objectStatus, e, c(ObjectStatus.held.rawValue))
         if mutant != .putKeepsOwner { s.owner = store(owner, e, c(Encoding.none)) }
         s.parent = store(parent, e, k)
-        s.objectsOwned = adjust(objectsOwned, currentDomain, by: -1, within: bounds.objects)
+        s.objectsOwned = adjust(objectsOwned, currentDomain, by: -1, within: .objects)
         return Step(allowed: allowed, after: s)
     }
 
@@ -67,7 +67,7 @@ extension SpecState {
         s.objectStatus = store(objectStatus, e, c(ObjectStatus.owned.rawValue))
         s.owner = store(owner, e, currentDomain)
         if mutant != .takeKeepsParent { s.parent = store(parent, e, c(Encoding.none)) }
-        if mutant != .takeForgetsCount { s.objectsOwned = adjust(objectsOwned, currentDomain, by: 1, within: bounds.objects) }
+        if mutant != .takeForgetsCount { s.objectsOwned = adjust(objectsOwned, currentDomain, by: 1, within: .objects) }
         return Step(allowed: allowed, after: s)
     }
 }

@@ -93,7 +93,7 @@ extension SpecState {
                 // Elements are values, never containers (a typed container's element type is
                 // never a container type), so nests are one level deep.
                 return l.implies(objectIs(o, .held), l.all([
-                    l.inRange(p, b.objects), l.not(objectIs(p, .free)), select(isContainer, p),
+                    isRow(p, .objects), l.not(objectIs(p, .free)), select(isContainer, p),
                     l.equal(select(owner, o), none), l.not(select(isContainer, o)),
                 ]))
             }
@@ -121,18 +121,18 @@ extension SpecState {
             }
 
         case .objectCountsMatch:
-            let owned = l.tally(tabulate(.objects) { o in l.choose(objectIs(o, .owned), select(owner, o), c(none)) }, rows: b.domains)
+            let owned = tally(tabulate(.objects) { o in l.choose(objectIs(o, .owned), select(owner, o), c(none)) }, into: .domains)
             return forAll(.domains) { d in l.equal(select(objectsOwned, d), select(owned, d)) }
 
         case .pageCountsMatch:
-            let held = l.tally(pageOwner, rows: b.domains)
-            return l.and(forAll(.pages) { p in let o = select(pageOwner, p); return l.or(l.equal(o, none), l.inRange(o, b.domains)) },
+            let held = tally(pageOwner, into: .domains)
+            return l.and(forAll(.pages) { p in let o = select(pageOwner, p); return l.or(l.equal(o, none), isRow(o, .domains)) },
                          forAll(.domains) { d in l.equal(select(pagesOwned, d), select(held, d)) })
 
         case .borrowsCountLendingFrames:
             // Frames off the stacks lend nothing (frames-off-stacks-are-empty), so counting every
             // frame slot counts the frames on stacks; stated so, it does not depend on the depths.
-            let lending = l.tally(lent, rows: b.objects)
+            let lending = tally(lent, into: .objects)
             return forAll(.objects) { o in l.equal(select(borrows, o), select(lending, o)) }
 
         case .framesOffStacksAreEmpty:
@@ -157,7 +157,7 @@ extension SpecState {
             return forAll(.threads) { t in
                 let top = select(depth, t)
                 return l.all([
-                    l.atMost(c(0), top), l.atMost(top, c(b.frames)),
+                    l.atMost(c(0), top), l.atMost(top, size(.frames)),
                     l.implies(isOnStack(t, c(0)), l.equal(cell(caller, t, c(0)), select(home, t))),
                     forAll(.frames) { f in
                         l.implies(l.and(l.less(c(0), f), isOnStack(t, f)), l.equal(cell(caller, t, f), cell(callee, t, l.minus(f, 1))))
@@ -173,7 +173,7 @@ extension SpecState {
             let length = runQueueLength
             func queued(_ i: L.Value) -> L.Truth { l.less(i, length) }
             return l.all([
-                l.atMost(c(0), length), l.atMost(length, c(b.threads)),
+                l.atMost(c(0), length), l.atMost(length, size(.threads)),
                 forAll(.threads) { i in
                     let t = select(runQueue, i)
                     return l.and(l.choose(queued(i), threadIs(t, .ready), l.equal(t, none)),

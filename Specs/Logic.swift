@@ -27,17 +27,28 @@ public protocol Logic {
     func choose(_ condition: Truth, _ then: Value, _ otherwise: Value) -> Value
     func choose(_ condition: Truth, _ then: Truth, _ otherwise: Truth) -> Truth
 
-    /// `body` holds for every (for some) row of a universe of `rows`, each named by a constant.
-    /// The concrete logic stops at the first row that decides, and builds no list.
-    func forAll(rows: Int, _ body: (Value) -> Truth) -> Truth
-    func exists(rows: Int, _ body: (Value) -> Truth) -> Truth
+    // Universes. Each operation names its universe `u` and gives the number of rows a bounded
+    // logic has in it (`rows`, from the spec's `Bounds`); an unbounded logic binds a variable
+    // over a size of its own instead. A frame table's universe is threads × frames.
 
-    /// The table (the flags) whose row i of `rows` is `body(i)`.
-    func tabulate(rows: Int, _ body: (Value) -> Value) -> Table
-    func flags(rows: Int, _ body: (Value) -> Truth) -> Flags
-    /// The frame table (flags) whose cell (row, column) of `rows` × `columns` is `body(row, column)`.
-    func tabulate(rows: Int, columns: Int, _ body: (Value, Value) -> Value) -> Table
-    func flags(rows: Int, columns: Int, _ body: (Value, Value) -> Truth) -> Flags
+    /// The number of rows of `u`.
+    func size(_ u: Universe, rows: Int) -> Value
+    /// `body` holds for every (for some) row of `u`. The concrete logic stops at the first row
+    /// that decides, and builds no list.
+    func forAll(_ u: Universe, rows: Int, _ body: (Value) -> Truth) -> Truth
+    func exists(_ u: Universe, rows: Int, _ body: (Value) -> Truth) -> Truth
+    /// How many rows of `u` satisfy `body` (of threads × frames: frame slots).
+    func count(_ u: Universe, rows: Int, _ body: (Value) -> Truth) -> Value
+    func count(threads: Int, frames: Int, _ body: (Value, Value) -> Truth) -> Value
+    /// One above the highest row of `u` for which `body` holds, or 0 when none does.
+    func oneAboveHighest(_ u: Universe, rows: Int, where body: (Value) -> Truth) -> Value
+
+    /// The table (the flags) whose row i of `u` is `body(i)`.
+    func tabulate(_ u: Universe, rows: Int, _ body: (Value) -> Value) -> Table
+    func flags(_ u: Universe, rows: Int, _ body: (Value) -> Truth) -> Flags
+    /// The frame table (flags) whose cell (thread, frame) is `body(thread, frame)`.
+    func tabulate(threads: Int, frames: Int, _ body: (Value, Value) -> Value) -> Table
+    func flags(threads: Int, frames: Int, _ body: (Value, Value) -> Truth) -> Flags
     /// `table[i]`, or `otherwise` when `i` names no row. (A symbolic logic unfolds it into a
     /// choice over the rows; a concrete one indexes.)
     func select(_ table: Table, _ i: Value, otherwise: Value) -> Value
@@ -45,6 +56,8 @@ public protocol Logic {
     /// The cell (row, column) of a frame table of `columns` columns, or `otherwise`.
     func select(_ table: Table, row: Value, column: Value, columns: Int, otherwise: Value) -> Value
     func select(flags table: Flags, row: Value, column: Value, columns: Int, otherwise: Truth) -> Truth
+    /// The cell of row `row`'s top frame, at `top` - 1, or `otherwise` when `top` is 0.
+    func selectTop(_ table: Table, row: Value, top: Value, columns: Int, otherwise: Value) -> Value
     /// `table` with row i (if it names one) set to `change(table[i], applies)`, where `applies`
     /// is what must hold for the row changed to be row i.
     func update(_ table: Table, _ i: Value, _ change: (Value, Truth) -> Value) -> Table
@@ -52,10 +65,17 @@ public protocol Logic {
     /// Row by row, `then` where `condition` holds, else `otherwise`.
     func pick(_ condition: Truth, _ then: Table, _ otherwise: Table) -> Table
     func pick(_ condition: Truth, flags then: Flags, _ otherwise: Flags) -> Flags
-    /// Row k: how many rows of `keys` equal k, for k in 0..<rows (a histogram; keys outside the
-    /// rows, `Encoding.none` among them, are not counted). Every count the specification keeps
-    /// is one of these.
-    func tally(_ keys: Table, rows: Int) -> Table
+    /// Row k of `u`: how many rows of `keys` equal k (a histogram; keys outside `u`,
+    /// `Encoding.none` among them, are not counted). Every count the specification keeps is one
+    /// of these.
+    func tally(_ keys: Table, into u: Universe, rows: Int) -> Table
+
+    /// Whether the spec may fold over a universe's rows one by one (each a constant): true of
+    /// a bounded logic. Where it may not, the fold's result is `arbitrary`: some value, about
+    /// which nothing is known.
+    var unrolls: Bool { get }
+    func arbitrary() -> Value
+    func arbitrary(like table: Table) -> Table
 }
 
 /// A logic whose tables are arrays of its values, one per row: the concrete one and the finite
@@ -63,13 +83,40 @@ public protocol Logic {
 public protocol BoundedLogic: Logic where Table == [Value], Flags == [Truth] {}
 
 extension BoundedLogic {
-    public func tabulate(rows: Int, _ body: (Value) -> Value) -> [Value] { (0..<rows).map { body(constant($0)) } }
-    public func flags(rows: Int, _ body: (Value) -> Truth) -> [Truth] { (0..<rows).map { body(constant($0)) } }
-    public func tabulate(rows: Int, columns: Int, _ body: (Value, Value) -> Value) -> [Value] {
-        (0..<rows * columns).map { body(constant($0 / columns), constant($0 % columns)) }
+    public var unrolls: Bool { true }
+    public func arbitrary() -> Value { fatalError("a bounded logic unrolls every fold") }
+    public func arbitrary(like table: [Value]) -> [Value] { fatalError("a bounded logic unrolls every fold") }
+
+    public func size(_ u: Universe, rows: Int) -> Value { constant(rows) }
+    public func forAll(_ u: Universe, rows: Int, _ body: (Value) -> Truth) -> Truth { all((0..<rows).map { body(constant($0)) }) }
+    public func exists(_ u: Universe, rows: Int, _ body: (Value) -> Truth) -> Truth { any((0..<rows).map { body(constant($0)) }) }
+    public func count(_ u: Universe, rows: Int, _ body: (Value) -> Truth) -> Value { count((0..<rows).map { body(constant($0)) }) }
+    public func count(threads: Int, frames: Int, _ body: (Value, Value) -> Truth) -> Value {
+        count((0..<threads * frames).map { body(constant($0 / frames), constant($0 % frames)) })
     }
-    public func flags(rows: Int, columns: Int, _ body: (Value, Value) -> Truth) -> [Truth] {
-        (0..<rows * columns).map { body(constant($0 / columns), constant($0 % columns)) }
+    public func oneAboveHighest(_ u: Universe, rows: Int, where body: (Value) -> Truth) -> Value {
+        var n = constant(0)
+        for f in 0..<rows { n = choose(body(constant(f)), constant(f + 1), n) }
+        return n
+    }
+
+    public func tabulate(_ u: Universe, rows: Int, _ body: (Value) -> Value) -> [Value] { (0..<rows).map { body(constant($0)) } }
+    public func flags(_ u: Universe, rows: Int, _ body: (Value) -> Truth) -> [Truth] { (0..<rows).map { body(constant($0)) } }
+    public func tabulate(threads: Int, frames: Int, _ body: (Value, Value) -> Value) -> [Value] {
+        (0..<threads * frames).map { body(constant($0 / frames), constant($0 % frames)) }
+    }
+    public func flags(threads: Int, frames: Int, _ body: (Value, Value) -> Truth) -> [Truth] {
+        (0..<threads * frames).map { body(constant($0 / frames), constant($0 % frames)) }
+    }
+
+    /// Stated frame by frame (top = f + 1), not as the cell at top - 1: Z3 answers the bounded
+    /// queries faster so.
+    public func selectTop(_ table: [Value], row: Value, top: Value, columns: Int, otherwise: Value) -> Value {
+        var d = otherwise
+        for f in 0..<columns {
+            d = choose(equal(top, constant(f + 1)), select(table, row: row, column: constant(f), columns: columns, otherwise: otherwise), d)
+        }
+        return d
     }
 
     public func select(_ table: [Value], _ i: Value, otherwise: Value) -> Value { choosingRow(table, i, otherwise: otherwise) }
@@ -127,14 +174,9 @@ extension BoundedLogic {
         otherwise.indices.map { choose(condition, then[$0], otherwise[$0]) }
     }
 
-    public func tally(_ keys: [Value], rows: Int) -> [Value] {
+    public func tally(_ keys: [Value], into u: Universe, rows: Int) -> [Value] {
         (0..<rows).map { k in count(keys.map { equal($0, constant(k)) }) }
     }
-}
-
-extension Logic {
-    public func forAll(rows: Int, _ body: (Value) -> Truth) -> Truth { all((0..<rows).map { body(constant($0)) }) }
-    public func exists(rows: Int, _ body: (Value) -> Truth) -> Truth { any((0..<rows).map { body(constant($0)) }) }
 }
 
 extension Logic {
@@ -186,11 +228,11 @@ public struct Concrete: BoundedLogic {
     public func choose(_ condition: Bool, _ then: Bool, _ otherwise: Bool) -> Bool { condition ? then : otherwise }
     public func select(_ table: [Int], _ i: Int, otherwise: Int) -> Int { table.indices.contains(i) ? table[i] : otherwise }
     public func select(flags table: [Bool], _ i: Int, otherwise: Bool) -> Bool { table.indices.contains(i) ? table[i] : otherwise }
-    public func forAll(rows: Int, _ body: (Int) -> Bool) -> Bool {
+    public func forAll(_ u: Universe, rows: Int, _ body: (Int) -> Bool) -> Bool {
         for i in 0..<rows where !body(i) { return false }
         return true
     }
-    public func exists(rows: Int, _ body: (Int) -> Bool) -> Bool {
+    public func exists(_ u: Universe, rows: Int, _ body: (Int) -> Bool) -> Bool {
         for i in 0..<rows where body(i) { return true }
         return false
     }
@@ -200,7 +242,7 @@ public struct Concrete: BoundedLogic {
     public func select(flags table: [Bool], row: Int, column: Int, columns: Int, otherwise: Bool) -> Bool {
         column >= 0 && column < columns && table.indices.contains(row * columns + column) ? table[row * columns + column] : otherwise
     }
-    public func tally(_ keys: [Int], rows: Int) -> [Int] {
+    public func tally(_ keys: [Int], into u: Universe, rows: Int) -> [Int] {
         var counts = [Int](repeating: 0, count: rows)
         for k in keys where k >= 0 && k < rows { counts[k] += 1 }
         return counts

@@ -7,7 +7,7 @@ extension SpecState {
         func dying(_ o: L.Value) -> L.Truth { select(dies, o) }
         s.objectsOwned = tabulate(.domains) { d in
             let lost = count(.objects) { o in l.and(dying(o), owns(d, o)) }
-            return counted(l.minus(select(objectsOwned, d), lost), within: bounds.objects, when: l.truth(true))
+            return counted(l.minus(select(objectsOwned, d), lost), within: .objects, when: l.truth(true))
         }
         s.objectStatus = tabulate(.objects) { o in l.choose(dying(o), c(ObjectStatus.free.rawValue), select(objectStatus, o)) }
         s.owner = tabulate(.objects) { o in l.choose(dying(o), c(Encoding.none), select(owner, o)) }
@@ -31,7 +31,7 @@ extension SpecState {
         if mutant != .returnLeavesBorrowCounted {
             s.borrows = tabulate(.objects) { o in
                 let released = countFrames { t, f in l.and(pops(t, f), l.equal(cell(lent, t, f), o)) }
-                return counted(l.minus(select(borrows, o), released), within: bounds.threads * bounds.frames, when: l.truth(true))
+                return counted(l.minus(select(borrows, o), released), within: .frameSlots, when: l.truth(true))
             }
         }
         if mutant != .returnLeavesCallerSlot { s.caller = tabulateFrames { t, f in l.choose(pops(t, f), c(Encoding.none), cell(caller, t, f)) } }
@@ -69,21 +69,21 @@ extension SpecState {
         s.runQueue = tabulate(.threads) { i in
             l.choose(l.and(when, l.equal(runQueueLength, i)), t, select(runQueue, i))
         }
-        s.runQueueLength = l.choose(when, counted(l.plus(runQueueLength, 1), within: bounds.threads, when: when), runQueueLength)
+        s.runQueueLength = l.choose(when, counted(l.plus(runQueueLength, 1), within: .threads, when: when), runQueueLength)
         return s
     }
 
     /// Removes thread `t` from the run queue when `when` holds and it is queued; the threads
-    /// behind it move up one place.
+    /// behind it move up one place. A thread is queued once at most (run-queue-holds-ready-
+    /// threads), at the slot one below `at`.
     func dequeuing(_ t: L.Value, when: L.Truth) -> SpecState {
         var s = self
-        /// `t` is queued at slot i or before it.
-        func found(_ i: L.Value) -> L.Truth {
-            exists(.threads) { j in l.all([when, l.atMost(j, i), l.less(j, runQueueLength), l.equal(select(runQueue, j), t)]) }
-        }
+        let at = oneAboveHighest(.threads) { j in l.and(l.less(j, runQueueLength), l.equal(select(runQueue, j), t)) }
+        let removed = l.and(when, l.less(c(0), at))
+        /// `t` is removed from slot i or from one before it.
+        func found(_ i: L.Value) -> L.Truth { l.and(removed, l.atMost(at, l.plus(i, 1))) }
         s.runQueue = tabulate(.threads) { i in l.choose(found(i), select(runQueue, l.plus(i, 1)), select(runQueue, i)) }
-        let removed = found(c(bounds.threads - 1))
-        s.runQueueLength = l.choose(removed, counted(l.minus(runQueueLength, 1), within: bounds.threads, when: removed), runQueueLength)
+        s.runQueueLength = l.choose(removed, counted(l.minus(runQueueLength, 1), within: .threads, when: removed), runQueueLength)
         return s
     }
 
@@ -111,7 +111,12 @@ extension SpecState {
     /// each: done one thread after another.
     func retiring(_ ends: L.Flags) -> SpecState {
         var s = self
-        for t in 0..<bounds.threads { s = s.dequeuing(c(t), when: select(ends, c(t))) }
+        if l.unrolls {
+            for t in 0..<bounds.threads { s = s.dequeuing(c(t), when: select(ends, c(t))) }
+        } else {
+            s.runQueue = l.arbitrary(like: runQueue)
+            s.runQueueLength = l.arbitrary()
+        }
         s.threadStatus = tabulate(.threads) { t in l.choose(select(ends, t), c(ThreadStatus.exited.rawValue), select(s.threadStatus, t)) }
         return s
     }
@@ -126,7 +131,7 @@ extension SpecState {
         s.domainStatus = store(domainStatus, d, c(status.rawValue))
         if mutant != .teardownKeepsPages {
             s.pageOwner = tabulate(.pages) { p in l.choose(l.equal(select(pageOwner, p), d), c(Encoding.none), select(pageOwner, p)) }
-            s.pagesOwned = adjustDown(pagesOwned, d, by: count(.pages) { p in l.equal(select(pageOwner, p), d) }, within: bounds.pages)
+            s.pagesOwned = adjustDown(pagesOwned, d, by: count(.pages) { p in l.equal(select(pageOwner, p), d) }, within: .pages)
         }
         return s
     }

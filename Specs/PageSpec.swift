@@ -3,19 +3,19 @@
 extension SpecState {
     func allocPage(_ p: L.Value, mutant: Mutant) -> Step<L> {
         let free = mutant == .pageAllocTakesUsedPage ? l.differ(select(pageOwner, p), currentDomain) : l.equal(select(pageOwner, p), Encoding.none)
-        let allowed = l.and(l.inRange(p, bounds.pages), free)
+        let allowed = l.and(isRow(p, .pages), free)
         var s = self
         s.pageOwner = store(pageOwner, p, currentDomain)
-        if mutant != .pageAllocForgetsCount { s.pagesOwned = adjust(pagesOwned, currentDomain, by: 1, within: bounds.pages) }
+        if mutant != .pageAllocForgetsCount { s.pagesOwned = adjust(pagesOwned, currentDomain, by: 1, within: .pages) }
         return Step(allowed: allowed, after: s)
     }
 
     func freePage(_ p: L.Value, mutant: Mutant) -> Step<L> {
-        let allowed = mutant == .freePageTwice ? l.inRange(p, bounds.pages)
-            : l.and(l.inRange(p, bounds.pages), l.equal(select(pageOwner, p), currentDomain))
+        let allowed = mutant == .freePageTwice ? isRow(p, .pages)
+            : l.and(isRow(p, .pages), l.equal(select(pageOwner, p), currentDomain))
         var s = self
         s.pageOwner = store(pageOwner, p, c(Encoding.none))
-        if mutant != .freePageForgetsCount { s.pagesOwned = adjust(pagesOwned, currentDomain, by: -1, within: bounds.pages) }
+        if mutant != .freePageForgetsCount { s.pagesOwned = adjust(pagesOwned, currentDomain, by: -1, within: .pages) }
         return Step(allowed: allowed, after: s)
     }
 }

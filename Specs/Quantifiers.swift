@@ -6,6 +6,8 @@ public enum Universe: Sendable {
     case objects, domains, threads, pages
     /// Frames of one thread's stack (0 at the bottom).
     case frames
+    /// Every thread's frames together (threads × frames): the range of a borrow count.
+    case frameSlots
 }
 
 extension Bounds {
@@ -16,6 +18,7 @@ extension Bounds {
         case .threads: threads
         case .pages: pages
         case .frames: frames
+        case .frameSlots: threads * frames
         }
     }
 }
@@ -26,44 +29,49 @@ extension SpecState {
     // variables bound here, never as Swift integers, so that a logic can bind them over a
     // universe of any size.
 
+    /// The number of rows of `u`.
+    func size(_ u: Universe) -> L.Value { l.size(u, rows: bounds.size(u)) }
+
+    /// `v` names a row of `u`.
+    func isRow(_ v: L.Value, _ u: Universe) -> L.Truth { l.and(l.atMost(c(0), v), l.less(v, size(u))) }
+
     /// `body` holds for every row of `u`.
-    func forAll(_ u: Universe, _ body: (L.Value) -> L.Truth) -> L.Truth { l.forAll(rows: bounds.size(u), body) }
+    func forAll(_ u: Universe, _ body: (L.Value) -> L.Truth) -> L.Truth { l.forAll(u, rows: bounds.size(u), body) }
 
     /// `body` holds for some row of `u`.
-    func exists(_ u: Universe, _ body: (L.Value) -> L.Truth) -> L.Truth { l.exists(rows: bounds.size(u), body) }
+    func exists(_ u: Universe, _ body: (L.Value) -> L.Truth) -> L.Truth { l.exists(u, rows: bounds.size(u), body) }
 
     /// The table whose row i of `u` is `body(i)`.
-    func tabulate(_ u: Universe, _ body: (L.Value) -> L.Value) -> L.Table { l.tabulate(rows: bounds.size(u), body) }
+    func tabulate(_ u: Universe, _ body: (L.Value) -> L.Value) -> L.Table { l.tabulate(u, rows: bounds.size(u), body) }
 
     /// The flags whose row i of `u` is `body(i)`.
-    func flags(_ u: Universe, _ body: (L.Value) -> L.Truth) -> L.Flags { l.flags(rows: bounds.size(u), body) }
+    func flags(_ u: Universe, _ body: (L.Value) -> L.Truth) -> L.Flags { l.flags(u, rows: bounds.size(u), body) }
 
     /// The frame table whose cell for frame f of thread t is `body(t, f)`.
     func tabulateFrames(_ body: (L.Value, L.Value) -> L.Value) -> L.Table {
-        l.tabulate(rows: bounds.threads, columns: bounds.frames, body)
+        l.tabulate(threads: bounds.threads, frames: bounds.frames, body)
     }
 
     /// The frame flags whose cell for frame f of thread t is `body(t, f)`.
     func frameFlags(_ body: (L.Value, L.Value) -> L.Truth) -> L.Flags {
-        l.flags(rows: bounds.threads, columns: bounds.frames, body)
+        l.flags(threads: bounds.threads, frames: bounds.frames, body)
     }
 
     /// How many rows of `u` satisfy `body`.
-    func count(_ u: Universe, _ body: (L.Value) -> L.Truth) -> L.Value {
-        l.count((0..<bounds.size(u)).map { body(c($0)) })
-    }
+    func count(_ u: Universe, _ body: (L.Value) -> L.Truth) -> L.Value { l.count(u, rows: bounds.size(u), body) }
 
     /// How many frame slots (of every thread, on its stack or not) satisfy `body`.
     func countFrames(_ body: (L.Value, L.Value) -> L.Truth) -> L.Value {
-        l.count((0..<bounds.threads * bounds.frames).map { body(c($0 / bounds.frames), c($0 % bounds.frames)) })
+        l.count(threads: bounds.threads, frames: bounds.frames, body)
     }
 
     /// One above the highest row of `u` for which `body` holds, or 0 when none does.
     func oneAboveHighest(_ u: Universe, where body: (L.Value) -> L.Truth) -> L.Value {
-        var n = c(0)
-        for f in 0..<bounds.size(u) { n = l.choose(body(c(f)), c(f + 1), n) }
-        return n
+        l.oneAboveHighest(u, rows: bounds.size(u), where: body)
     }
+
+    /// Row k of `u`: how many rows of `keys` equal k.
+    func tally(_ keys: L.Table, into u: Universe) -> L.Table { l.tally(keys, into: u, rows: bounds.size(u)) }
 
     /// Frame `f` of thread `t` in a frame table (rows `t * frames + f`), or `none`.
     func cell(_ table: L.Table, _ t: L.Value, _ f: L.Value) -> L.Value {
@@ -76,11 +84,8 @@ extension SpecState {
     }
 
     /// The cell of thread t's top frame (at `top` - 1) in a frame table, or `otherwise` when
-    /// the stack is empty. Stated frame by frame (top = f + 1), not as the cell at top - 1:
-    /// Z3 answers the bounded queries faster so.
+    /// the stack is empty.
     func topCell(_ table: L.Table, _ t: L.Value, top: L.Value, otherwise: L.Value) -> L.Value {
-        var d = otherwise
-        for f in 0..<bounds.frames { d = l.choose(l.equal(top, f + 1), cell(table, t, c(f)), d) }
-        return d
+        l.selectTop(table, row: t, top: top, columns: bounds.frames, otherwise: otherwise)
     }
 }

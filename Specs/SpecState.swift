@@ -95,16 +95,23 @@ extension SpecState where L: BoundedLogic {
         }, flags: { name, rows in (0..<rows).map { truth(Cell(name, $0)) } }, scalar: { value(Cell($0)) })
     }
 
+}
+
+extension SpecState {
     /// The state at boot: the kernel domain live, thread 0 running in it, everything else empty.
     public static func initial(bounds: Bounds, logic: L) -> SpecState<L> {
-        SpecState(bounds: bounds, logic: logic, value: { cell in
-            switch cell.table {
-            case .domainStatus where cell.row == 0: logic.constant(DomainStatus.live.rawValue)
-            case .threadStatus where cell.row == 0: logic.constant(ThreadStatus.running.rawValue)
-            case .owner, .parent, .pageOwner, .caller, .callee, .lent, .runQueue: logic.constant(Encoding.none)
-            default: logic.constant(0)
+        let none = logic.constant(Encoding.none), zero = logic.constant(0)
+        return SpecState(bounds: bounds, logic: logic, table: { name, rows, columns in
+            if let columns { return logic.tabulate(threads: rows, frames: columns) { _, _ in none } }
+            return logic.tabulate(name.universe, rows: rows) { i in
+                switch name {
+                case .domainStatus: logic.choose(logic.equal(i, zero), logic.constant(DomainStatus.live.rawValue), zero)
+                case .threadStatus: logic.choose(logic.equal(i, zero), logic.constant(ThreadStatus.running.rawValue), zero)
+                case .owner, .parent, .pageOwner, .runQueue: none
+                default: zero
+                }
             }
-        }, truth: { _ in logic.truth(false) })
+        }, flags: { name, rows in logic.flags(name.universe, rows: rows) { _ in logic.truth(false) } }, scalar: { _ in zero })
     }
 }
 
@@ -118,7 +125,17 @@ public struct Cell {
         case threadStatus, home, depth, caller, callee, lent, runQueue
         case runQueueLength, currentThread, currentDomain
 
-        var name: String {
+        /// The universe of the table's rows (a frame table's: threads), or of a scalar's value.
+        public var universe: Universe {
+            switch self {
+            case .objectStatus, .owner, .parent, .borrows, .isContainer: .objects
+            case .domainStatus, .objectsOwned, .pagesOwned, .creator, .currentDomain: .domains
+            case .pageOwner: .pages
+            case .threadStatus, .home, .depth, .caller, .callee, .lent, .runQueue, .runQueueLength, .currentThread: .threads
+            }
+        }
+
+        public var name: String {
             switch self {
             case .objectStatus: "objectStatus"
             case .owner: "owner"

@@ -17,33 +17,34 @@ extension SpecState {
     public func store(_ table: L.Flags, _ i: L.Value, _ v: L.Truth) -> L.Flags { l.store(flags: table, i, v) }
 
     /// `table[i] += delta` (negative to subtract), each row a count from 0 to `capacity`.
-    func adjust(_ table: L.Table, _ i: L.Value, by delta: Int, within capacity: Int) -> L.Table {
+    func adjust(_ table: L.Table, _ i: L.Value, by delta: Int, within capacity: Universe) -> L.Table {
         updating(table, i, within: capacity) { l.plus($0, delta) }
     }
 
     /// `table[i] -= amount`, each row a count from 0 to `capacity`.
-    func adjustDown(_ table: L.Table, _ i: L.Value, by amount: L.Value, within capacity: Int) -> L.Table {
+    func adjustDown(_ table: L.Table, _ i: L.Value, by amount: L.Value, within capacity: Universe) -> L.Table {
         updating(table, i, within: capacity) { l.minus($0, amount) }
     }
 
     /// `table[i] = change(table[i])`, a count from 0 to `capacity` (no-overflow).
-    private func updating(_ table: L.Table, _ i: L.Value, within capacity: Int, _ change: (L.Value) -> L.Value) -> L.Table {
+    private func updating(_ table: L.Table, _ i: L.Value, within capacity: Universe, _ change: (L.Value) -> L.Value) -> L.Table {
         l.update(table, i) { old, applies in counted(change(old), within: capacity, when: applies) }
     }
 
-    /// `value`, the result of an addition or subtraction on a count from 0 to `capacity`:
-    /// where `when` holds (the result is used), it must stay in that range (no-overflow).
-    func counted(_ value: L.Value, within capacity: Int, when: L.Truth) -> L.Value {
-        ledger?.record(l.implies(when, l.inRange(value, capacity + 1)))
+    /// `value`, the result of an addition or subtraction on a count from 0 to the size of
+    /// `capacity`: where `when` holds (the result is used), it must stay in that range
+    /// (no-overflow).
+    func counted(_ value: L.Value, within capacity: Universe, when: L.Truth) -> L.Value {
+        ledger?.record(l.implies(when, l.and(l.atMost(c(0), value), l.atMost(value, size(capacity)))))
         return value
     }
 
     // MARK: Objects
 
     func objectIs(_ o: L.Value, _ s: ObjectStatus) -> L.Truth {
-        l.and(l.inRange(o, bounds.objects), l.equal(select(objectStatus, o), s.rawValue))
+        l.and(isRow(o, .objects), l.equal(select(objectStatus, o), s.rawValue))
     }
-    func isAllocated(_ o: L.Value) -> L.Truth { l.and(l.inRange(o, bounds.objects), l.not(objectIs(o, .free))) }
+    func isAllocated(_ o: L.Value) -> L.Truth { l.and(isRow(o, .objects), l.not(objectIs(o, .free))) }
 
     /// Object i is j (and allocated), or an element held in container j. Nests are one level
     /// deep (held objects are never containers), so that is all "inside" can mean.
@@ -75,13 +76,13 @@ extension SpecState {
     }
 
     func isLive(_ d: L.Value) -> L.Truth {
-        l.and(l.inRange(d, bounds.domains), l.equal(select(domainStatus, d), DomainStatus.live.rawValue))
+        l.and(isRow(d, .domains), l.equal(select(domainStatus, d), DomainStatus.live.rawValue))
     }
 
     // MARK: Threads and frames
 
     func threadIs(_ t: L.Value, _ s: ThreadStatus) -> L.Truth {
-        l.and(l.inRange(t, bounds.threads), l.equal(select(threadStatus, t), s.rawValue))
+        l.and(isRow(t, .threads), l.equal(select(threadStatus, t), s.rawValue))
     }
     /// The domain thread t runs in: the callee of its top frame, or its home.
     func runningDomain(of t: L.Value) -> L.Value {
@@ -96,7 +97,7 @@ extension SpecState {
     func isOnStack(_ t: L.Value, _ f: L.Value) -> L.Truth { l.less(f, select(depth, t)) }
     func isCurrent(_ t: L.Value) -> L.Truth { l.equal(currentThread, t) }
     func domainIs(_ d: L.Value, _ s: DomainStatus) -> L.Truth {
-        l.and(l.inRange(d, bounds.domains), l.equal(select(domainStatus, d), s.rawValue))
+        l.and(isRow(d, .domains), l.equal(select(domainStatus, d), s.rawValue))
     }
 
     /// Some frame on the current thread lends object j to domain d.
@@ -115,7 +116,7 @@ extension SpecState {
     /// thread lends it that root (LeafCore's `SharedHeap.readable`).
     func isReadable(_ o: L.Value) -> L.Truth {
         let d = currentDomain, r = root(of: o)
-        return l.all([l.inRange(o, bounds.objects), l.not(objectIs(o, .free)), l.or(owns(d, r), isLent(r, to: d))])
+        return l.all([isRow(o, .objects), l.not(objectIs(o, .free)), l.or(owns(d, r), isLent(r, to: d))])
     }
 
     /// Object `j` is pinned: a frame lends it. Only roots are lent, so a loan of a container

@@ -5,8 +5,8 @@ extension SpecState {
     func spawn(_ t: L.Value, home h: L.Value, mutant: Mutant) -> Step<L> {
         let status = select(threadStatus, t)
         let vacant = l.or(l.equal(status, ThreadStatus.unused.rawValue), l.equal(status, ThreadStatus.exited.rawValue))
-        var allowed = l.and(l.inRange(t, bounds.threads), mutant == .spawnOverActiveThread ? l.differ(t, currentThread) : vacant)
-        allowed = l.and(allowed, mutant == .spawnOnDeadDomain ? l.inRange(h, bounds.domains) : isLive(h))
+        var allowed = l.and(isRow(t, .threads), mutant == .spawnOverActiveThread ? l.differ(t, currentThread) : vacant)
+        allowed = l.and(allowed, mutant == .spawnOnDeadDomain ? isRow(h, .domains) : isLive(h))
         if mutant != .spawnSkipsAuthority { allowed = l.and(allowed, hasAuthority(over: h)) }
         var s = self
         s.threadStatus = store(threadStatus, t, c(ThreadStatus.ready.rawValue))
