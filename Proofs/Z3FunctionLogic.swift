@@ -140,13 +140,34 @@ final class Z3FunctionLogic: Logic {
     }
 
     /// The count of the rows of `u` where `predicate` (a lambda) holds: a fresh symbol, one per
-    /// predicate (and per binding of the variables around it).
+    /// predicate (and per binding of the variables around it), with what every cardinality
+    /// satisfies: it is between 0 and the size, and 0 exactly when no row satisfies it.
     private func counted(_ predicate: Term, _ u: Universe) -> Term {
         let key = "\(u) \(Z3_get_ast_id(ctx, predicate.ast)) \(bound.map { Z3_get_ast_id(ctx, $0.ast) })"
         if let c = counts[key] { return c }
         let c = fresh("count", valueSort)
         counts[key] = c
+        let noRow: Term
+        if u == .frameSlots {
+            let (t, (f, b)) = binding { t in binding { f in
+                scalars.implies(scalars.and(isRow(t, .threads), isRow(f, .frames)), not(read(predicate, t, f)))
+            } }
+            noRow = quantifier(true, [t, f], b)
+        } else {
+            let (x, b) = binding { x in scalars.implies(isRow(x, u), not(read(predicate, x))) }
+            noRow = quantifier(true, [x], b)
+        }
+        axioms.append(closed(scalars.all([
+            scalars.atMost(constant(0), c), scalars.atMost(c, sizes[u]!), same(equal(c, constant(0)), noRow),
+        ])))
         return c
+    }
+
+    private func read(_ array: Term, _ i: Term) -> Term { scalars.adopt(Z3_mk_select(ctx, array.ast, i.ast)) }
+
+    private func read(_ array: Term, _ t: Term, _ f: Term) -> Term {
+        let index: [Z3_ast?] = [t.ast, f.ast]
+        return scalars.adopt(index.withUnsafeBufferPointer { Z3_mk_select_n(ctx, array.ast, 2, $0.baseAddress) })
     }
 
     func oneAboveHighest(_ u: Universe, rows: Int, where body: (Term) -> Term) -> Term {
@@ -260,6 +281,23 @@ final class Z3FunctionLogic: Logic {
         let sort = arraySort(valueSort, frames: false)
         let t = FunctionTable(array: fresh("tally", sort), universe: u, isFrameTable: false)
         tallies[key] = t
+        // Each row k is a count of the keys' rows equal to k (see `counted`).
+        let (k, fact) = binding { k -> Term in
+            let rows: Universe = keys.isFrameTable ? .frameSlots : keys.universe
+            let n = read(t.array, k)
+            let noRow: Term
+            if keys.isFrameTable {
+                let (r, (f, b)) = binding { r in binding { f in
+                    scalars.implies(scalars.and(isRow(r, .threads), isRow(f, .frames)), scalars.differ(read(keys.array, r, f), k))
+                } }
+                noRow = quantifier(true, [r, f], b)
+            } else {
+                let (i, b) = binding { i in scalars.implies(isRow(i, keys.universe), scalars.differ(read(keys.array, i), k)) }
+                noRow = quantifier(true, [i], b)
+            }
+            return scalars.all([scalars.atMost(constant(0), n), scalars.atMost(n, sizes[rows]!), same(equal(n, constant(0)), noRow)])
+        }
+        axioms.append(closed(quantifier(true, [k], scalars.implies(isRow(k, u), fact))))
         return t
     }
 }
