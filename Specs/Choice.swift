@@ -23,6 +23,7 @@ extension SpecState {
         s.lent = pick(lent, other.lent)
         s.runQueue = pick(runQueue, other.runQueue)
         s.runQueueLength = l.choose(condition, other.runQueueLength, runQueueLength)
+        s.queueSlot = pick(queueSlot, other.queueSlot)
         s.currentThread = l.choose(condition, other.currentThread, currentThread)
         s.currentDomain = l.choose(condition, other.currentDomain, currentDomain)
         return s

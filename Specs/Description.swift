@@ -60,6 +60,7 @@ extension SpecState where L == Concrete {
         compare("lent", lent, other.lent)
         compare("runQueue", runQueue, other.runQueue)
         compare("runQueueLength", [runQueueLength], [other.runQueueLength])
+        compare("queueSlot", queueSlot, other.queueSlot)
         compare("currentThread", [currentThread], [other.currentThread])
         compare("currentDomain", [currentDomain], [other.currentDomain])
         return result

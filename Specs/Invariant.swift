@@ -52,7 +52,7 @@ public enum Invariant: Int, CaseIterable, Sendable {
         case .threadsRunInLiveDomains: "a live thread's home and the domain it runs in (its top callee) are live"
         case .stacksChainCallerToCallee: "each frame's caller is the previous frame's callee (the home for the first)"
         case .currentDomainIsTopFrame: "the current domain is the running thread's top callee, or its home"
-        case .runQueueHoldsReadyThreads: "the run queue holds exactly the ready threads, each once"
+        case .runQueueHoldsReadyThreads: "the run queue holds exactly the ready threads, each once, at the slot its ghost names"
         case .oneRunningThread: "exactly one thread runs, the current one"
         }
     }
@@ -172,15 +172,17 @@ extension SpecState {
             // Queue slots are as many as threads; slot i is queued while i < runQueueLength.
             let length = runQueueLength
             func queued(_ i: L.Value) -> L.Truth { l.less(i, length) }
+            // Each queued thread is at the slot its ghost names, so none is queued twice.
             return l.all([
                 l.atMost(c(0), length), l.atMost(length, size(.threads)),
                 forAll(.threads) { i in
                     let t = select(runQueue, i)
-                    return l.and(l.choose(queued(i), threadIs(t, .ready), l.equal(t, none)),
-                                 forAll(.threads) { j in l.implies(l.and(l.less(j, i), queued(i)), l.differ(t, select(runQueue, j))) })
+                    return l.choose(queued(i), l.and(threadIs(t, .ready), l.equal(select(queueSlot, t), i)), l.equal(t, none))
                 },
                 forAll(.threads) { t in
-                    l.implies(threadIs(t, .ready), exists(.threads) { i in l.and(queued(i), l.equal(select(runQueue, i), t)) })
+                    let slot = select(queueSlot, t)
+                    return l.choose(threadIs(t, .ready), l.all([l.atMost(c(0), slot), queued(slot), l.equal(select(runQueue, slot), t)]),
+                                    l.equal(slot, none))
                 },
             ])
 

@@ -69,20 +69,25 @@ extension SpecState {
         s.runQueue = tabulate(.threads) { i in
             l.choose(l.and(when, l.equal(runQueueLength, i)), t, select(runQueue, i))
         }
+        s.queueSlot = tabulate(.threads) { u in l.choose(l.and(when, l.equal(u, t)), runQueueLength, select(queueSlot, u)) }
         s.runQueueLength = l.choose(when, counted(l.plus(runQueueLength, 1), within: .threads, when: when), runQueueLength)
         return s
     }
 
-    /// Removes thread `t` from the run queue when `when` holds and it is queued; the threads
-    /// behind it move up one place. A thread is queued once at most (run-queue-holds-ready-
-    /// threads), at the slot one below `at`.
+    /// Removes thread `t` from the run queue when `when` holds and it is queued (at the slot
+    /// its ghost names); the threads behind it move up one place.
     func dequeuing(_ t: L.Value, when: L.Truth) -> SpecState {
         var s = self
-        let at = oneAboveHighest(.threads) { j in l.and(l.less(j, runQueueLength), l.equal(select(runQueue, j), t)) }
-        let removed = l.and(when, l.less(c(0), at))
+        let at = select(queueSlot, t)
+        let removed = l.and(when, l.atMost(c(0), at))
         /// `t` is removed from slot i or from one before it.
-        func found(_ i: L.Value) -> L.Truth { l.and(removed, l.atMost(at, l.plus(i, 1))) }
+        func found(_ i: L.Value) -> L.Truth { l.and(removed, l.atMost(at, i)) }
         s.runQueue = tabulate(.threads) { i in l.choose(found(i), select(runQueue, l.plus(i, 1)), select(runQueue, i)) }
+        s.queueSlot = tabulate(.threads) { u in
+            let slot = select(queueSlot, u)
+            return l.choose(l.and(removed, l.equal(u, t)), c(Encoding.none),
+                            l.choose(l.and(removed, l.less(at, slot)), l.minus(slot, 1), slot))
+        }
         s.runQueueLength = l.choose(removed, counted(l.minus(runQueueLength, 1), within: .threads, when: removed), runQueueLength)
         return s
     }
@@ -115,6 +120,7 @@ extension SpecState {
             for t in 0..<bounds.threads { s = s.dequeuing(c(t), when: select(ends, c(t))) }
         } else {
             s.runQueue = l.arbitrary(like: runQueue)
+            s.queueSlot = l.arbitrary(like: queueSlot)
             s.runQueueLength = l.arbitrary()
         }
         s.threadStatus = tabulate(.threads) { t in l.choose(select(ends, t), c(ThreadStatus.exited.rawValue), select(s.threadStatus, t)) }

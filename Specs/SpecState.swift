@@ -45,6 +45,9 @@ public struct SpecState<L: Logic> {
     /// Ready threads, front first; slots at and past `runQueueLength` are `none`.
     public var runQueue: L.Table
     public var runQueueLength: L.Value
+    /// Ghost: the slot of each queued thread, else `none` (a function of the queue, kept so that
+    /// a ready thread's place is named rather than searched for: the unbounded proofs need it).
+    public var queueSlot: L.Table
     public var currentThread: L.Value
     public var currentDomain: L.Value
 
@@ -79,6 +82,7 @@ public struct SpecState<L: Logic> {
         lent = frameRow(.lent)
         runQueue = row(.runQueue, t)
         runQueueLength = scalar(.runQueueLength)
+        queueSlot = row(.queueSlot, t)
         currentThread = scalar(.currentThread)
         currentDomain = scalar(.currentDomain)
     }
@@ -107,7 +111,7 @@ extension SpecState {
                 switch name {
                 case .domainStatus: logic.choose(logic.equal(i, zero), logic.constant(DomainStatus.live.rawValue), zero)
                 case .threadStatus: logic.choose(logic.equal(i, zero), logic.constant(ThreadStatus.running.rawValue), zero)
-                case .owner, .parent, .pageOwner, .runQueue: none
+                case .owner, .parent, .pageOwner, .runQueue, .queueSlot: none
                 default: zero
                 }
             }
@@ -122,7 +126,7 @@ public struct Cell {
     public enum Table {
         case objectStatus, owner, parent, borrows, isContainer
         case domainStatus, objectsOwned, pagesOwned, creator, pageOwner
-        case threadStatus, home, depth, caller, callee, lent, runQueue
+        case threadStatus, home, depth, caller, callee, lent, runQueue, queueSlot
         case runQueueLength, currentThread, currentDomain
 
         /// The universe of the table's rows (a frame table's: threads), or of a scalar's value.
@@ -131,7 +135,7 @@ public struct Cell {
             case .objectStatus, .owner, .parent, .borrows, .isContainer: .objects
             case .domainStatus, .objectsOwned, .pagesOwned, .creator, .currentDomain: .domains
             case .pageOwner: .pages
-            case .threadStatus, .home, .depth, .caller, .callee, .lent, .runQueue, .runQueueLength, .currentThread: .threads
+            case .threadStatus, .home, .depth, .caller, .callee, .lent, .runQueue, .queueSlot, .runQueueLength, .currentThread: .threads
             }
         }
 
@@ -154,6 +158,7 @@ public struct Cell {
             case .callee: "callee"
             case .lent: "lent"
             case .runQueue: "runQueue"
+            case .queueSlot: "queueSlot"
             case .runQueueLength: "runQueueLength"
             case .currentThread: "currentThread"
             case .currentDomain: "currentDomain"

@@ -88,7 +88,10 @@ public enum Abstraction {
             }
         }
         let queue = Kernel.runQueue
-        for (i, t) in queue.enumerated() where i < b.threads { s.runQueue[i] = Int(t.raw) }
+        for (i, t) in queue.enumerated() where i < b.threads {
+            s.runQueue[i] = Int(t.raw)
+            if Int(t.raw) < b.threads { s.queueSlot[Int(t.raw)] = i }
+        }
         s.runQueueLength = queue.count
         s.currentThread = Int(Kernel.runningThread.raw)
         s.currentDomain = Int(Kernel.currentDomain.raw)
