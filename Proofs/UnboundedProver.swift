@@ -13,8 +13,8 @@ final class UnboundedProver {
     let context: Z3Context
     let milliseconds: UInt32
 
-    init(milliseconds: UInt32) {
-        context = Z3Context(options: SolverOptions.quantified)
+    init(milliseconds: UInt32, options: [(String, String)] = SolverOptions.quantified) {
+        context = Z3Context(options: options)
         self.milliseconds = milliseconds
     }
 

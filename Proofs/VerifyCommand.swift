@@ -62,6 +62,9 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .customLong("timeout-ms"), help: "The unbounded encoding's limit per query, in milliseconds (default 20000).")
     var timeoutMilliseconds: UInt32 = 20_000
 
+    @Option(name: .customLong("z3-option"), help: ArgumentHelp("A Z3 parameter for the unbounded encoding, as name=value (repeatable), for experiments.", valueName: "name=value"))
+    var z3Options: [String] = []
+
     @Flag(name: .customLong("list"), help: "List machines, transitions, invariants and mutants, then exit.")
     var list = false
 
@@ -142,9 +145,15 @@ struct VerifyCommand: ParsableCommand {
     }
 
     private func runUnbounded(_ selection: Selection, onlyInit: Bool) throws {
-        let prover = UnboundedProver(milliseconds: timeoutMilliseconds)
+        var options = SolverOptions.quantified
+        for o in z3Options {
+            let parts = o.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw ValidationError("--z3-option \(o): expected name=value") }
+            options.append((parts[0], parts[1]))
+        }
+        let prover = UnboundedProver(milliseconds: timeoutMilliseconds, options: options)
         let logic = Z3FunctionLogic(prover.context)
-        print("verify: Z3 \(z3Version()), options: \(SolverOptions.summary(SolverOptions.quantified)), \(timeoutMilliseconds) ms per query")
+        print("verify: Z3 \(z3Version()), options: \(SolverOptions.summary(options)), \(timeoutMilliseconds) ms per query")
         print("verify: every table size: universes of 1 to \(logic.largestSize) rows (threads and frames per thread 1 to \(logic.largestStackSize)); IDs and counts as \(logic.width)-bit vectors; tables as arrays")
         let report = Report(quiet: quiet)
         let start = Date()
