@@ -12,6 +12,8 @@ import Specs
 final class UnboundedProver {
     let context: Z3Context
     let milliseconds: UInt32
+    /// Where each query is written as SMT-LIB 2, if anywhere.
+    var smt2Directory: String? = nil
 
     init(milliseconds: UInt32, options: [(String, String)] = SolverOptions.quantified) {
         context = Z3Context(options: options)
@@ -51,6 +53,11 @@ final class UnboundedProver {
             assertNewAxioms()
             solver.assert(scalars.not(goal).ast)
             let result = solver.check()
+            if let dir = smt2Directory {
+                let path = "\(dir)/\(transition?.name ?? "init")-\(claim.name).smt2"
+                do { try solver.smtlib(status: result).write(toFile: path, atomically: false, encoding: .utf8) }
+                catch { fatalError("verify: cannot write \(path): \(error)") }
+            }
             let verdict: Verdict
             switch result {
             case Z3_L_FALSE: verdict = .proven
@@ -78,6 +85,9 @@ final class QuantifiedSolver {
     let context: Z3Context
     let raw: Z3_solver
     private var ctx: Z3_context { context.raw }
+    /// What is asserted, per scope (for `smtlib`).
+    private var scopes: [[Z3_ast]] = [[]]
+    private var retained: [Z3_ast] = []
 
     init(_ context: Z3Context, milliseconds: UInt32) {
         self.context = context
@@ -90,11 +100,36 @@ final class QuantifiedSolver {
         Z3_params_dec_ref(context.raw, params)
         context.check("creating a solver")
     }
-    deinit { Z3_solver_dec_ref(ctx, raw) }
+    deinit {
+        for a in retained { Z3_dec_ref(ctx, a) }
+        Z3_solver_dec_ref(ctx, raw)
+    }
 
-    func assert(_ t: Z3_ast) { Z3_solver_assert(ctx, raw, t); context.check("assert") }
-    func push() { Z3_solver_push(ctx, raw); context.check("push") }
-    func pop() { Z3_solver_pop(ctx, raw, 1); context.check("pop") }
+    /// Asserts `t` simplified: Z3's rewriter reduces a lookup in a table built row by row (a
+    /// lambda) to that row's term, which its quantifier instantiation does not do on its own.
+    func assert(_ t: Z3_ast) {
+        let simple = Z3_simplify(ctx, t)!
+        Z3_inc_ref(ctx, simple)
+        retained.append(simple)
+        Z3_solver_assert(ctx, raw, simple)
+        context.check("assert")
+        scopes[scopes.count - 1].append(simple)
+    }
+    func push() { Z3_solver_push(ctx, raw); context.check("push"); scopes.append([]) }
+    func pop() { Z3_solver_pop(ctx, raw, 1); context.check("pop"); scopes.removeLast() }
+
+    /// The query as SMT-LIB 2 (quantified arrays and bit-vectors), with `status` as its answer.
+    func smtlib(status: Z3_lbool) -> String {
+        let answer = status == Z3_L_TRUE ? "sat" : status == Z3_L_FALSE ? "unsat" : "unknown"
+        var formulas = scopes.flatMap { $0 }
+        let last = formulas.isEmpty ? Z3_mk_true(ctx)! : formulas.removeLast()
+        let asts = formulas.map { Optional($0) }
+        let text = asts.withUnsafeBufferPointer {
+            String(cString: Z3_benchmark_to_smtlib_string(ctx, "", "ALL", answer, "", UInt32($0.count), $0.baseAddress, last))
+        }
+        context.check("printing the query")
+        return text
+    }
     func check() -> Z3_lbool {
         let r = Z3_solver_check(ctx, raw)
         context.check("check")

@@ -152,6 +152,7 @@ struct VerifyCommand: ParsableCommand {
             options.append((parts[0], parts[1]))
         }
         let prover = UnboundedProver(milliseconds: timeoutMilliseconds, options: options)
+        prover.smt2Directory = smt2Directory
         let logic = Z3FunctionLogic(prover.context)
         print("verify: Z3 \(z3Version()), options: \(SolverOptions.summary(options)), \(timeoutMilliseconds) ms per query")
         print("verify: every table size: universes of 1 to \(logic.largestSize) rows (threads and frames per thread 1 to \(logic.largestStackSize)); IDs and counts as \(logic.width)-bit vectors; tables as arrays")
