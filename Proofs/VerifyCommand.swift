@@ -38,6 +38,10 @@ struct VerifyCommand: ParsableCommand {
         cvc5 and fails on any other answer (make test does). Solver options are pinned and \
         printed with each run.
 
+        --unbounded proves the same obligations for every table size instead (work in progress; \
+        see the README): universe sizes are bit-vector variables, tables Z3 arrays, quantifiers \
+        bound below the sizes; --timeout-ms limits each query and unknown is a failure.
+
         Names: run `verify --list`.
         """)
 
