@@ -48,6 +48,8 @@ final class Z3FunctionLogic: Logic {
     /// below the sign bit, so no arithmetic the spec does wraps.
     let largestSize: Int
     let largestStackSize: Int
+    /// The universes with a size variable of their own (frame slots are threads × frames).
+    private static let sized: [Universe] = [.objects, .domains, .threads, .pages, .frames]
 
     init(_ context: Z3Context, width: Int = 16) {
         self.width = width
@@ -56,7 +58,7 @@ final class Z3FunctionLogic: Logic {
         boolSort = Z3_mk_bool_sort(context.raw)
         largestSize = 1 << (width - 4)
         largestStackSize = 1 << ((width - 4) / 2)
-        for u in [Universe.objects, .domains, .threads, .pages, .frames] {
+        for u in Self.sized {
             sizes[u] = scalars.variable("size.\(u)", boolean: false)
         }
         sizes[.frameSlots] = scalars.adopt(Z3_mk_bvmul(ctx, sizes[.threads]!.ast, sizes[.frames]!.ast))
@@ -65,7 +67,7 @@ final class Z3FunctionLogic: Logic {
     /// What every size satisfies: at least one row (the kernel domain, thread 0, a frame for a
     /// call), at most `largestSize` (threads and frames `largestStackSize`).
     var sizeAssumptions: Term {
-        scalars.all([Universe.objects, .domains, .threads, .pages, .frames].map { u in
+        scalars.all(Self.sized.map { u in
             let top = u == .threads || u == .frames ? largestStackSize : largestSize
             return scalars.and(scalars.atMost(scalars.constant(1), sizes[u]!), scalars.atMost(sizes[u]!, scalars.constant(top)))
         })
@@ -143,7 +145,7 @@ final class Z3FunctionLogic: Logic {
     /// predicate (and per binding of the variables around it), with what every cardinality
     /// satisfies: it is between 0 and the size, and 0 exactly when no row satisfies it.
     private func counted(_ predicate: Term, _ u: Universe) -> Term {
-        let key = "\(u) \(Z3_get_ast_id(ctx, predicate.ast)) \(bound.map { Z3_get_ast_id(ctx, $0.ast) })"
+        let key = memoKey(predicate, u)
         if let c = counts[key] { return c }
         let c = fresh("count", valueSort)
         counts[key] = c
@@ -161,6 +163,12 @@ final class Z3FunctionLogic: Logic {
             scalars.atMost(constant(0), c), scalars.atMost(c, sizes[u]!), same(equal(c, constant(0)), noRow),
         ])))
         return c
+    }
+
+    /// What names a count or tally: the term counted over, its universe, and the variables
+    /// bound around it.
+    private func memoKey(_ term: Term, _ u: Universe) -> String {
+        "\(u) \(Z3_get_ast_id(ctx, term.ast)) \(bound.map { Z3_get_ast_id(ctx, $0.ast) })"
     }
 
     private func read(_ array: Term, _ i: Term) -> Term { scalars.adopt(Z3_mk_select(ctx, array.ast, i.ast)) }
@@ -226,12 +234,8 @@ final class Z3FunctionLogic: Logic {
         tabulate(threads: threads, frames: frames, body)
     }
 
-    private func read(_ table: FunctionTable, _ i: Term) -> Term { scalars.adopt(Z3_mk_select(ctx, table.array.ast, i.ast)) }
-
-    private func read(_ table: FunctionTable, _ t: Term, _ f: Term) -> Term {
-        let index: [Z3_ast?] = [t.ast, f.ast]
-        return scalars.adopt(index.withUnsafeBufferPointer { Z3_mk_select_n(ctx, table.array.ast, 2, $0.baseAddress) })
-    }
+    private func read(_ table: FunctionTable, _ i: Term) -> Term { read(table.array, i) }
+    private func read(_ table: FunctionTable, _ t: Term, _ f: Term) -> Term { read(table.array, t, f) }
 
     func select(_ table: FunctionTable, _ i: Term, otherwise: Term) -> Term {
         choose(isRow(i, table.universe), read(table, i), otherwise)
@@ -276,7 +280,7 @@ final class Z3FunctionLogic: Logic {
     }
 
     func tally(_ keys: FunctionTable, into u: Universe, rows: Int) -> FunctionTable {
-        let key = "\(u) \(Z3_get_ast_id(ctx, keys.array.ast)) \(bound.map { Z3_get_ast_id(ctx, $0.ast) })"
+        let key = memoKey(keys.array, u)
         if let t = tallies[key] { return t }
         let sort = arraySort(valueSort, frames: false)
         let t = FunctionTable(array: fresh("tally", sort), universe: u, isFrameTable: false)
