@@ -35,9 +35,10 @@ extension SpecState {
         // The new frame: the current thread's at its depth.
         func here(_ t: L.Value, _ f: L.Value) -> L.Truth { l.and(isCurrent(t), l.equal(select(depth, t), f)) }
         let from = mutant == .callRecordsCalleeAsCaller ? callee : currentDomain
-        s.caller = tabulateFrames { t, f in l.choose(here(t, f), from, cell(caller, t, f)) }
-        s.callee = tabulateFrames { t, f in l.choose(here(t, f), callee, cell(self.callee, t, f)) }
-        s.lent = tabulateFrames { t, f in l.choose(here(t, f), lending, cell(lent, t, f)) }
+        func pushed(_ table: L.Table, _ v: L.Value) -> L.Table { tabulateFrames { t, f in l.choose(here(t, f), v, cell(table, t, f)) } }
+        s.caller = pushed(caller, from)
+        s.callee = pushed(self.callee, callee)
+        s.lent = pushed(lent, lending)
         s.depth = adjust(depth, currentThread, by: 1, within: .frames)
         if mutant != .callKeepsDomain { s.currentDomain = callee }
         return s

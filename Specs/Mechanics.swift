@@ -34,9 +34,10 @@ extension SpecState {
                 return counted(l.minus(select(borrows, o), released), within: .frameSlots, when: l.truth(true))
             }
         }
-        if mutant != .returnLeavesCallerSlot { s.caller = tabulateFrames { t, f in l.choose(pops(t, f), c(Encoding.none), cell(caller, t, f)) } }
-        s.callee = tabulateFrames { t, f in l.choose(pops(t, f), c(Encoding.none), cell(callee, t, f)) }
-        s.lent = tabulateFrames { t, f in l.choose(pops(t, f), c(Encoding.none), cell(lent, t, f)) }
+        func cleared(_ table: L.Table) -> L.Table { tabulateFrames { t, f in l.choose(pops(t, f), c(Encoding.none), cell(table, t, f)) } }
+        if mutant != .returnLeavesCallerSlot { s.caller = cleared(caller) }
+        s.callee = cleared(callee)
+        s.lent = cleared(lent)
         s.depth = newDepth
         return s
     }
@@ -136,8 +137,9 @@ extension SpecState {
         var s = reclaiming(dies)
         s.domainStatus = store(domainStatus, d, c(status.rawValue))
         if mutant != .teardownKeepsPages {
-            s.pageOwner = tabulate(.pages) { p in l.choose(l.equal(select(pageOwner, p), d), c(Encoding.none), select(pageOwner, p)) }
-            s.pagesOwned = adjustDown(pagesOwned, d, by: count(.pages) { p in l.equal(select(pageOwner, p), d) }, within: .pages)
+            let freed = flags(.pages) { p in l.equal(select(pageOwner, p), d) }
+            s.pageOwner = tabulate(.pages) { p in l.choose(select(freed, p), c(Encoding.none), select(pageOwner, p)) }
+            s.pagesOwned = adjustDown(pagesOwned, d, by: count(.pages) { p in select(freed, p) }, within: .pages)
         }
         return s
     }
