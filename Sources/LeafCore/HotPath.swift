@@ -63,6 +63,32 @@ enum HeapAccess {
         try Kernel.asKernel { () throws(AccessError) in try SharedHeap.put(element, into: container, type: type, slot: slot) }
     }
 
+    /// Moves the front element of deque `deque` into the empty slot `slot` of array `array`, in
+    /// one step (pop then put, the element held throughout): the element's payload, which the
+    /// current domain may now write, or nil when the deque is empty.
+    @usableFromInline
+    static func moveFront(of deque: ObjectID, type dequeType: UInt64, into array: ObjectID, type arrayType: UInt64,
+                          slot: Int) throws(AccessError) -> UnsafeMutableRawPointer? {
+        try Kernel.asKernel { () throws(AccessError) -> UnsafeMutableRawPointer? in
+            try SharedHeap.moveFront(of: deque, dequeType, into: array, arrayType, slot: slot)?.pointee.payload
+        }
+    }
+
+    /// Moves the element in slot `slot` of array `array` to the back of deque `deque`, in one
+    /// step (take then push): the element's payload, which the current domain may now write.
+    @usableFromInline
+    static func move(slot: Int, of array: ObjectID, type arrayType: UInt64, toBackOf deque: ObjectID,
+                     type dequeType: UInt64) throws(AccessError) -> UnsafeMutableRawPointer {
+        try Kernel.asKernel { () throws(AccessError) -> UnsafeMutableRawPointer in
+            let (a, d) = try SharedHeap.containersForMove(array, arrayType, deque, dequeType)
+            guard slot >= 0 && slot < a.capacity && a[slot] != .none else { throw .badSlot(array, slot) }
+            guard d.count < d.capacity else { throw .full(deque) }
+            let e = try SharedHeap.moveElement(a, slot, into: d, d.slot(atPosition: d.count), of: deque)
+            d.count &+= 1
+            return e.pointee.payload.unsafelyUnwrapped
+        }
+    }
+
     /// Takes the element out of slot `slot` of array `container` of type `type`.
     @usableFromInline
     static func take(from container: ObjectID, type: UInt64, slot: Int) throws(AccessError) -> ObjectID {

@@ -6,7 +6,7 @@ public struct RRefArray<T: Exchangeable, let N: Int>: ~Copyable {
 
     /// Its own identity ("LeafCore.RRefArray" with the element type and capacity), a constant
     /// once specialized.
-    @inlinable static var typeID: UInt64 { composedTypeID(0x92f4_167a_3fc1_d394, T.exchangeableTypeID, N) }
+    @inlinable public static var typeID: UInt64 { composedTypeID(0x92f4_167a_3fc1_d394, T.exchangeableTypeID, N) }
     static var payloadType: PayloadType { .container(typeID, of: T.self, capacity: N) }
 
     /// An empty array owned by the current domain.
@@ -52,6 +52,25 @@ public struct RRefArray<T: Exchangeable, let N: Int>: ~Copyable {
     @inlinable @inline(__always)
     public mutating func take(at slot: Int) throws(AccessError) -> RRef<T> {
         RRef(adopting: try HeapAccess.take(from: id, type: Self.typeID, slot: slot))
+    }
+
+    /// Moves the front element of `deque` into the empty slot `slot`, in one step: what
+    /// `deque.pop()` then `put(_:at:)` would do, at the cost of one of them (the element stays
+    /// held, so no owner or count changes). Returns false when the deque is empty; throws,
+    /// changing nothing, when the slot is out of range or occupied, a container is not the
+    /// current domain's outright or is lent, or the element is lent.
+    @inlinable @inline(__always) @discardableResult
+    public mutating func put<let M: Int>(fromFrontOf deque: inout RRefDeque<T, M>, at slot: Int) throws(AccessError) -> Bool {
+        try HeapAccess.moveFront(of: deque.id, type: RRefDeque<T, M>.typeID, into: id, type: Self.typeID, slot: slot) != nil
+    }
+
+    /// The same, reading one field of the element as it moves (a request's header as the
+    /// driver takes it in): the field's value, or nil when the deque is empty.
+    @inlinable @inline(__always)
+    public mutating func put<let M: Int, Value: Exchangeable>(fromFrontOf deque: inout RRefDeque<T, M>, at slot: Int,
+                                                             reading field: ExchangeableField<T, Value>) throws(AccessError) -> Value? {
+        let payload = try HeapAccess.moveFront(of: deque.id, type: RRefDeque<T, M>.typeID, into: id, type: Self.typeID, slot: slot)
+        return payload?.load(fromByteOffset: field.offset, as: Value.self)
     }
 
     public func isOccupied(_ slot: Int) throws(AccessError) -> Bool {

@@ -6,7 +6,7 @@ public struct RRefDeque<T: Exchangeable, let N: Int>: ~Copyable {
 
     /// Its own identity ("LeafCore.RRefDeque" with the element type and capacity), a constant
     /// once specialized.
-    @inlinable static var typeID: UInt64 { composedTypeID(0x186b_51b8_e7e1_3951, T.exchangeableTypeID, N) }
+    @inlinable public static var typeID: UInt64 { composedTypeID(0x186b_51b8_e7e1_3951, T.exchangeableTypeID, N) }
     static var payloadType: PayloadType { .container(typeID, of: T.self, capacity: N) }
 
     /// An empty deque owned by the current domain.
@@ -57,6 +57,24 @@ public struct RRefDeque<T: Exchangeable, let N: Int>: ~Copyable {
         do throws(AccessError) { try HeapAccess.push(element.id, into: id, type: Self.typeID) } catch { return element }
         _ = element.relinquish()
         return nil
+    }
+
+    /// Moves the element in slot `slot` of `array` to the back, in one step: what
+    /// `array.take(at:)` then `push(_:)` would do, at the cost of one of them. Throws, changing
+    /// nothing, when the slot is empty or out of range, the deque is full, a container is not
+    /// the current domain's outright or is lent, or the element is lent.
+    @inlinable @inline(__always)
+    public mutating func push<let M: Int>(takingFrom array: inout RRefArray<T, M>, at slot: Int) throws(AccessError) {
+        _ = try HeapAccess.move(slot: slot, of: array.id, type: RRefArray<T, M>.typeID, toBackOf: id, type: Self.typeID)
+    }
+
+    /// The same, writing one field of the element as it moves (a request's status as the
+    /// driver hands it back).
+    @inlinable @inline(__always)
+    public mutating func push<let M: Int, Value: Exchangeable>(takingFrom array: inout RRefArray<T, M>, at slot: Int,
+                                                              writing value: Value, to field: ExchangeableField<T, Value>) throws(AccessError) {
+        let payload = try HeapAccess.move(slot: slot, of: array.id, type: RRefArray<T, M>.typeID, toBackOf: id, type: Self.typeID)
+        payload.storeBytes(of: value, toByteOffset: field.offset, as: Value.self)
     }
 
     /// Removes the front element, or returns nil when the deque is empty.

@@ -90,6 +90,15 @@ enum SharedHeap {
             guard !e.pointee.isPinned else { throw .borrowed(id) }
             return e
         }
+        // An element of a container the domain owns (nests are one level deep): its parent is
+        // the root, found without the walk.
+        if e.pointee.state == .held {
+            let parent = entry(e.pointee.parent)
+            if parent.pointee.state == .owned && parent.pointee.owner == current {
+                guard !e.pointee.isPinned && !parent.pointee.isPinned else { throw .borrowed(id) }
+                return e
+            }
+        }
         let root = self.root(e, index: id.index).1
         guard root.pointee.state == .owned && root.pointee.owner == current else {
             throw .notOwner(id, owner: root.pointee.owner, accessor: current)
@@ -227,6 +236,53 @@ enum SharedHeap {
         e.pointee.owner = kernelState.pointee.currentDomain
         kernelState.pointee.domains[Int(e.pointee.owner.raw)].objectsOwned += 1
         return element
+    }
+}
+
+extension SharedHeap {
+    /// Two distinct containers the current domain may modify, of the types named and holding
+    /// elements of one type (`elementType`, if named): the source and target of a move between
+    /// containers.
+    @inline(__always)
+    static func containersForMove(_ source: ObjectID, _ sourceType: UInt64, _ target: ObjectID, _ targetType: UInt64,
+                                  elementType: UInt64? = nil) throws(AccessError) -> (ContainerLayout, ContainerLayout) {
+        let s = try modifiable(source)
+        try checkType(s, source, sourceType)
+        let t = try modifiable(target)
+        try checkType(t, target, targetType)
+        guard s.pointee.isContainer, t.pointee.isContainer, source != target,
+              s.pointee.elementType == t.pointee.elementType, elementType.map({ $0 == t.pointee.elementType }) ?? true
+        else { throw .typeMismatch(target) }
+        return (ContainerLayout(s.pointee.payload.unsafelyUnwrapped), ContainerLayout(t.pointee.payload.unsafelyUnwrapped))
+    }
+
+    /// Moves the front element of deque `deque` into the empty slot `slot` of array `array`;
+    /// the element's entry, or nil when the deque is empty.
+    @inline(__always)
+    static func moveFront(of deque: ObjectID, _ dequeType: UInt64, into array: ObjectID, _ arrayType: UInt64,
+                          slot: Int, elementType: UInt64? = nil) throws(AccessError) -> UnsafeMutablePointer<ObjectEntry>? {
+        let (d, a) = try containersForMove(deque, dequeType, array, arrayType, elementType: elementType)
+        guard d.count > 0 else { return nil }
+        guard slot >= 0 && slot < a.capacity && a[slot] == .none else { throw .badSlot(array, slot) }
+        let e = try moveElement(d, d.head, into: a, slot, of: array)
+        d.head = d.head &+ 1 == d.capacity ? 0 : d.head &+ 1
+        d.count &-= 1
+        return e
+    }
+
+    /// Moves the element in the occupied slot `from` of `source` into the empty slot `to` of
+    /// `target`: `take` then `put` as one step, all or nothing (a lent element is refused, as
+    /// `put` refuses it). The element stays held, so no owner or count changes.
+    @inline(__always) @discardableResult
+    static func moveElement(_ source: ContainerLayout, _ from: Int, into target: ContainerLayout, _ to: Int,
+                            of targetID: ObjectID) throws(AccessError) -> UnsafeMutablePointer<ObjectEntry> {
+        let element = source[from]
+        let e = entry(element.index)
+        guard !e.pointee.isPinned else { throw .borrowed(element) }
+        source[from] = .none
+        target[to] = element
+        e.pointee.parent = targetID.index
+        return e
     }
 }
 

@@ -91,6 +91,19 @@ public struct BlockRequest: Exchangeable, Sendable {
     @inlinable public static var blockField: ExchangeableField<BlockRequest, UInt64> { .init(offset: 4096) }
     @inlinable public static var operationField: ExchangeableField<BlockRequest, BlockOperation> { .init(offset: 4104) }
     @inlinable public static var statusField: ExchangeableField<BlockRequest, BlockStatus> { .init(offset: 4106) }
+    /// The block and the operation together (they are adjacent), read in one access.
+    @inlinable public static var targetField: ExchangeableField<BlockRequest, BlockTarget> { .init(offset: 4096) }
+}
+
+/// What a request asks for: its block and operation, as they lie in `BlockRequest`.
+public struct BlockTarget: Exchangeable, Sendable {
+    public var block: UInt64
+    public var operation: BlockOperation
+    public static var exchangeableTypeID: UInt64 { 0x8853_868a_7877_03a3 }   // FNV-1a of "LeafInterfaces.BlockTarget"
+    @inlinable public init(block: UInt64, operation: BlockOperation) {
+        self.block = block
+        self.operation = operation
+    }
 }
 
 /// The shape of a block device.

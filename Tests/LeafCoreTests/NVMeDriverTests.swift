@@ -15,6 +15,8 @@ import Testing
         #expect(MemoryLayout<BlockRequest>.offset(of: \.block) == BlockRequest.blockField.offset)
         #expect(MemoryLayout<BlockRequest>.offset(of: \.operation) == BlockRequest.operationField.offset)
         #expect(MemoryLayout<BlockRequest>.offset(of: \.status) == BlockRequest.statusField.offset)
+        #expect(BlockRequest.targetField.offset == BlockRequest.blockField.offset)
+        #expect(MemoryLayout<BlockTarget>.offset(of: \.operation) == BlockRequest.operationField.offset - BlockRequest.blockField.offset)
     }
 
     @Test(arguments: [512, 4096])
