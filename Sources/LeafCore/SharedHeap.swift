@@ -277,6 +277,8 @@ extension SharedHeap {
     static func moveElement(_ source: ContainerLayout, _ from: Int, into target: ContainerLayout, _ to: Int,
                             of targetID: ObjectID) throws(AccessError) -> UnsafeMutablePointer<ObjectEntry> {
         let element = source[from]
+        // A deque's slots are checked as `take` and `put` check them, not taken on trust.
+        guard element != .none && target[to] == .none else { throw .badSlot(targetID, to) }
         let e = entry(element.index)
         guard !e.pointee.isPinned else { throw .borrowed(element) }
         source[from] = .none

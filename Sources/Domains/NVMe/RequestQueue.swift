@@ -93,7 +93,8 @@ struct RequestQueue: ~Copyable {
                 continue
             }
             do { try issue(slot, operation, block: block, address: address, deadline: deadline) } catch {
-                try batch.push(takingFrom: &requests, at: slot)
+                refused()
+                try batch.push(takingFrom: &requests, at: slot, writing: .notAccepted, to: BlockRequest.statusField)
                 throw error
             }
             freeHead = freeHead &+ 1 == queueDepth ? 0 : freeHead &+ 1
