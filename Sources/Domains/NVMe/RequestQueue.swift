@@ -60,13 +60,28 @@ struct RequestQueue: ~Copyable {
 
     // MARK: Submission
 
-    /// Submits every request of `batch`, or hands it back refused; then collects. A request
-    /// moves from the batch's front straight into its slot (one step, no owner change) and is
-    /// read there; a refused one goes back to the batch's end.
+    /// Submits every request of `batch`, or hands it back refused; then collects.
     mutating func submitAndCollect(_ batch: inout Batch) throws(AccessError) {
         let now = controller.function.microseconds
         let deadline = now &+ controller.timeout
-        var rung = false
+        var queued = false
+        var refusedAccess: AccessError? = nil
+        do { try submit(&batch, deadline: deadline, queued: &queued) } catch { refusedAccess = error }
+        // What was queued goes out, also when an access was refused midway.
+        if queued {
+            if deadline < nextDeadline { nextDeadline = deadline }
+            try ringOrFail()
+        }
+        if let refusedAccess { throw refusedAccess }
+        try collect(into: &batch, now: now)
+    }
+
+    /// Queues a command for every request of `batch` it accepts (`queued` once it has), and
+    /// hands back the others refused. A request moves from the batch's front straight into its
+    /// slot (one step, no owner change) and is read there; a refused one goes back to the
+    /// batch's end.
+    @inline(__always)
+    mutating func submit(_ batch: inout Batch, deadline: UInt64, queued: inout Bool) throws(AccessError) {
         for _ in 0..<(try batch.count()) {
             guard failure == nil && freeCount > 0 else {
                 // Refused whole (the device failed, or every slot is taken), in the cold path.
@@ -100,11 +115,8 @@ struct RequestQueue: ~Copyable {
             freeHead = freeHead &+ 1 == queueDepth ? 0 : freeHead &+ 1
             freeCount &-= 1
             statistics.submitted &+= 1
-            rung = true
+            queued = true
         }
-        if deadline < nextDeadline && rung { nextDeadline = deadline }
-        if rung { try ringOrFail() }
-        try collect(into: &batch, now: now)
     }
 
     /// Why a request for `operation` on `block` is refused before it reaches the controller, if
@@ -293,7 +305,10 @@ struct RequestQueue: ~Copyable {
             let operation = try requests.read(BlockRequest.operationField, at: slot)
             let block = try requests.read(BlockRequest.blockField, at: slot)
             let address: UInt64
-            do { address = try controller.function.deviceAddress(ofSlot: slot, in: requests) } catch { throw refusal(of: error, slot: slot) }
+            do { address = try controller.function.deviceAddress(ofSlot: slot, in: requests) } catch {
+                try finish(slot, .deviceFailed)
+                continue
+            }
             try issue(slot, operation, block: block, address: address, deadline: deadline)
             again = true
         }
