@@ -64,56 +64,87 @@ struct RequestQueue: ~Copyable {
     mutating func submitAndCollect(_ batch: inout Batch) throws(AccessError) {
         let now = controller.function.microseconds
         let deadline = now &+ controller.timeout
-        var rung = false
+        var queued = false
+        var refusedAccess: AccessError? = nil
+        do { try submit(&batch, deadline: deadline, queued: &queued) } catch { refusedAccess = error }
+        // What was queued goes out, also when an access was refused midway.
+        if queued {
+            if deadline < nextDeadline { nextDeadline = deadline }
+            try ringOrFail()
+        }
+        if let refusedAccess { throw refusedAccess }
+        try collect(into: &batch, now: now)
+    }
+
+    /// Queues a command for every request of `batch` it accepts (`queued` once it has), and
+    /// hands back the others refused. A request moves from the batch's front straight into its
+    /// slot (one step, no owner change) and is read there; a refused one goes back to the
+    /// batch's end.
+    @inline(__always)
+    mutating func submit(_ batch: inout Batch, deadline: UInt64, queued: inout Bool) throws(AccessError) {
         for _ in 0..<(try batch.count()) {
-            guard var request = try batch.pop() else { break }
-            let operation = try request.read(BlockRequest.operationField)
-            let block = try request.read(BlockRequest.blockField)
-            var refusal: BlockStatus? = nil
-            if failure != nil {
-                refusal = .deviceFailed
-            } else if operation.raw > BlockOperation.flush.raw {
-                refusal = .invalidOperation
-            } else if operation != .flush && block >= blocks {
-                // Refused here: the controller never sees an LBA past the namespace (§6.9 would
-                // fail it with LBA Out of Range).
-                refusal = .outOfRange
-            } else if freeCount == 0 {
-                refusal = .notAccepted
-            }
-            if let refusal {
-                try request.write(refusal, to: BlockRequest.statusField)
-                statistics.completed &+= 1
-                statistics.errors &+= 1
+            guard failure == nil && freeCount > 0 else {
+                // Refused whole (the device failed, or every slot is taken), in the cold path.
+                guard var request = try batch.pop() else { break }
+                let status = refusal(try request.read(BlockRequest.operationField), block: try request.read(BlockRequest.blockField))
+                try request.write(status ?? .notAccepted, to: BlockRequest.statusField)
+                refused()
                 // Room is certain: the request was just taken from this deque.
                 _ = batch.push(request)
                 continue
             }
             // The slot is taken once its command is built (building it may refuse the buffer).
             let slot = Int(freeSlots[freeHead])
-            try queue(request, operation, block: block, slot: slot, deadline: deadline)
+            let moved: (address: UInt64, value: BlockTarget)?
+            do {
+                moved = try controller.function.deviceAddress(movingFrontOf: &batch, into: &requests, at: slot,
+                                                              reading: BlockRequest.targetField)
+            } catch { throw refusal(of: error, slot: slot) }
+            guard let (address, target) = moved else { break }
+            let operation = target.operation, block = target.block
+            if let status = refusal(operation, block: block) {
+                refused()
+                try batch.push(takingFrom: &requests, at: slot, writing: status, to: BlockRequest.statusField)
+                continue
+            }
+            do { try issue(slot, operation, block: block, address: address, deadline: deadline) } catch {
+                refused()
+                try batch.push(takingFrom: &requests, at: slot, writing: .notAccepted, to: BlockRequest.statusField)
+                throw error
+            }
             freeHead = freeHead &+ 1 == queueDepth ? 0 : freeHead &+ 1
             freeCount &-= 1
             statistics.submitted &+= 1
-            rung = true
+            queued = true
         }
-        if deadline < nextDeadline && rung { nextDeadline = deadline }
-        if rung { try ringOrFail() }
-        try collect(into: &batch, now: now)
     }
 
-    /// The command for a request in `slot` (its command ID). The buffer is the first 4 KiB of
-    /// the request's payload, which starts a page: PRP1 alone describes it (§4.3); a buffer
-    /// that crossed a page would take PRP2 as the second page's address.
+    /// Why a request for `operation` on `block` is refused before it reaches the controller, if
+    /// it is.
     @inline(__always)
-    func command(_ operation: BlockOperation, block: UInt64, for request: borrowing RRef<BlockRequest>, slot: Int) throws(AccessError) -> SubmissionEntry {
+    func refusal(_ operation: BlockOperation, block: UInt64) -> BlockStatus? {
+        if failure != nil { return .deviceFailed }
+        if operation.raw > BlockOperation.flush.raw { return .invalidOperation }
+        // Refused here: the controller never sees an LBA past the namespace (§6.9 would fail it
+        // with LBA Out of Range).
+        if operation != .flush && block >= blocks { return .outOfRange }
+        if freeCount == 0 { return .notAccepted }
+        return nil
+    }
+
+    @inline(__always)
+    mutating func refused() {
+        statistics.completed &+= 1
+        statistics.errors &+= 1
+    }
+
+    /// The command for the request in `slot` (its command ID), whose buffer is at `address`:
+    /// the first 4 KiB of the request's payload, which starts a page, so PRP1 alone describes
+    /// it (§4.3); a buffer that crossed a page would take PRP2 as the second page's address.
+    @inline(__always)
+    func command(_ operation: BlockOperation, block: UInt64, address: UInt64, slot: Int) -> SubmissionEntry {
         let id = UInt16(truncatingIfNeeded: slot)
         if operation == .flush { return SubmissionEntry(opcode: IOOpcode.flush, commandID: id, namespace: 1) }
-        let address: UInt64
-        do { address = try controller.function.deviceAddress(of: request) } catch {
-            if case .notDeviceMemory(let why) = error { throw why }
-            throw .badElement(request.id, 0)
-        }
         let second = address & 0xfff == 0 ? 0 : (address & ~0xfff) &+ 0x1000
         // CDW10-11: the starting LBA; CDW12 bits 15:0: the number of LBAs, 0-based (§6.9, §6.15).
         let lba = block &* sectorsPerBlock
@@ -122,13 +153,18 @@ struct RequestQueue: ~Copyable {
                                cdw11: UInt32(truncatingIfNeeded: lba >> 32), cdw12: UInt32(truncatingIfNeeded: sectorsPerBlock &- 1))
     }
 
-    /// Puts the command for `request` on the SQ with `slot` as its command ID, and keeps the
-    /// request in that slot until its completion or `deadline`.
+    /// Why the buffer of the request for `slot` could not be given to the device.
+    func refusal(of error: DeviceError, slot: Int) -> AccessError {
+        if case .notDeviceMemory(let why) = error { return why }
+        return .badSlot(requests.id, slot)
+    }
+
+    /// Puts the command for the request in `slot` on the SQ, with the slot as its command ID;
+    /// the request stays there until its completion or `deadline`.
     @inline(__always)
-    mutating func queue(_ request: consuming RRef<BlockRequest>, _ operation: BlockOperation, block: UInt64, slot: Int,
+    mutating func issue(_ slot: Int, _ operation: BlockOperation, block: UInt64, address: UInt64,
                         deadline: UInt64) throws(AccessError) {
-        try io.push(try command(operation, block: block, for: request, slot: slot))
-        _ = requests.put(request, at: slot)
+        try io.push(command(operation, block: block, address: address, slot: slot))
         slots[slot] = Slot.submitted
         deadlines[slot] = deadline
     }
@@ -154,12 +190,11 @@ struct RequestQueue: ~Copyable {
             }
             io.consume()
             reaped = true
-            var request = try requests.take(at: slot)
-            try request.write(word.status == 0 ? .success : .controllerError(word.status), to: BlockRequest.statusField)
+            try batch.push(takingFrom: &requests, at: slot, writing: word.status == 0 ? .success : .controllerError(word.status),
+                           to: BlockRequest.statusField)
             if word.status != 0 { statistics.errors &+= 1 }
             release(slot)
             statistics.completed &+= 1
-            _ = batch.push(request)
             room &-= 1
         }
         if reaped {
@@ -200,19 +235,16 @@ struct RequestQueue: ~Copyable {
 
     mutating func handBackFinished(into batch: inout Batch, room: inout Int) throws(AccessError) {
         for slot in 0..<queueDepth where room > 0 && slots[slot] == Slot.finished {
-            let request = try requests.take(at: slot)
+            try batch.push(takingFrom: &requests, at: slot)
             release(slot)
             finishedCount &-= 1
-            _ = batch.push(request)
             room &-= 1
         }
     }
 
     /// Writes `status` into the request in `slot` and marks it for handing back.
     mutating func finish(_ slot: Int, _ status: BlockStatus) throws(AccessError) {
-        var request = try requests.take(at: slot)
-        try request.write(status, to: BlockRequest.statusField)
-        _ = requests.put(request, at: slot)
+        try requests.write(status, to: BlockRequest.statusField, at: slot)
         slots[slot] = Slot.finished
         finishedCount &+= 1
         statistics.completed &+= 1
@@ -270,10 +302,14 @@ struct RequestQueue: ~Copyable {
         let deadline = controller.function.microseconds &+ controller.timeout
         var again = false
         for slot in 0..<queueDepth where slots[slot] == Slot.submitted {
-            let request = try requests.take(at: slot)
-            let operation = try request.read(BlockRequest.operationField)
-            let block = try request.read(BlockRequest.blockField)
-            try queue(request, operation, block: block, slot: slot, deadline: deadline)
+            let operation = try requests.read(BlockRequest.operationField, at: slot)
+            let block = try requests.read(BlockRequest.blockField, at: slot)
+            let address: UInt64
+            do { address = try controller.function.deviceAddress(ofSlot: slot, in: requests) } catch {
+                try finish(slot, .deviceFailed)
+                continue
+            }
+            try issue(slot, operation, block: block, address: address, deadline: deadline)
             again = true
         }
         if again {
