@@ -1,4 +1,5 @@
 @_spi(Kernel) import DeviceModels
+import Glibc
 @_spi(Kernel) import LeafCore
 @_spi(Kernel) import LeafHost
 import LeafInterfaces
@@ -19,6 +20,12 @@ let nvmeSequences = 2_000
             let scenario = Scenario(raw)
             let failures = scenario.run(counts)
             if !failures.isEmpty {
+                // Printed at once: shrinking may take long, and a run cut short still names it.
+                if !counts.reportedBeforeShrinking {
+                    counts.reportedBeforeShrinking = true
+                    print("nvme property: failing input, before shrinking: \(raw)\n\(failures.joined(separator: "\n"))")
+                    fflush(nil)
+                }
                 Issue.record("\(failures.joined(separator: "\n"))\nscenario: \(scenario)")
             }
         }
@@ -30,6 +37,7 @@ let nvmeSequences = 2_000
 
 final class Counts: @unchecked Sendable {
     var requests = 0, faultsHit = 0, resets = 0, refused = 0, notAccepted = 0
+    var reportedBeforeShrinking = false
 }
 
 /// One sequence, decoded from random numbers (shrinking them shrinks the sequence).
