@@ -62,11 +62,13 @@ struct RequestQueue: ~Copyable {
 
     /// Submits every request of `batch`, or hands it back refused; then collects.
     mutating func submitAndCollect(_ batch: inout Batch) throws(AccessError) {
-        let now = controller.function.microseconds
+        // The function is loaded (and so retained) once a call, not once a request.
+        let function = controller.function
+        let now = function.microseconds
         let deadline = now &+ controller.timeout
         var queued = false
         var refusedAccess: AccessError? = nil
-        do { try submit(&batch, deadline: deadline, queued: &queued) } catch { refusedAccess = error }
+        do { try submit(&batch, through: function, deadline: deadline, queued: &queued) } catch { refusedAccess = error }
         // What was queued goes out, also when an access was refused midway.
         if queued {
             if deadline < nextDeadline { nextDeadline = deadline }
@@ -81,7 +83,8 @@ struct RequestQueue: ~Copyable {
     /// slot (one step, no owner change) and is read there; a refused one goes back to the
     /// batch's end.
     @inline(__always)
-    mutating func submit(_ batch: inout Batch, deadline: UInt64, queued: inout Bool) throws(AccessError) {
+    mutating func submit(_ batch: inout Batch, through function: PCIFunction, deadline: UInt64,
+                         queued: inout Bool) throws(AccessError) {
         for _ in 0..<(try batch.count()) {
             guard failure == nil && freeCount > 0 else {
                 // Refused whole (the device failed, or every slot is taken), in the cold path.
@@ -97,8 +100,8 @@ struct RequestQueue: ~Copyable {
             let slot = Int(freeSlots[freeHead])
             let moved: (address: UInt64, value: BlockTarget)?
             do {
-                moved = try controller.function.deviceAddress(movingFrontOf: &batch, into: &requests, at: slot,
-                                                              reading: BlockRequest.targetField)
+                moved = try function.deviceAddress(movingFrontOf: &batch, into: &requests, at: slot,
+                                                   reading: BlockRequest.targetField)
             } catch { throw refusal(of: error, slot: slot) }
             guard let (address, target) = moved else { break }
             let operation = target.operation, block = target.block
