@@ -20,13 +20,14 @@ let nvmeSequences = 2_000
             let scenario = Scenario(raw)
             let failures = scenario.run(counts)
             if !failures.isEmpty {
+                let report = failures.joined(separator: "\n")
                 // Printed at once: shrinking may take long, and a run cut short still names it.
                 if !counts.reportedBeforeShrinking {
                     counts.reportedBeforeShrinking = true
-                    print("nvme property: failing input, before shrinking: \(raw)\n\(failures.joined(separator: "\n"))")
+                    print("nvme property: failing input, before shrinking: \(raw)\n\(report)")
                     fflush(nil)
                 }
-                Issue.record("\(failures.joined(separator: "\n"))\nscenario: \(scenario)")
+                Issue.record("\(report)\nscenario: \(scenario)")
             }
         }
         print("nvme property: \(counts.requests) requests, \(counts.faultsHit) faults hit, \(counts.resets) controller resets, \(counts.refused) refused before the controller, \(counts.notAccepted) not accepted (queue full)")
