@@ -96,6 +96,7 @@ enum Threads {
         guard old != new else { return }
         let c = contexts.unsafelyUnwrapped
         programTicks = 0
+        switchedInAt = leaf_rdtsc()
         c[Int(old.raw)].preemptible = preemptible
         preemptible = c[Int(new.raw)].preemptible
         leaf_switch_context(&c[Int(old.raw)].rsp, c[Int(new.raw)].rsp)
@@ -155,6 +156,9 @@ enum Threads {
         return true
     }
 
+    /// The TSC value when the running thread last got the CPU.
+    nonisolated(unsafe) static var switchedInAt: UInt64 = 0
+
     /// Ticks a program's code may keep the CPU while other threads are ready (10 ms).
     static let programSlice = 10
     /// Ticks that found the running thread in program code since it last got the CPU.
@@ -173,6 +177,11 @@ enum Threads {
         if inOwnDomain { programTicks += 1 }
         let slicedProgram = inProgram && inOwnDomain && programTicks >= programSlice
         guard preemptible || slicedProgram else { return }
+        // A thread just switched to keeps the CPU for a period: the work before its switch (the
+        // debug kernel's monitor check, under TCG on a loaded host) can outlast a period, and the
+        // tick it left pending would take the CPU back before the thread ran an instruction,
+        // every time it got it (seen: a thread preempted 14,087 times without finishing).
+        guard leaf_rdtsc() &- switchedInAt >= Clock.tscPerMs else { return }
         let old = Kernel.runningThread
         inTimerPreemption = true
         let new = Kernel.preempt()
