@@ -14,6 +14,9 @@ FORBIDDEN = re.compile(r"swift_(retain|release|allocObject|bridgeObject|unknownO
 # Symbols of the crash path: reached only after a trap, where allocation is fine.
 # The NVMe driver's recovery (a controller reset after a timeout or a fatal status) is as rare.
 CRASH_PATH = re.compile(r"unwindFault|6Kernel.*crash|tearDown|DomainRecord|RequestQueueV7recover")
+# Outlined copies and destroys of an error enum's payload (DeviceError.deviceFailed carries a
+# String): an error value exists only on the path that threw it, the failed request's.
+ERROR_PATH = re.compile(r"ErrorOWO[a-z]$")
 
 def disassemble(binary):
     out = subprocess.run(["objdump", "-d", "--no-show-raw-insn", binary], capture_output=True, text=True, check=True).stdout
@@ -50,7 +53,7 @@ def main():
             if FORBIDDEN.search(target):
                 problems.append(f"{root}: {function} calls {target}")
             elif target in functions and not target.endswith("@plt") and target != function \
-                    and not CRASH_PATH.search(target) and m.group(3) is None:
+                    and not CRASH_PATH.search(target) and not ERROR_PATH.search(target) and m.group(3) is None:
                 stack.append((target, root))
     print(f"check-call-path: {len(roots)} proxy entry points, {len(seen)} functions reachable, "
           f"{len(problems)} retain/release/allocation calls")

@@ -31,7 +31,9 @@ public final class MMIOWindow {
     @inline(__always)
     func read(_ offset: Int, width: Int) throws(DeviceError) -> UInt64 {
         try bounds.check(offset, width: width)
-        if let model { return try model.read(bar: bar, offset: offset, width: width) }
+        // Optional chaining borrows the model; `if let model` would copy it (a retain and a
+        // release each access).
+        if let value = try model?.read(bar: bar, offset: offset, width: width) { return value }
         let address = base &+ UInt64(offset)
         switch width {
         case 1: return UInt64(leaf_device_read8(address))
@@ -44,7 +46,7 @@ public final class MMIOWindow {
     @inline(__always)
     func write(_ offset: Int, width: Int, _ value: UInt64) throws(DeviceError) {
         try bounds.check(offset, width: width)
-        if let model { return try model.write(bar: bar, offset: offset, width: width, value: value) }
+        if try model?.write(bar: bar, offset: offset, width: width, value: value) != nil { return }
         let address = base &+ UInt64(offset)
         switch width {
         case 1: leaf_device_write8(address, UInt8(truncatingIfNeeded: value))

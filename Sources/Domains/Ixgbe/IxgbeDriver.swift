@@ -37,33 +37,35 @@ public final class IxgbeDriver: NetDevice {
         }
     }
 
+    // Each call reaches the session by optional chaining, which borrows it; a `guard let` would
+    // copy it, a retain and a release a call.
+
     public func address() throws(RpcError) -> MACAddress {
-        guard let session else { throw .noDevice }
-        return session.port.mac
+        guard let mac = session?.port.mac else { throw .noDevice }
+        return mac
     }
 
     public func link() throws(RpcError) -> NetLink {
-        guard let session else { throw .noDevice }
-        let up = session.port.linkIsUp
+        guard let up = session?.port.linkIsUp else { throw .noDevice }
         return NetLink(isUp: up, megabitsPerSecond: up ? 10_000 : 0)
     }
 
     public func statistics() throws(RpcError) -> NetStatistics {
-        guard let session else { throw .noDevice }
-        return session.port.statistics()
+        guard let statistics = session?.port.statistics() else { throw .noDevice }
+        return statistics
     }
 
     public func transmit(_ frames: consuming RRefDeque<NetFrame, 32>) throws(RpcError) -> RRefDeque<NetFrame, 32> {
-        guard let session else { throw .noDevice }
+        guard session != nil else { throw .noDevice }
         var frames = frames
-        session.port.transmit(&frames)
+        session?.port.transmit(&frames)
         return frames
     }
 
     public func receive(_ buffers: consuming RRefDeque<NetFrame, 32>) throws(RpcError) -> RRefDeque<NetFrame, 32> {
-        guard let session else { throw .noDevice }
+        guard session != nil else { throw .noDevice }
         var buffers = buffers
-        session.port.receive(&buffers)
+        session?.port.receive(&buffers)
         return buffers
     }
 }

@@ -6,10 +6,19 @@ import LeafSDK
 /// one I/O queue pair of up to 512 entries, polled by phase tag, 4 KiB requests on namespace 1.
 public final class NVMeDriver: BlockDevice {
     /// The controller in use, if bring-up succeeded (a class of its own so that a call makes one
-    /// dynamic access to the queue's state, not one per field).
+    /// dynamic access to the queue's state, not one per field). The controller is a constant
+    /// beside the queue, so that the queue's calls borrow it rather than retain it.
     final class Session {
+        let controller: Controller
         var queue: RequestQueue
-        init(_ queue: consuming RequestQueue) { self.queue = queue }
+        init(_ controller: Controller) throws(DriverError) {
+            self.controller = controller
+            queue = try RequestQueue(controller: controller)
+        }
+
+        func submitAndCollect(_ batch: inout RequestQueue.Batch) throws(AccessError) {
+            try queue.submitAndCollect(&batch, on: controller)
+        }
     }
     let session: Session?
     /// Why the driver has no device (bring-up failed), for the log.
@@ -25,7 +34,7 @@ public final class NVMeDriver: BlockDevice {
             return
         }
         do throws(DriverError) {
-            session = Session(try RequestQueue(controller: try Controller(function: function)))
+            session = try Session(try Controller(function: function))
             bringUpFailure = nil
         } catch {
             function.disable(.busMastering)
@@ -49,11 +58,12 @@ public final class NVMeDriver: BlockDevice {
     public var failure: String? { session?.queue.failure ?? bringUpFailure }
 
     public func submitAndCollect(_ batch: consuming RRefDeque<BlockRequest, 128>) throws(RpcError) -> RRefDeque<BlockRequest, 128> {
-        guard let session else { throw .noDevice }
+        guard session != nil else { throw .noDevice }
         var batch = batch
         // An access the SDK refused (none is expected: the driver owns what it touches) ends the
-        // call early; the batch still comes back, with what it holds.
-        do { try session.queue.submitAndCollect(&batch) } catch {}
+        // call early; the batch still comes back, with what it holds. (Optional chaining borrows
+        // the session; a `guard let` would copy it, a retain and a release a call.)
+        do { try session?.submitAndCollect(&batch) } catch {}
         return batch
     }
 }

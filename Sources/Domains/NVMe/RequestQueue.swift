@@ -5,7 +5,10 @@ import LeafSDK
 /// command ID names, until its completion (matched by that ID, in whatever order the controller
 /// completes) hands it back. No copy: the controller transfers to and from the request's own
 /// buffer. A struct held by one object, so the hot path reaches its fields with static
-/// exclusivity only.
+/// exclusivity only. The controller is not a field but an argument to what uses it: loaded from
+/// the struct, which its mutating methods may replace whole, each reference to it (and to its
+/// function and registers) would be retained for the call; borrowed from the session's
+/// constant, it is not.
 struct RequestQueue: ~Copyable {
     enum Slot {
         static let free: UInt8 = 0
@@ -17,7 +20,6 @@ struct RequestQueue: ~Copyable {
     }
     typealias Batch = RRefDeque<BlockRequest, 128>
 
-    let controller: Controller
     var io: QueuePair
     var requests: RRefArray<BlockRequest, 512>
     var slots = InlineArray<512, UInt8>(repeating: Slot.free)
@@ -44,7 +46,6 @@ struct RequestQueue: ~Copyable {
         do { table = try RRefArray() } catch { throw .outOfMemory }
         let namespace = try controller.bringUp(io: &io)
         guard namespace.sectors / UInt64(4096 / namespace.sectorSize) > 0 else { throw .unsupported("a namespace smaller than one 4 KiB block") }
-        self.controller = controller
         self.io = io
         self.requests = table
         sectorSize = namespace.sectorSize
@@ -61,8 +62,7 @@ struct RequestQueue: ~Copyable {
     // MARK: Submission
 
     /// Submits every request of `batch`, or hands it back refused; then collects.
-    mutating func submitAndCollect(_ batch: inout Batch) throws(AccessError) {
-        // The function is loaded (and so retained) once a call, not once a request.
+    mutating func submitAndCollect(_ batch: inout Batch, on controller: Controller) throws(AccessError) {
         let function = controller.function
         let now = function.microseconds
         let deadline = now &+ controller.timeout
@@ -72,10 +72,10 @@ struct RequestQueue: ~Copyable {
         // What was queued goes out, also when an access was refused midway.
         if queued {
             if deadline < nextDeadline { nextDeadline = deadline }
-            try ringOrFail()
+            try ringOrFail(controller)
         }
         if let refusedAccess { throw refusedAccess }
-        try collect(into: &batch, now: now)
+        try collect(into: &batch, now: now, from: controller)
     }
 
     /// Queues a command for every request of `batch` it accepts (`queued` once it has), and
@@ -172,8 +172,8 @@ struct RequestQueue: ~Copyable {
         deadlines[slot] = deadline
     }
 
-    mutating func ringOrFail() throws(AccessError) {
-        do { try io.ring(controller.registers) } catch { try recover(after: .doorbell(error)) }
+    mutating func ringOrFail(_ controller: Controller) throws(AccessError) {
+        do { try io.ring(controller.registers) } catch { try recover(after: .doorbell(error), controller) }
     }
 
     // MARK: Completion
@@ -181,7 +181,7 @@ struct RequestQueue: ~Copyable {
     /// Hands back, into `batch` up to its capacity, what the driver finished itself, then what
     /// the controller completed. With nothing completed it checks the controller (CSTS.CFS) and
     /// the deadlines, and resets the controller if it failed or a command is late.
-    mutating func collect(into batch: inout Batch, now: UInt64) throws(AccessError) {
+    mutating func collect(into batch: inout Batch, now: UInt64, from controller: Controller) throws(AccessError) {
         var room = batch.capacity &- (try batch.count())
         if finishedCount > 0 { try handBackFinished(into: &batch, room: &room) }
         var reaped = false
@@ -189,7 +189,7 @@ struct RequestQueue: ~Copyable {
             let slot = Int(word.commandID)
             guard slot < queueDepth, slots[slot] == Slot.submitted else {
                 // A completion for no command of ours: nothing it says can be trusted.
-                return try recover(after: .strayCompletion(slot), handingBackInto: &batch, room: &room)
+                return try recover(after: .strayCompletion(slot), controller, handingBackInto: &batch, room: &room)
             }
             io.consume()
             reaped = true
@@ -202,7 +202,7 @@ struct RequestQueue: ~Copyable {
         }
         if reaped {
             do { try io.release(controller.registers) } catch {
-                return try recover(after: .doorbell(error), handingBackInto: &batch, room: &room)
+                return try recover(after: .doorbell(error), controller, handingBackInto: &batch, room: &room)
             }
         }
         guard outstanding > 0, failure == nil else { return }
@@ -210,7 +210,7 @@ struct RequestQueue: ~Copyable {
         // deadlines always: a stuck command is late even while others complete around it.
         if !reaped {
             do { try controller.checkAlive() } catch {
-                return try recover(after: .controller(error), handingBackInto: &batch, room: &room)
+                return try recover(after: .controller(error), controller, handingBackInto: &batch, room: &room)
             }
         }
         guard now >= nextDeadline else { return }
@@ -219,12 +219,13 @@ struct RequestQueue: ~Copyable {
             if deadlines[slot] <= now { slots[slot] = Slot.expired; late = true } else { next = min(next, deadlines[slot]) }
         }
         nextDeadline = next
-        if late { try recover(after: .timeout, handingBackInto: &batch, room: &room) }
+        if late { try recover(after: .timeout, controller, handingBackInto: &batch, room: &room) }
     }
 
     /// Recovers, then hands back what recovery finished, as room allows.
-    mutating func recover(after trouble: Trouble, handingBackInto batch: inout Batch, room: inout Int) throws(AccessError) {
-        try recover(after: trouble)
+    mutating func recover(after trouble: Trouble, _ controller: Controller, handingBackInto batch: inout Batch,
+                          room: inout Int) throws(AccessError) {
+        try recover(after: trouble, controller)
         try handBackFinished(into: &batch, room: &room)
     }
 
@@ -280,7 +281,7 @@ struct RequestQueue: ~Copyable {
     /// are submitted again, to the same slots. If the controller cannot be reset, bus mastering
     /// is turned off, so that no transfer reaches a buffer handed back, and the device is failed.
     @inline(never)
-    mutating func recover(after trouble: Trouble) throws(AccessError) {
+    mutating func recover(after trouble: Trouble, _ controller: Controller) throws(AccessError) {
         statistics.resets &+= 1
         var fatal = true
         if case .timeout = trouble { fatal = false }
@@ -297,7 +298,7 @@ struct RequestQueue: ~Copyable {
             guard stopped else { throw .timedOut("CSTS.RDY = 0") }
             _ = try controller.bringUp(io: &io)
         } catch {
-            failDevice("\(trouble.description); the controller could not be brought up again: \(error)")
+            failDevice("\(trouble.description); the controller could not be brought up again: \(error)", controller)
             for slot in 0..<queueDepth where slots[slot] == Slot.submitted { try finish(slot, .deviceFailed) }
             return
         }
@@ -318,7 +319,7 @@ struct RequestQueue: ~Copyable {
         if again {
             nextDeadline = deadline
             do { try io.ring(controller.registers) } catch {
-                failDevice("the doorbell write failed after a reset: \(error)")
+                failDevice("the doorbell write failed after a reset: \(error)", controller)
                 for slot in 0..<queueDepth where slots[slot] == Slot.submitted { try finish(slot, .deviceFailed) }
             }
         }
@@ -326,7 +327,7 @@ struct RequestQueue: ~Copyable {
 
     /// The device is given up: it is stopped (CC.EN = 0, then bus mastering off, so that no
     /// transfer reaches a buffer about to be handed back) and every later request fails.
-    mutating func failDevice(_ why: String) {
+    mutating func failDevice(_ why: String, _ controller: Controller) {
         try? controller.disable()
         controller.function.disable(.busMastering)
         failure = why
