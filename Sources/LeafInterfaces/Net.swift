@@ -92,14 +92,17 @@ public struct NetStatistics: BitwiseCopyable, Sendable, Equatable {
     public var receivedBytes: UInt64
     public var drops: UInt64
     public var refused: UInt64
+    /// Times the driver reset a queue or the device (ixgbe: a transmit queue found hung).
+    public var resets: UInt64
     public init(transmittedPackets: UInt64 = 0, transmittedBytes: UInt64 = 0, receivedPackets: UInt64 = 0,
-                receivedBytes: UInt64 = 0, drops: UInt64 = 0, refused: UInt64 = 0) {
+                receivedBytes: UInt64 = 0, drops: UInt64 = 0, refused: UInt64 = 0, resets: UInt64 = 0) {
         self.transmittedPackets = transmittedPackets
         self.transmittedBytes = transmittedBytes
         self.receivedPackets = receivedPackets
         self.receivedBytes = receivedBytes
         self.drops = drops
         self.refused = refused
+        self.resets = resets
     }
 }
 

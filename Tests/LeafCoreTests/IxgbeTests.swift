@@ -148,6 +148,58 @@ final class IxgbeRig {
         }
     }
 
+    /// A transmit queue that stops writing back (the model's stuck queue) is hung once it has
+    /// held frames for `Port.transmitTimeout` with none written back: the driver stops it,
+    /// hands every frame back `deviceFailed` (40 of them: more than a call's room), sets the
+    /// queue up again, and sending goes on. Before the timeout nothing is reset.
+    @Test func aHungTransmitQueueIsStoppedItsFramesComeBackAndSendingGoesOn() throws {
+        _ = try HostPlatform.withKernel { _ in
+            let rig = try IxgbeRig()
+            let (a, b) = (rig.drivers[0], rig.drivers[1])
+            let delivered = rig.models[1].framesDelivered
+            rig.models[0].transmitStuck = true
+            for burst in 0..<2 {
+                var frames = try RRefDeque<NetFrame, 32>()
+                for s in 0..<20 { _ = frames.push(try IxgbeRig.frame(burst * 20 + s, length: 64)) }
+                #expect(try a.transmit(frames).count() == 0)
+            }
+            rig.bus.clock.advance(by: 990_000)
+            #expect(try a.transmit(try RRefDeque()).count() == 0)
+            #expect(try a.statistics().resets == 0)
+            rig.bus.clock.advance(by: 10_000)
+            // Hung: its frames come back in ring order, 32 now (a deque's room) and 8 next.
+            var first = try a.transmit(try RRefDeque())
+            #expect(try first.count() == 32)
+            for i in 0..<32 {
+                let f = try first.pop()!.read()
+                #expect(f.status == .deviceFailed && IxgbeRig.sequence(of: f) == i)
+            }
+            #expect(try a.statistics().resets == 1)
+            // Still draining: a frame handed in is refused (hand it in again), then the last 8.
+            var next = try RRefDeque<NetFrame, 32>()
+            _ = next.push(try IxgbeRig.frame(100, length: 64))
+            next = try a.transmit(next)
+            #expect(try next.count() == 9)
+            for i in 0..<9 {
+                let f = try next.pop()!.read()
+                #expect(i == 0 ? f.status == .notAccepted && IxgbeRig.sequence(of: f) == 100
+                               : f.status == .deviceFailed && IxgbeRig.sequence(of: f) == 31 + i)
+            }
+            // Set up again from descriptor 0: with the queue moving, a frame goes out and arrives.
+            rig.models[0].transmitStuck = false
+            var buffers = try RRefDeque<NetFrame, 32>()
+            _ = buffers.push(try RRef(NetFrame()))
+            #expect(try b.receive(buffers).count() == 0)
+            let sent = try Self.sendOne(a, 200, length: 64)
+            #expect(try sent.count() == 1 && sent.read(NetFrame.statusField, at: 0) == .sent)
+            var received = try b.receive(try RRefDeque())
+            #expect(try received.count() == 1)
+            #expect(IxgbeRig.sequence(of: try received.pop()!.read()) == 200)
+            #expect(rig.models[1].framesDelivered == delivered + 1)
+            #expect(try a.statistics().resets == 1)
+        }
+    }
+
     @Test(.shrinking(true)) func randomBurstsArriveOnceIntactInOrderAndDropsAreCounted() async {
         let sequences = 300
         print("ixgbe property: \(sequences) sequences (seed printed on failure)")

@@ -26,9 +26,15 @@ struct Port: ~Copyable {
     let function: PCIFunction
     let registers: MMIOWindow
     let mac: MACAddress
-    var rx: Ring
-    var tx: Ring
+    var rx: Ring<Receive>
+    var tx: Ring<Transmit>
     var counters = NetStatistics()
+    /// When the transmit queue last wrote a frame back or held none (the function's clock, µs).
+    var transmitProgressAt: UInt64 = 0
+    /// The transmit queue was found hung and stopped; its frames are being handed back.
+    var transmitStopped = false
+    /// Why the transmit queue was given up, if it was: every frame is then refused `deviceFailed`.
+    var transmitFailure: String? = nil
 
     init(function: PCIFunction) throws(DriverError) {
         // §4.6.3 step 1 (PCI): the registers; INTx masked: the driver polls. DMA only after the
@@ -36,7 +42,7 @@ struct Port: ~Copyable {
         function.enable([.memorySpace, .interruptsDisabled])
         let registers: MMIOWindow
         do { registers = try function.mmio(bar: 0) } catch { throw .device(error) }
-        let rx = try Ring(function: function), tx = try Ring(function: function)
+        let rx = try Ring<Receive>(function: function), tx = try Ring<Transmit>(function: function)
         let r = Registers(window: registers, function: function)
         // §4.6.3.1: interrupts off.
         try r.write(Register.eimc, 0x7fff_ffff)
@@ -84,7 +90,7 @@ struct Port: ~Copyable {
     }
 
     /// §4.6.7: receive, queue 0, advanced one-buffer descriptors of 2 KiB.
-    static func setUpReceive(_ r: Registers, _ rx: borrowing Ring) throws(DriverError) {
+    static func setUpReceive(_ r: Registers, _ rx: borrowing Ring<Receive>) throws(DriverError) {
         try r.write(Register.rxctrl, try r.read(Register.rxctrl) & ~Bit.receiveEnable)
         // One packet buffer of 512 KiB (RXPBSIZE0, KiB in 19:10).
         try r.write(Register.rxpbsize0, 512 << 10)
@@ -118,7 +124,7 @@ struct Port: ~Copyable {
     }
 
     /// §4.6.8: transmit, queue 0.
-    static func setUpTransmit(_ r: Registers, _ tx: borrowing Ring) throws(DriverError) {
+    static func setUpTransmit(_ r: Registers, _ tx: borrowing Ring<Transmit>) throws(DriverError) {
         try r.write(Register.hlreg0, try r.read(Register.hlreg0) | Bit.txCRC | Bit.txPad)
         // The packet buffer (TXPBSIZE0: 160 KiB) with the arbiter off while it changes.
         try r.write(Register.rttdcs, try r.read(Register.rttdcs) | Bit.arbiterDisable)
@@ -145,92 +151,83 @@ struct Port: ~Copyable {
 
     // MARK: Frames
 
-    /// Posts each frame for sending (one advanced data descriptor each, RS set), moves TDT once
-    /// for the batch, and hands back, as room allows, the frames whose descriptors hardware has
-    /// written back. With the ring full, a written-back descriptor is cleaned first (into the
-    /// place the frame just left), so a full ring never stalls.
-    mutating func transmit(_ frames: inout RRefDeque<NetFrame, 32>) {
-        var posted = false
-        for _ in 0..<((try? frames.count()) ?? 0) {
-            guard let frame = (try? frames.pop()) ?? nil else { break }
-            let length = Int((try? frame.read(NetFrame.lengthField)) ?? 0)
-            // At least 17 bytes: the 82599 cannot send a shorter payload (§7.2.3.2.4, PAYLEN).
-            guard length >= 17, length <= NetFrame.maximumLength else { refuse(frame, .badLength, into: &frames); continue }
-            // Its buffer first: once a written-back descriptor is cleaned into the place this
-            // frame left, the frame must go on the ring.
-            guard let address = try? function.deviceAddress(of: frame) else { refuse(frame, .notAccepted, into: &frames); continue }
-            if !tx.hasRoom { cleanSent(into: &frames, atMost: 1) }
-            // DTALEN and PAYLEN (olinfo_status 31:14, bit 46 of the qword) are the frame's length.
-            let second = AdvancedDescriptor.transmitCommand | UInt64(length) | UInt64(length) << 46
-            guard let back = tx.put(frame, at: address, second: second) else { posted = true; continue }
-            refuse(back, .notAccepted, into: &frames)
-        }
-        if posted {
-            Fence.beforeDoorbell()
-            try? registers.write32(Register.tdt, UInt32(tx.tail))
-        }
-        cleanSent(into: &frames, atMost: Int.max)
-    }
-
-    /// Cleans written-back transmit descriptors in a batch, counting their frames sent now.
-    mutating func cleanSent(into frames: inout RRefDeque<NetFrame, 32>, atMost limit: Int) {
-        var n = 0
-        while n < limit, frames.hasRoom, ((try? tx.writtenBack(AdvancedDescriptor.transmitDone)) ?? nil) != nil,
-              var frame = try? tx.takeClean() {
-            try? frame.write(.sent, to: NetFrame.statusField)
-            counters.transmittedPackets &+= 1
-            counters.transmittedBytes &+= UInt64((try? frame.read(NetFrame.lengthField)) ?? 0)
-            _ = frames.push(frame)
-            n += 1
-        }
-    }
-
-    /// Posts each buffer to receive into, moves RDT once, and hands back, as room allows, the
-    /// frames hardware wrote back (DD), never reading a descriptor before its DD; a full ring
-    /// is cleaned first, as for transmit.
-    mutating func receive(_ buffers: inout RRefDeque<NetFrame, 32>) {
-        var posted = false
-        for _ in 0..<((try? buffers.count()) ?? 0) {
-            guard let buffer = (try? buffers.pop()) ?? nil else { break }
-            guard let address = try? function.deviceAddress(of: buffer) else { refuse(buffer, .notAccepted, into: &buffers); continue }
-            if !rx.hasRoom { cleanReceived(into: &buffers, atMost: 1) }
-            // Read format: the packet buffer, and a header buffer of 0 (its bit 0 becomes DD).
-            guard let back = rx.put(buffer, at: address, second: 0) else { posted = true; continue }
-            refuse(back, .notAccepted, into: &buffers)
-        }
-        if posted {
-            Fence.beforeDoorbell()
-            try? registers.write32(Register.rdt, UInt32(rx.tail))
-        }
-        cleanReceived(into: &buffers, atMost: Int.max)
-    }
-
-    /// Hands back received frames: one per buffer (EOP), no error, a length that fits; any other
-    /// write-back comes back `receiveError`.
-    mutating func cleanReceived(into buffers: inout RRefDeque<NetFrame, 32>, atMost limit: Int) {
-        var n = 0
-        while n < limit, buffers.hasRoom, let second = (try? rx.writtenBack(AdvancedDescriptor.done)) ?? nil,
-              var frame = try? rx.takeClean() {
-            n += 1
-            let length = Int((second >> 32) & 0xffff)
-            guard second & AdvancedDescriptor.endOfPacket != 0, second & AdvancedDescriptor.errors == 0,
-                  length > 0, length <= NetFrame.maximumLength else {
-                refuse(frame, .receiveError, into: &buffers)
-                continue
+    /// Posts each frame for sending and hands back, as room allows, the frames sent. A queue
+    /// that holds frames and has written none back for `transmitTimeout` is hung: it is
+    /// stopped and set up again (`stopTransmit`).
+    mutating func transmit(_ frames: inout Frames) {
+        if transmitStopped || transmitFailure != nil {
+            // The caller's frames are refused: `notAccepted` (hand them in again) while the
+            // queue is stopped, `deviceFailed` once it is given up.
+            let status: NetStatus = transmitFailure == nil ? .notAccepted : .deviceFailed
+            for _ in 0..<((try? frames.count()) ?? 0) {
+                guard let frame = (try? frames.pop()) ?? nil else { break }
+                refuse(frame, status, into: &frames, &counters)
             }
-            try? frame.write(UInt16(length), to: NetFrame.lengthField)
-            try? frame.write(.received, to: NetFrame.statusField)
-            counters.receivedPackets &+= 1
-            counters.receivedBytes &+= UInt64(length)
-            _ = buffers.push(frame)
+            return drainStoppedTransmit(into: &frames)
+        }
+        let idle = tx.inFlight == 0
+        let cleaned = tx.post(&frames, function: function, registers: registers, &counters)
+        let now = function.microseconds
+        if idle || cleaned > 0 || tx.inFlight == 0 {
+            transmitProgressAt = now
+        } else if now &- transmitProgressAt >= Self.transmitTimeout {
+            stopTransmit()
+            drainStoppedTransmit(into: &frames)
         }
     }
 
-    mutating func refuse(_ frame: consuming RRef<NetFrame>, _ status: NetStatus, into frames: inout RRefDeque<NetFrame, 32>) {
-        var frame = frame
-        try? frame.write(status, to: NetFrame.statusField)
-        counters.refused &+= 1
-        _ = frames.push(frame)
+    /// Posts each buffer to receive into and hands back, as room allows, the frames received.
+    mutating func receive(_ buffers: inout Frames) {
+        _ = rx.post(&buffers, function: function, registers: registers, &counters)
+    }
+
+    // MARK: A hung transmit queue
+
+    /// How long a transmit queue may hold frames without writing one back: at 10 Gb/s a full
+    /// ring of the largest frames drains in under a millisecond, and flow control pauses it for
+    /// at most 3.4 ms at a time (65,535 quanta of 512 bit times).
+    static let transmitTimeout: UInt64 = 1_000_000
+
+    /// Stops the hung transmit queue (TXDCTL.ENABLE cleared, then read back as 0: §4.6.8's
+    /// enable undone), so that hardware reads no descriptor of it again. Its frames then go back
+    /// `deviceFailed` (none was written back, so none is known to be sent).
+    mutating func stopTransmit() {
+        counters.resets &+= 1
+        transmitStopped = true
+        let r = Registers(window: registers, function: function)
+        do throws(DriverError) {
+            try r.write(Register.txdctl, try r.read(Register.txdctl) & ~Bit.queueEnable)
+            try r.wait("transmit queue 0 to stop (TXDCTL.ENABLE = 0)", milliseconds: 10) { s throws(DriverError) in
+                try s.read(Register.txdctl) & Bit.queueEnable == 0
+            }
+        } catch {
+            // Still running, it could read buffers about to be handed back: no more DMA at all.
+            function.disable(.busMastering)
+            transmitFailure = "the hung transmit queue could not be stopped: \(error)"
+        }
+    }
+
+    /// Hands back the frames the stopped queue held, `deviceFailed`, as room allows (the rest at
+    /// the next calls). Once none is left the queue is set up again from descriptor 0 (TDH =
+    /// TDT = 0, then enabled and awaited before the tail moves, §4.6.8).
+    mutating func drainStoppedTransmit(into frames: inout Frames) {
+        while tx.inFlight > 0, frames.hasRoom, var frame = try? tx.takeClean() {
+            try? frame.write(.deviceFailed, to: NetFrame.statusField)
+            _ = frames.push(frame)
+        }
+        guard tx.inFlight == 0, transmitStopped, transmitFailure == nil else { return }
+        tx.rewind()
+        let r = Registers(window: registers, function: function)
+        do throws(DriverError) {
+            try r.write(Register.tdh, 0)
+            try r.write(Register.tdt, 0)
+            try r.write(Register.txdctl, try r.read(Register.txdctl) | Bit.queueEnable)
+            try r.wait("transmit queue 0 to enable again (TXDCTL.ENABLE)", milliseconds: 10) { s throws(DriverError) in
+                try s.read(Register.txdctl) & Bit.queueEnable != 0
+            }
+            transmitStopped = false
+            transmitProgressAt = function.microseconds
+        } catch { transmitFailure = "the transmit queue could not be set up again: \(error)" }
     }
 
     /// The counters, with the frames hardware dropped for want of a descriptor since the last
