@@ -104,6 +104,16 @@ public struct NetStatistics: BitwiseCopyable, Sendable, Equatable {
         self.refused = refused
         self.resets = resets
     }
+
+    /// A frame of `bytes` sent, or received: what every driver counts per frame.
+    @inlinable public mutating func countSent(bytes: UInt64) {
+        transmittedPackets &+= 1
+        transmittedBytes &+= bytes
+    }
+    @inlinable public mutating func countReceived(bytes: UInt64) {
+        receivedPackets &+= 1
+        receivedBytes &+= bytes
+    }
 }
 
 /// A network device, batched and zero-copy in RedLeaf's shape: frames move in an `RRefDeque`

@@ -40,8 +40,7 @@ enum Transmit: Direction {
 
     @inline(__always)
     static func finish(_ frame: inout RRef<NetFrame>, writtenBack second: UInt64, _ counters: inout NetStatistics) -> NetStatus {
-        counters.transmittedPackets &+= 1
-        counters.transmittedBytes &+= UInt64((try? frame.read(NetFrame.lengthField)) ?? 0)
+        counters.countSent(bytes: UInt64((try? frame.read(NetFrame.lengthField)) ?? 0))
         return .sent
     }
 }
@@ -65,8 +64,7 @@ enum Receive: Direction {
             return .receiveError
         }
         try? frame.write(UInt16(length), to: NetFrame.lengthField)
-        counters.receivedPackets &+= 1
-        counters.receivedBytes &+= UInt64(length)
+        counters.countReceived(bytes: UInt64(length))
         return .received
     }
 }

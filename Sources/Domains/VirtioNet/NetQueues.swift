@@ -11,8 +11,8 @@ struct NetQueues: ~Copyable {
     let deviceConfig: Structure
     let negotiated: UInt64
     let mac: MACAddress
-    var rx: Virtqueue
-    var tx: Virtqueue
+    var rx: Virtqueue<Receive>
+    var tx: Virtqueue<Transmit>
     var counters = NetStatistics()
     /// Why the device is unusable, once it is: every frame then comes back `deviceFailed`.
     var failure: String? = nil
@@ -51,8 +51,8 @@ struct NetQueues: ~Copyable {
             throw .unsupported("the features offered (the device did not keep FEATURES_OK)")
         }
         // 7. The virtqueues (§4.1.5.1.3): size, the three areas, the notify offset, enable.
-        let rx = try Self.setUp(queue: receiveQueue, common, function)
-        let tx = try Self.setUp(queue: transmitQueue, common, function)
+        let rx = try Self.setUp(Receive.self, common, function)
+        let tx = try Self.setUp(Transmit.self, common, function)
         // The MAC (§5.1.4), then 8. DRIVER_OK: the device is live.
         // Read until config_generation holds still across it (§2.5.1: six bytes, not atomic).
         var mac: UInt64 = 0
@@ -108,7 +108,8 @@ struct NetQueues: ~Copyable {
         return (common, notify, multiplier, device)
     }
 
-    static func setUp(queue index: Int, _ common: Structure, _ function: PCIFunction) throws(DriverError) -> Virtqueue {
+    static func setUp<D: Direction>(_ direction: D.Type, _ common: Structure, _ function: PCIFunction) throws(DriverError) -> Virtqueue<D> {
+        let index = D.queue
         try write16(common, Common.queueSelect, UInt16(index))
         let offered = Int(try read16(common, Common.queueSize))
         guard offered >= 2 else { throw .unsupported("virtqueue \(index) is absent (queue_size \(offered))") }
@@ -116,7 +117,7 @@ struct NetQueues: ~Copyable {
         // A split virtqueue's size is a power of two (§2.7).
         guard size & (size - 1) == 0 else { throw .unsupported("virtqueue \(index) of \(size) entries, not a power of two") }
         try write16(common, Common.queueSize, UInt16(size))
-        var queue = try Virtqueue(index: index, size: size, function: function)
+        var queue = try Virtqueue<D>(size: size, function: function)
         try write64(common, Common.queueDescriptors, queue.descriptorsAddress)
         try write64(common, Common.queueDriver, queue.driverAreaAddress)
         try write64(common, Common.queueDevice, queue.deviceAreaAddress)
@@ -160,119 +161,37 @@ struct NetQueues: ~Copyable {
 
     // MARK: Frames
 
-    /// Tells the device queue `queue` has new chains (§4.1.5.2): the write's address names the
-    /// queue.
-    func kick(_ queue: borrowing Virtqueue) throws(DriverError) {
-        Fence.beforeDoorbell()
-        do { try notify.window.write16(notify.offset + queue.notifyOffset * notifyMultiplier, UInt16(queue.index)) }
-        catch { throw .device(error) }
-    }
-
-    /// Posts each frame of `frames` for sending, then hands back, as room allows, what the
-    /// device has sent since. With every chain in flight, a chain the device has used is
-    /// reaped first (into the place the frame just left), so a full ring never stalls.
-    mutating func transmit(_ frames: inout RRefDeque<NetFrame, 32>) {
-        var posted = false
-        for _ in 0..<((try? frames.count()) ?? 0) {
-            guard let frame = (try? frames.pop()) ?? nil else { break }
-            let length = Int((try? frame.read(NetFrame.lengthField)) ?? 0)
-            if failure != nil { refuse(frame, .deviceFailed, into: &frames); continue }
-            guard length > 0, length <= NetFrame.maximumLength else { refuse(frame, .badLength, into: &frames); continue }
-            // Its buffer first: once a used chain is reaped into the place this frame left, the
-            // frame must go on the queue.
-            guard let address = try? function.deviceAddress(of: frame) else { refuse(frame, .notAccepted, into: &frames); continue }
-            if tx.freeCount == 0 { reapSent(into: &frames, atMost: 1) }
-            guard let back = tx.post(frame, at: address, length: length, forDevice: false) else { posted = true; continue }
-            refuse(back, .notAccepted, into: &frames)
-        }
-        if posted { publishAndKick(transmitQueue) }
-        reapSent(into: &frames, atMost: Int.max)
+    /// Posts each frame for sending and hands back, as room allows, the frames sent.
+    mutating func transmit(_ frames: inout Frames) {
+        guard failure == nil else { return refuseAll(&frames) }
+        do { _ = try tx.post(&frames, function: function, notify: notify, multiplier: notifyMultiplier, &counters) }
+        catch { fail("\(error)") }
         if failure != nil { handBackInFlight(into: &frames) }
     }
 
-    /// Hands back frames the device has sent, counted now (not when posted: a frame posted
-    /// may yet come back `deviceFailed`).
-    mutating func reapSent(into frames: inout RRefDeque<NetFrame, 32>, atMost limit: Int) {
-        var n = 0
+    /// Posts each buffer to receive into and hands back, as room allows, the frames received.
+    mutating func receive(_ buffers: inout Frames) {
+        guard failure == nil else { return refuseAll(&buffers) }
         do throws(DriverError) {
-            while n < limit, frames.hasRoom, var frame = try tx.reap() {
-                try? frame.write(.sent, to: NetFrame.statusField)
-                counters.transmittedPackets &+= 1
-                counters.transmittedBytes &+= UInt64((try? frame.read(NetFrame.lengthField)) ?? 0)
-                _ = frames.push(frame)
-                n += 1
-            }
-        } catch { fail("\(error)") }
-    }
-
-    /// Posts each buffer of `buffers` to receive into (and tells the device), then hands back,
-    /// as room allows, the frames received; a full ring is reaped first, as for transmit.
-    mutating func receive(_ buffers: inout RRefDeque<NetFrame, 32>) {
-        var posted = false
-        for _ in 0..<((try? buffers.count()) ?? 0) {
-            guard let buffer = (try? buffers.pop()) ?? nil else { break }
-            if failure != nil { refuse(buffer, .deviceFailed, into: &buffers); continue }
-            guard let address = try? function.deviceAddress(of: buffer) else { refuse(buffer, .notAccepted, into: &buffers); continue }
-            if rx.freeCount == 0 { reapReceived(into: &buffers, atMost: 1) }
-            guard let back = rx.post(buffer, at: address, length: 2048, forDevice: true) else { posted = true; continue }
-            refuse(back, .notAccepted, into: &buffers)
-        }
-        // Kicked after every refill: a frame QEMU parked while the ring was empty is delivered
-        // only then (DEVICE-FACTS §2).
-        if posted { publishAndKick(receiveQueue) }
-        reapReceived(into: &buffers, atMost: Int.max)
-        if failure != nil { handBackInFlight(into: &buffers) }
-    }
-
-    /// Hands back frames received: §5.1.6.4, the header, then the frame. One longer than a
-    /// frame can be comes back `receiveError`; a length shorter than the header is the device's
-    /// error.
-    mutating func reapReceived(into buffers: inout RRefDeque<NetFrame, 32>, atMost limit: Int) {
-        var n = 0
-        do throws(DriverError) {
-            while n < limit, buffers.hasRoom, var frame = try rx.reap() {
-                n += 1
-                let written = rx.written
-                guard written > netHeaderSize else {
-                    refuse(frame, .deviceFailed, into: &buffers)
-                    throw .protocolError("a used receive buffer of \(written) bytes, shorter than its header")
-                }
-                let length = written - netHeaderSize
-                guard length <= NetFrame.maximumLength else { refuse(frame, .receiveError, into: &buffers); continue }
-                try? frame.write(UInt16(length), to: NetFrame.lengthField)
-                try? frame.write(.received, to: NetFrame.statusField)
-                counters.receivedPackets &+= 1
-                counters.receivedBytes &+= UInt64(length)
-                _ = buffers.push(frame)
-            }
+            let reaped = try rx.post(&buffers, function: function, notify: notify, multiplier: notifyMultiplier, &counters)
             // Nothing came back while chains are out: a device that stopped (NEEDS_RESET) is
             // failed rather than waited for.
-            if n == 0, rx.inFlight + tx.inFlight > 0,
+            if reaped == 0, rx.inFlight + tx.inFlight > 0,
                try Self.read8(common, Common.deviceStatus) & (Status.needsReset | Status.failed) != 0 {
                 throw .protocolError("the device set DEVICE_NEEDS_RESET")
             }
         } catch { fail("\(error)") }
+        if failure != nil { handBackInFlight(into: &buffers) }
     }
 
-    /// Publishes what `post` put on queue `index` and tells the device.
-    mutating func publishAndKick(_ index: Int) {
-        do throws(DriverError) {
-            if index == receiveQueue {
-                do { try rx.publish() } catch { throw .memory(error) }
-                try kick(rx)
-            } else {
-                do { try tx.publish() } catch { throw .memory(error) }
-                try kick(tx)
-            }
-        } catch { fail("\(error)") }
-    }
-
-    /// Writes `status` into `frame` and hands it back (room is certain: it was just taken).
-    mutating func refuse(_ frame: consuming RRef<NetFrame>, _ status: NetStatus, into frames: inout RRefDeque<NetFrame, 32>) {
-        var frame = frame
-        try? frame.write(status, to: NetFrame.statusField)
-        counters.refused &+= 1
-        _ = frames.push(frame)
+    /// The device failed: every frame handed in comes back `deviceFailed`, then what was left on
+    /// the queues.
+    mutating func refuseAll(_ frames: inout Frames) {
+        for _ in 0..<((try? frames.count()) ?? 0) {
+            guard let frame = (try? frames.pop()) ?? nil else { break }
+            refuse(frame, .deviceFailed, into: &frames, &counters)
+        }
+        handBackInFlight(into: &frames)
     }
 
     /// The device is given up: reset (it stops using the rings, §4.1.4.3.1) and bus mastering
@@ -285,17 +204,17 @@ struct NetQueues: ~Copyable {
     }
 
     /// After a failure: the frames still on either queue, back as `deviceFailed` as room allows.
-    mutating func handBackInFlight(into frames: inout RRefDeque<NetFrame, 32>) {
+    mutating func handBackInFlight(into frames: inout Frames) {
         for chain in 0..<rx.chains where frames.hasRoom {
             if (try? rx.frames.isOccupied(chain)) == true, let frame = try? rx.frames.take(at: chain) {
                 rx.freeCount += 1
-                refuse(frame, .deviceFailed, into: &frames)
+                refuse(frame, .deviceFailed, into: &frames, &counters)
             }
         }
         for chain in 0..<tx.chains where frames.hasRoom {
             if (try? tx.frames.isOccupied(chain)) == true, let frame = try? tx.frames.take(at: chain) {
                 tx.freeCount += 1
-                refuse(frame, .deviceFailed, into: &frames)
+                refuse(frame, .deviceFailed, into: &frames, &counters)
             }
         }
     }

@@ -61,32 +61,35 @@ public final class VirtioNetDriver: NetDevice {
 
     public var failure: String? { session?.queues.failure ?? bringUpFailure }
 
+    // Each call reaches the session by optional chaining, which borrows it; a `guard let` would
+    // copy it, a retain and a release a call.
+
     public func address() throws(RpcError) -> MACAddress {
-        guard let session else { throw .noDevice }
-        return session.queues.mac
+        guard let mac = session?.queues.mac else { throw .noDevice }
+        return mac
     }
 
     public func link() throws(RpcError) -> NetLink {
-        guard let session else { throw .noDevice }
-        return NetLink(isUp: session.queues.linkIsUp(), megabitsPerSecond: 0)
+        guard let up = session?.queues.linkIsUp() else { throw .noDevice }
+        return NetLink(isUp: up, megabitsPerSecond: 0)
     }
 
     public func statistics() throws(RpcError) -> NetStatistics {
-        guard let session else { throw .noDevice }
-        return session.queues.counters
+        guard let counters = session?.queues.counters else { throw .noDevice }
+        return counters
     }
 
     public func transmit(_ frames: consuming RRefDeque<NetFrame, 32>) throws(RpcError) -> RRefDeque<NetFrame, 32> {
-        guard let session else { throw .noDevice }
+        guard session != nil else { throw .noDevice }
         var frames = frames
-        session.queues.transmit(&frames)
+        session?.queues.transmit(&frames)
         return frames
     }
 
     public func receive(_ buffers: consuming RRefDeque<NetFrame, 32>) throws(RpcError) -> RRefDeque<NetFrame, 32> {
-        guard let session else { throw .noDevice }
+        guard session != nil else { throw .noDevice }
         var buffers = buffers
-        session.queues.receive(&buffers)
+        session?.queues.receive(&buffers)
         return buffers
     }
 }

@@ -11,13 +11,73 @@ typealias DriverArea = InlineArray<1024, UInt16>
 typealias DeviceArea = InlineArray<1024, UInt32>
 typealias HeaderArea = InlineArray<2048, UInt8>
 let largestQueue = 256
+typealias Frames = RRefDeque<NetFrame, 32>
+
+/// What differs between virtio-net's two queues (§5.1.6.2 transmit, §5.1.6.3-4 receive): which
+/// queue it is, how much of a frame's buffer the device reads or writes, and what a used chain
+/// makes of its frame. The queue and its loops are one piece of code for both.
+protocol Direction {
+    /// The virtqueue's index (§5.1.2).
+    static var queue: Int { get }
+    /// The buffer's descriptor for `frame`: `length` bytes the device reads, or (`forDevice`)
+    /// writes; nil if the frame is refused `badLength`.
+    static func buffer(for frame: borrowing RRef<NetFrame>) -> (length: Int, forDevice: Bool)?
+    /// The status `frame` goes back with, the device having used its chain with `written`
+    /// bytes; its length and the counters brought up to date. A use no device may make is
+    /// thrown.
+    static func finish(_ frame: inout RRef<NetFrame>, written: Int, _ counters: inout NetStatistics) throws(DriverError) -> NetStatus
+}
+
+/// §5.1.6.2: the header (all zero: no offload), then the frame for the device to read.
+enum Transmit: Direction {
+    static var queue: Int { transmitQueue }
+
+    @inline(__always)
+    static func buffer(for frame: borrowing RRef<NetFrame>) -> (length: Int, forDevice: Bool)? {
+        let length = Int((try? frame.read(NetFrame.lengthField)) ?? 0)
+        guard length > 0, length <= NetFrame.maximumLength else { return nil }
+        return (length, false)
+    }
+
+    /// Counted now, not when posted: a frame posted may yet come back `deviceFailed`.
+    @inline(__always)
+    static func finish(_ frame: inout RRef<NetFrame>, written: Int, _ counters: inout NetStatistics) throws(DriverError) -> NetStatus {
+        counters.countSent(bytes: UInt64((try? frame.read(NetFrame.lengthField)) ?? 0))
+        return .sent
+    }
+}
+
+/// §5.1.6.3-4: the whole buffer for the device to write, the header first, then the frame.
+enum Receive: Direction {
+    static var queue: Int { receiveQueue }
+
+    @inline(__always)
+    static func buffer(for frame: borrowing RRef<NetFrame>) -> (length: Int, forDevice: Bool)? { (2048, true) }
+
+    /// A frame longer than a frame can be comes back `receiveError`; a length shorter than the
+    /// header is the device's error.
+    @inline(__always)
+    static func finish(_ frame: inout RRef<NetFrame>, written: Int, _ counters: inout NetStatistics) throws(DriverError) -> NetStatus {
+        guard written > netHeaderSize else {
+            throw .protocolError("a used receive buffer of \(written) bytes, shorter than its header")
+        }
+        let length = written - netHeaderSize
+        guard length <= NetFrame.maximumLength else {
+            counters.refused &+= 1
+            return .receiveError
+        }
+        try? frame.write(UInt16(length), to: NetFrame.lengthField)
+        counters.countReceived(bytes: UInt64(length))
+        return .received
+    }
+}
 
 /// One virtqueue, from the driver's side: each frame in flight is a chain of two descriptors,
 /// its header (in the header area) and its buffer (the frame's own payload: no copy), chain c
 /// being descriptors 2c and 2c + 1; the frame waits in slot c of `frames` until the device has
 /// used the chain. The device may use chains in any order (§2.7.8).
-struct Virtqueue: ~Copyable {
-    let index: Int
+struct Virtqueue<D: Direction>: ~Copyable {
+    var index: Int { D.queue }
     /// Descriptors in use (a power of two, at most 256), so size / 2 chains.
     let size: Int
     var descriptors: RRef<DescriptorTable>
@@ -44,8 +104,7 @@ struct Virtqueue: ~Copyable {
     var chains: Int { size / 2 }
     var inFlight: Int { chains - freeCount }
 
-    init(index: Int, size: Int, function: PCIFunction) throws(DriverError) {
-        self.index = index
+    init(size: Int, function: PCIFunction) throws(DriverError) {
         self.size = size
         let descriptors: RRef<DescriptorTable>
         do { descriptors = try RRef(repeating: 0) } catch { throw .outOfMemory }
@@ -74,10 +133,73 @@ struct Virtqueue: ~Copyable {
         freeCount = size / 2
     }
 
+    /// Posts each frame of `frames` (refusing the ones `D` cannot describe or whose buffer the
+    /// device cannot be given), publishes the new chains and tells the device once for the
+    /// batch, then hands back, as room allows, the frames whose chains the device used; returns
+    /// how many. With every chain in flight a used chain is reaped first (into the place the
+    /// frame just left), so a full ring never stalls. The device is told after every refill: a
+    /// frame QEMU parked while the receive ring was empty is delivered only then (DEVICE-FACTS
+    /// §2). A device error is thrown once every frame of the batch is back in it.
+    @inline(__always)
+    mutating func post(_ frames: inout Frames, function: PCIFunction, notify: Structure, multiplier: Int,
+                       _ counters: inout NetStatistics) throws(DriverError) -> Int {
+        var posted = false, reaped = 0
+        var trouble: DriverError? = nil
+        for _ in 0..<((try? frames.count()) ?? 0) {
+            guard let frame = (try? frames.pop()) ?? nil else { break }
+            if trouble != nil { refuse(frame, .deviceFailed, into: &frames, &counters); continue }
+            guard let buffer = D.buffer(for: frame) else { refuse(frame, .badLength, into: &frames, &counters); continue }
+            // Its buffer first: once a used chain is reaped into the place this frame left, the
+            // frame must go on the queue.
+            guard let address = try? function.deviceAddress(of: frame) else { refuse(frame, .notAccepted, into: &frames, &counters); continue }
+            if freeCount == 0 {
+                do { reaped &+= try reap(into: &frames, atMost: 1, &counters) } catch {
+                    trouble = error
+                    refuse(frame, .deviceFailed, into: &frames, &counters)
+                    continue
+                }
+            }
+            guard let back = put(frame, at: address, length: buffer.length, forDevice: buffer.forDevice) else { posted = true; continue }
+            refuse(back, .notAccepted, into: &frames, &counters)
+        }
+        if let trouble { throw trouble }
+        if posted {
+            do { try publish() } catch { throw .memory(error) }
+            try kick(notify, multiplier: multiplier)
+        }
+        return reaped &+ (try reap(into: &frames, atMost: Int.max, &counters))
+    }
+
+    /// Hands back, in a batch, the frames whose chains the device used; returns how many. A
+    /// frame whose use is the device's error goes back `deviceFailed`, and the error is thrown.
+    @inline(__always)
+    mutating func reap(into frames: inout Frames, atMost limit: Int, _ counters: inout NetStatistics) throws(DriverError) -> Int {
+        var n = 0
+        while n < limit, frames.hasRoom, var frame = try nextUsed() {
+            n &+= 1
+            let status: NetStatus
+            do { status = try D.finish(&frame, written: written, &counters) } catch {
+                refuse(frame, .deviceFailed, into: &frames, &counters)
+                throw error
+            }
+            try? frame.write(status, to: NetFrame.statusField)
+            _ = frames.push(frame)
+        }
+        return n
+    }
+
+    /// Tells the device the queue has new chains (§4.1.5.2): the write's address names the
+    /// queue.
+    func kick(_ notify: Structure, multiplier: Int) throws(DriverError) {
+        Fence.beforeDoorbell()
+        do { try notify.window.write16(notify.offset + notifyOffset * multiplier, UInt16(index)) }
+        catch { throw .device(error) }
+    }
+
     /// Puts `frame`, whose buffer is at device address `address`, on the queue as a chain: its
     /// header, then its buffer, `length` bytes for the device to read, or (`forDevice`) the
     /// whole buffer for it to write. Hands the frame back if no chain is free.
-    mutating func post(_ frame: consuming RRef<NetFrame>, at address: UInt64, length: Int, forDevice: Bool) -> RRef<NetFrame>? {
+    mutating func put(_ frame: consuming RRef<NetFrame>, at address: UInt64, length: Int, forDevice: Bool) -> RRef<NetFrame>? {
         guard freeCount > 0 else { return frame }
         let chain = Int(freeChains[freeCount - 1])
         let write: UInt16 = forDevice ? Descriptor.write : 0
@@ -98,7 +220,7 @@ struct Virtqueue: ~Copyable {
         return nil
     }
 
-    /// Makes what `post` put on the queue visible to the device (§2.7.13: the new idx after the
+    /// Makes what `put` put on the queue visible to the device (§2.7.13: the new idx after the
     /// ring entries).
     mutating func publish() throws(AccessError) {
         try driverArea.write(nextAvailable, at: 1)
@@ -106,7 +228,7 @@ struct Virtqueue: ~Copyable {
 
     /// The next chain the device used (§2.7.8), its length in `written`; nil if none. A used
     /// entry that names no chain in flight is a device error.
-    mutating func reap() throws(DriverError) -> RRef<NetFrame>? {
+    mutating func nextUsed() throws(DriverError) -> RRef<NetFrame>? {
         let usedIndex: UInt16
         do { usedIndex = UInt16(truncatingIfNeeded: try deviceArea.read(at: 0) >> 16) } catch { throw .memory(error) }
         guard usedIndex != lastUsed else { return nil }
@@ -133,4 +255,13 @@ struct Virtqueue: ~Copyable {
         freeCount += 1
         return frame
     }
+}
+
+/// Writes `status` into `frame` and hands it back, counted as refused (room is certain: it was
+/// just taken from `frames`, or came from the queue for a place a frame left).
+func refuse(_ frame: consuming RRef<NetFrame>, _ status: NetStatus, into frames: inout Frames, _ counters: inout NetStatistics) {
+    var frame = frame
+    try? frame.write(status, to: NetFrame.statusField)
+    counters.refused &+= 1
+    _ = frames.push(frame)
 }
