@@ -99,4 +99,17 @@ public struct RRefDeque<T: Exchangeable, let N: Int>: ~Copyable {
         let payload = try HeapAccess.elementPayload(id, type: Self.typeID, slot: position, fromFront: true, writing: true)
         payload.storeBytes(of: value, toByteOffset: field.offset, as: Value.self)
     }
+
+    /// Replaces one field of the element at `position` and reads another, in one checked
+    /// access (a device answering a frame in place sets its status and reads its length); the
+    /// field read is read before the write, so the two may be the same.
+    @inlinable @inline(__always)
+    public mutating func write<Value: Exchangeable, Other: Exchangeable>(_ value: Value, to field: ExchangeableField<T, Value>,
+                                                                         at position: Int,
+                                                                         reading other: ExchangeableField<T, Other>) throws(AccessError) -> Other {
+        let payload = try HeapAccess.elementPayload(id, type: Self.typeID, slot: position, fromFront: true, writing: true)
+        let read = payload.load(fromByteOffset: other.offset, as: Other.self)
+        payload.storeBytes(of: value, toByteOffset: field.offset, as: Value.self)
+        return read
+    }
 }

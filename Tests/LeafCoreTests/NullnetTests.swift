@@ -98,6 +98,14 @@ import Testing
             #expect(try frames.read(NetFrame.lengthField, at: 2) == 10)
             try frames.write(99, to: NetFrame.lengthField, at: 2)
             #expect(try frames.read(NetFrame.lengthField, at: 2) == 99)
+            // One field written and another read in one access; the same field reads as it was.
+            #expect(try frames.write(.received, to: NetFrame.statusField, at: 1, reading: NetFrame.lengthField) == 30)
+            #expect(try frames.read(NetFrame.statusField, at: 1) == .received)
+            #expect(try frames.write(12, to: NetFrame.lengthField, at: 1, reading: NetFrame.lengthField) == 30)
+            #expect(try frames.read(NetFrame.lengthField, at: 1) == 12)
+            #expect(throws: AccessError.badSlot(frames.id, 3)) {
+                try frames.write(.sent, to: NetFrame.statusField, at: 3, reading: NetFrame.lengthField)
+            }
             // Past the last element: a clear error, not a read of an empty slot.
             #expect(throws: AccessError.badSlot(frames.id, 3)) { try frames.read(NetFrame.lengthField, at: 3) }
             #expect(throws: AccessError.badSlot(frames.id, -1)) { try frames.write(1, to: NetFrame.lengthField, at: -1) }

@@ -23,12 +23,13 @@ public final class Nullnet: NetDevice {
         var answered: UInt64 = 0, bytes: UInt64 = 0, refused: UInt64 = 0
         for position in 0..<((try? frames.count()) ?? 0) {
             // The deque was moved to this domain and holds nothing lent: every access succeeds.
-            let length = (try? frames.read(NetFrame.lengthField, at: position)) ?? 0
+            // Answered first and its length read in the same access; a bad one is corrected.
+            let length = (try? frames.write(.received, to: NetFrame.statusField, at: position,
+                                            reading: NetFrame.lengthField)) ?? 0
             if length == 0 || Int(length) > NetFrame.maximumLength {
                 try? frames.write(.badLength, to: NetFrame.statusField, at: position)
                 refused &+= 1
             } else {
-                try? frames.write(.received, to: NetFrame.statusField, at: position)
                 answered &+= 1
                 bytes &+= UInt64(length)
             }
