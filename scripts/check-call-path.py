@@ -48,10 +48,9 @@ def disassemble(binary):
 def reachable(instructions):
     """The instructions reached from the function's entry by falling through and by its own
     branches: code the compiler placed after it (unreferenced outlined code) is not its."""
-    index, addresses = {}, []
+    index = {}
     for i, instruction in enumerate(instructions):
         m = re.match(r"^([0-9a-f]+):", instruction)
-        addresses.append(m.group(1) if m else None)
         if m:
             index[m.group(1)] = i
     seen, work = set(), [0]
@@ -68,6 +67,11 @@ def reachable(instructions):
                 break
             i += 1
     return [instructions[i] for i in sorted(seen)]
+
+def followable(target, functions):
+    """Whether the walk goes into `target`: the project's own code, off the crash and error paths."""
+    return target in functions and not target.endswith("@plt") \
+        and not CRASH_PATH.search(target) and not ERROR_PATH.search(target)
 
 def main():
     if len(sys.argv) < 3:
@@ -90,8 +94,7 @@ def main():
                 # A function whose address is taken (`lea f(%rip)`) is followed as if called: LLVM
                 # merges look-alike functions into one (`...Tm`) that calls what it is handed.
                 taken = re.search(r"\blea\s+.*# [0-9a-f]+ <([^>+]+)>$", instruction)
-                if taken and taken.group(1) in functions and not CRASH_PATH.search(taken.group(1)) \
-                        and not ERROR_PATH.search(taken.group(1)):
+                if taken and followable(taken.group(1), functions):
                     stack.append((taken.group(1), root))
                 continue
             target = m.group(2)
@@ -102,8 +105,7 @@ def main():
             # branch within the function (or a tail call into outlined code, followed too).
             if m.group(3) is not None:
                 target += m.group(3)
-            if target in functions and not target.endswith("@plt") and target != function \
-                    and not CRASH_PATH.search(target) and not ERROR_PATH.search(target):
+            if target != function and followable(target, functions):
                 stack.append((target, root))
     print(f"check-call-path: {len(roots)} proxy entry points, {len(seen)} functions reachable, "
           f"{len(problems)} retain/release/allocation calls")

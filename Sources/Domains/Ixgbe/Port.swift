@@ -29,8 +29,9 @@ struct Port: ~Copyable {
     var rx: Ring<Receive>
     var tx: Ring<Transmit>
     var counters = NetStatistics()
-    /// When the transmit queue last wrote a frame back or held none (the function's clock, µs).
-    var transmitProgressAt: UInt64 = 0
+    /// When a call first found the transmit queue holding frames and writing none back (the
+    /// function's clock, µs); 0 while it makes progress. The clock is read only on such calls.
+    var transmitStalledSince: UInt64 = 0
     /// The transmit queue was found hung and stopped; its frames are being handed back.
     var transmitStopped = false
     /// Why the transmit queue was given up, if it was: every frame is then refused `deviceFailed`.
@@ -167,10 +168,14 @@ struct Port: ~Copyable {
         }
         let idle = tx.inFlight == 0
         let cleaned = tx.post(&frames, function: function, registers: registers, &counters)
-        let now = function.microseconds
         if idle || cleaned > 0 || tx.inFlight == 0 {
-            transmitProgressAt = now
-        } else if now &- transmitProgressAt >= Self.transmitTimeout {
+            transmitStalledSince = 0
+            return
+        }
+        let now = function.microseconds
+        if transmitStalledSince == 0 {
+            transmitStalledSince = now
+        } else if now &- transmitStalledSince >= Self.transmitTimeout {
             stopTransmit()
             drainStoppedTransmit(into: &frames)
         }
@@ -226,7 +231,7 @@ struct Port: ~Copyable {
                 try s.read(Register.txdctl) & Bit.queueEnable != 0
             }
             transmitStopped = false
-            transmitProgressAt = function.microseconds
+            transmitStalledSince = 0
         } catch { transmitFailure = "the transmit queue could not be set up again: \(error)" }
     }
 
