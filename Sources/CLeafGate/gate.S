@@ -12,7 +12,8 @@
     .text
     .globl leaf_gate_run
     .type leaf_gate_run, @function
-// int leaf_gate_run(leaf_continuation *k /*rdi*/, void (*body)(void *) /*rsi*/, void *ctx /*rdx*/)
+// leaf_gate_outcome leaf_gate_run(leaf_continuation *k /*rdi*/, uint64_t (*body)(void *) /*rsi*/, void *ctx /*rdx*/)
+// returns {rax: the body's word, rdx: 0}; a resume returns {rax: 0, rdx: code}.
 leaf_gate_run:
     movq %rbx, 0(%rdi)
     movq %rbp, 8(%rdi)
@@ -31,9 +32,9 @@ leaf_gate_run:
     subq $8, %rsp               // keep the 16-byte alignment the ABI requires at a call
     call *%rsi
     addq $8, %rsp
-    // The callee returned: back in the gate, no continuation is innermost.
-    xorl %eax, %eax
-    INNERMOST_STORE(%rax)
+    // The callee returned (its word in rax): back in the gate, no continuation is innermost.
+    xorl %edx, %edx
+    INNERMOST_STORE(%rdx)
     ret
     .size leaf_gate_run, .-leaf_gate_run
 
@@ -55,7 +56,7 @@ leaf_gate_injected_exception:
 
     .globl leaf_gate_resume
     .type leaf_gate_resume, @function
-// void leaf_gate_resume(const leaf_continuation *k /*rdi*/, int code /*esi*/)
+// void leaf_gate_resume(const leaf_continuation *k /*rdi*/, int code /*esi*/): leaf_gate_run returns {0, code}
 leaf_gate_resume:
     movq 0(%rdi), %rbx
     movq 8(%rdi), %rbp
@@ -64,7 +65,8 @@ leaf_gate_resume:
     movq 32(%rdi), %r14
     movq 40(%rdi), %r15
     movq 48(%rdi), %rsp
-    movl %esi, %eax
+    xorl %eax, %eax
+    movl %esi, %edx
     jmpq *56(%rdi)
     .size leaf_gate_resume, .-leaf_gate_resume
 

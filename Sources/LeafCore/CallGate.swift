@@ -9,6 +9,10 @@ internal import CLeafGate
 ///     CallGate.leave(frame)                       // pop, release borrows
 ///     try CallGate.moveBack(result.id, from: callee)  // each returned RRef
 ///
+/// A call whose RRefs only move, at most one each way (most calls: a batch in, a batch back),
+/// takes the same steps as one call into the kernel, `CallGate.call(callee, incarnation: i,
+/// moving: y.id, &args, body)`, the body handing back its result's ID as its word.
+///
 /// `invoke` runs the body under a saved continuation; if the callee traps, the platform's trap
 /// handler resumes it, the callee is torn down, and `invoke` returns false with the frame popped.
 ///
@@ -80,41 +84,89 @@ internal import CLeafGate
     @inlinable @inline(__always)
     public static func invoke<Args: ~Copyable>(
         _ frame: UnsafeMutablePointer<Frame>, _ args: inout Args,
-        _ body: @convention(c) (UnsafeMutableRawPointer?) -> Void
+        _ body: @convention(c) (UnsafeMutableRawPointer?) -> UInt64
     ) -> Bool {
-        withUnsafeMutablePointer(to: &args) { invoke(frame, arguments: UnsafeMutableRawPointer($0), body) }
+        withUnsafeMutablePointer(to: &args) { invoke(frame, arguments: UnsafeMutableRawPointer($0), body) != nil }
     }
 
-    /// `invoke` on the arguments' address. Whatever the callee did to this thread's frames (an
-    /// `enter` it never left), `leave` pops them with the frame.
+    /// `invoke` on the arguments' address: the word `body` returned, or nil when the callee
+    /// trapped. Whatever the callee did to this thread's frames (an `enter` it never left),
+    /// `leave` pops them with the frame.
     public static func invoke(
         _ frame: UnsafeMutablePointer<Frame>, arguments: UnsafeMutableRawPointer,
-        _ body: @convention(c) (UnsafeMutableRawPointer?) -> Void
-    ) -> Bool {
+        _ body: @convention(c) (UnsafeMutableRawPointer?) -> UInt64
+    ) -> UInt64? {
+        run(frame, arguments, body)
+    }
+
+    @inline(__always)
+    static func run(
+        _ frame: UnsafeMutablePointer<Frame>, _ arguments: UnsafeMutableRawPointer,
+        _ body: @convention(c) (UnsafeMutableRawPointer?) -> UInt64
+    ) -> UInt64? {
         let k = kernelState
         k.pointee.currentDomain = frame.pointee.callee
         Kernel.transitionDone()
         // leaf_gate_run makes the continuation innermost once it is saved, and none once the
         // callee returns (back in the gate until `leave`).
-        let code: Int32
+        let outcome: leaf_gate_outcome
         let armed = k.pointee.domains[Int(frame.pointee.callee.raw)].armedFault
         if armed == .none {
-            code = leaf_gate_run(frame.pointee.continuation, body, arguments)
+            outcome = leaf_gate_run(frame.pointee.continuation, body, arguments)
         } else {
             k.pointee.domains[Int(frame.pointee.callee.raw)].armedFault = .none
-            code = armed == .trap ? leaf_gate_run(frame.pointee.continuation, leaf_gate_injected_trap, nil)
+            outcome = armed == .trap ? leaf_gate_run(frame.pointee.continuation, leaf_gate_injected_trap, nil)
                 : leaf_gate_run(frame.pointee.continuation, leaf_gate_injected_exception, nil)
         }
-        if code == 0 {
+        if outcome.code == 0 {
             let caller = frame.pointee.caller
             // The caller crashed during the call (on another thread, or re-entered and trapped).
             guard k.pointee.domains[Int(caller.raw)].state == .live else { Kernel.returnPastDeadCallers(frame) }
             k.pointee.currentDomain = caller
-            return true
+            return outcome.returned
         }
-        if code == CallGate.faulted { Kernel.unwindFault(innermost: frame) }
+        if outcome.code == UInt64(CallGate.faulted) { Kernel.unwindFault(innermost: frame) }
         Kernel.transitionDone()
-        return false
+        return nil
+    }
+
+    /// `call` below on the arguments' address, inlined into each proxy.
+    @inlinable @inline(__always)
+    public static func call<Args: ~Copyable>(
+        _ callee: DomainID, incarnation: UInt32, moving argument: ObjectID, _ args: inout Args,
+        _ body: @convention(c) (UnsafeMutableRawPointer?) -> UInt64
+    ) throws(RpcError) {
+        try withUnsafeMutablePointer(to: &args) { (p) throws(RpcError) in
+            try call(callee, incarnation: incarnation, moving: argument, arguments: UnsafeMutableRawPointer(p), body)
+        }
+    }
+
+    /// A whole call whose RRefs cross only by moving, at most one each way, as one call into
+    /// the kernel: `enter`; `move` of `argument` (`.none`: nothing moves in); `invoke`; `leave`;
+    /// and `moveBack` of the object whose ID `body` returns as its word (`.none`: nothing comes
+    /// back). The same steps a proxy of another shape takes one by one, in the same order, each
+    /// the same transition. Throws what the step that refused throws; a result the callee does
+    /// not own is left with it (`ownershipViolation`: the caller relinquishes its reference).
+    public static func call(
+        _ callee: DomainID, incarnation: UInt32, moving argument: ObjectID, arguments: UnsafeMutableRawPointer,
+        _ body: @convention(c) (UnsafeMutableRawPointer?) -> UInt64
+    ) throws(RpcError) {
+        let frame = try enter(callee, incarnation: incarnation)
+        if argument != .none {
+            do throws(RpcError) { try move(argument, in: frame) } catch { leave(frame); throw error }
+        }
+        guard let word = run(frame, arguments, body) else { throw .domainCrashed }
+        let result = ObjectID(word: word)
+        Kernel.popFrames(thread: frame.pointee.thread, downTo: frame.pointee.depth)
+        Kernel.transitionDone()
+        // Still kernel code (no continuation innermost): moveBack needs no section of its own.
+        var refused = false
+        if result != .none {
+            do { try SharedHeap.transfer(result, from: callee, to: kernelState.pointee.currentDomain); Kernel.transitionDone() }
+            catch { refused = true }
+        }
+        restoreInnermost(frame)
+        if refused { throw .ownershipViolation }
     }
 
     /// Pops the frame of a call that returned, releasing what it lent: from the thread the frame
@@ -122,14 +174,19 @@ internal import CLeafGate
     @inline(__always)
     public static func leave(_ frame: UnsafeMutablePointer<Frame>) {
         Kernel.popFrames(thread: frame.pointee.thread, downTo: frame.pointee.depth)
-        // The caller's continuation is innermost again (that of the frame's own thread).
+        restoreInnermost(frame)
+        Kernel.transitionDone()
+    }
+
+    /// The caller's continuation is innermost again (that of the frame's own thread).
+    @inline(__always)
+    static func restoreInnermost(_ frame: UnsafeMutablePointer<Frame>) {
         let k = kernelState
         if frame.pointee.thread == k.pointee.currentThread {
             leaf_set_innermost(frame.pointee.outerContinuation)
         } else {
             k.pointee.threads[Int(frame.pointee.thread)].innermost = frame.pointee.outerContinuation
         }
-        Kernel.transitionDone()
     }
 
     /// The code a trap handler resumes the innermost continuation with.
@@ -258,6 +315,7 @@ extension Kernel {
         let frame = try CallGate.enter(domain, incarnation: kernelState.pointee.domains[Int(domain.raw)].incarnation)
         let returned = CallGate.invoke(frame, &args) { raw in
             raw.unsafelyUnwrapped.assumingMemoryBound(to: RunArguments.self).pointee.box.body()
+            return 0
         }
         guard returned else { throw .domainCrashed }
         CallGate.leave(frame)

@@ -124,6 +124,14 @@ extension HeapAccess {
         ownedEntry(id, type: type, writing: writing)?.pointee.payload
     }
 
+    /// The number of elements in container `id`: read in place when the current domain owns it
+    /// outright, else by the full check (which decides or throws).
+    @inlinable @inline(__always)
+    static func elementCount(_ id: ObjectID, type: UInt64) throws(AccessError) -> Int {
+        if let c = ownedEntry(id, type: type, writing: false) { return ContainerLayout(c.pointee.payload.unsafelyUnwrapped).count }
+        return try count(id, type: type)
+    }
+
     @inlinable @inline(__always)
     static func payload(reading id: ObjectID, type: UInt64) throws(AccessError) -> UnsafeMutableRawPointer {
         if let payload = ownedPayload(id, type: type, writing: false) { return payload }

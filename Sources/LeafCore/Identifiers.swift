@@ -17,7 +17,11 @@ public struct ObjectID: Hashable, CustomStringConvertible, Sendable {
         self.index = index
         self.generation = generation
     }
-    public static let none = ObjectID(index: UInt32.max, generation: 0)
+    /// No object (an empty slot). A constant, not a global: reading it costs no accessor call.
+    @inlinable public static var none: ObjectID { ObjectID(index: UInt32.max, generation: 0) }
+    /// The ID as one word (a call body hands its result's ID back to the gate in a register).
+    @inlinable public var word: UInt64 { UInt64(index) | UInt64(generation) << 32 }
+    @inlinable public init(word: UInt64) { self.init(index: UInt32(truncatingIfNeeded: word), generation: UInt32(truncatingIfNeeded: word >> 32)) }
     public var description: String { "object \(index).\(generation)" }
 }
 

@@ -33,7 +33,7 @@ public struct RRefDeque<T: Exchangeable, let N: Int>: ~Copyable {
     }
 
     @inlinable @inline(__always)
-    public func count() throws(AccessError) -> Int { try HeapAccess.count(id, type: Self.typeID) }
+    public func count() throws(AccessError) -> Int { try HeapAccess.elementCount(id, type: Self.typeID) }
 
     /// Whether `push` would find room (false too if the deque is not the current domain's).
     @inlinable @inline(__always)

@@ -66,15 +66,20 @@ public final class DeviceProbeProxy: DeviceProbe {
     // identity(): copies the result back.
     public func identity() throws(RpcError) -> UInt32 {
         struct Args { let target: Unmanaged<Export<any DeviceProbe>>; var result: UInt32 = 0; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.identity() } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.identity() } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result
     }
@@ -82,15 +87,20 @@ public final class DeviceProbeProxy: DeviceProbe {
     // read32(_:_:): copies bar, offset in; copies the result back.
     public func read32(_ bar: Int, _ offset: Int) throws(RpcError) -> UInt32 {
         struct Args { let target: Unmanaged<Export<any DeviceProbe>>; let bar: Int; let offset: Int; var result: UInt32 = 0; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, bar: bar, offset: offset)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.read32(a.pointee.bar, a.pointee.offset) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.read32(a.pointee.bar, a.pointee.offset) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result
     }
@@ -98,15 +108,20 @@ public final class DeviceProbeProxy: DeviceProbe {
     // in32(_:_:): copies bar, offset in; copies the result back.
     public func in32(_ bar: Int, _ offset: Int) throws(RpcError) -> UInt32 {
         struct Args { let target: Unmanaged<Export<any DeviceProbe>>; let bar: Int; let offset: Int; var result: UInt32 = 0; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, bar: bar, offset: offset)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.in32(a.pointee.bar, a.pointee.offset) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.in32(a.pointee.bar, a.pointee.offset) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result
     }

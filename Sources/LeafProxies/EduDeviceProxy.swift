@@ -66,15 +66,20 @@ public final class EduDeviceProxy: EduDevice {
     // factorial(_:): copies n in; copies the result back.
     public func factorial(_ n: UInt32) throws(RpcError) -> UInt32 {
         struct Args { let target: Unmanaged<Export<any EduDevice>>; let n: UInt32; var result: UInt32 = 0; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, n: n)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.factorial(a.pointee.n) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.factorial(a.pointee.n) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result
     }
@@ -82,15 +87,20 @@ public final class EduDeviceProxy: EduDevice {
     // liveness(_:): copies value in; copies the result back.
     public func liveness(_ value: UInt32) throws(RpcError) -> UInt32 {
         struct Args { let target: Unmanaged<Export<any EduDevice>>; let value: UInt32; var result: UInt32 = 0; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, value: value)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.liveness(a.pointee.value) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.liveness(a.pointee.value) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result
     }
@@ -98,20 +108,24 @@ public final class EduDeviceProxy: EduDevice {
     // copyThroughDevice(_:): moves block in; moves the result back.
     public func copyThroughDevice(_ block: consuming RRef<InlineArray<2048, UInt8>>) throws(RpcError) -> RRef<InlineArray<2048, UInt8>> {
         struct Args: ~Copyable { let target: Unmanaged<Export<any EduDevice>>; var block: RRef<InlineArray<2048, UInt8>>?; var result: RRef<InlineArray<2048, UInt8>>? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
-        do throws(RpcError) { try CallGate.move(block.id, in: frame) } catch { CallGate.leave(frame); throw error }
+        let incarnation = self.incarnation
+        let moving = block.id
         var args = Args(target: export, block: block)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.copyThroughDevice(a.pointee.block.take()!) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                var returned = ObjectID.none.word
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { let r = try e.implementation.copyThroughDevice(a.pointee.block.take()!); returned = r.id.word; a.pointee.result = consume r } catch { a.pointee.error = error }
+                }
+                return returned
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            // A result the callee does not own is refused and left with its owner, not dropped.
+            if let result = args.result.take() { _ = result._relinquish() }
+            throw error
+        }
         if let error = args.error { throw error }
-        let result = args.result.take()!
-        // A result the callee does not own is refused and left with its owner, not dropped.
-        do throws(RpcError) { try CallGate.moveBack(result.id, from: domain) } catch { _ = result._relinquish(); throw error }
-        return result
+        return args.result.take()!
     }
 }

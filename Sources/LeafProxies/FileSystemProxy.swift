@@ -76,6 +76,7 @@ public final class FileSystemProxy: FileSystem {
                 do throws(RpcError) { a.pointee.result = try e.implementation.open(lent_path, from: a.pointee.directory, flags: a.pointee.flags) } catch { a.pointee.error = error }
             }
             _ = lent_path._relinquish()
+            return ObjectID.none.word
         }) else { throw .domainCrashed }
         CallGate.leave(frame)
         if let error = args.error { throw error }
@@ -85,15 +86,20 @@ public final class FileSystemProxy: FileSystem {
     // close(_:): copies handle in; copies the result back.
     public func close(_ handle: FileHandle) throws(RpcError) -> SystemError {
         struct Args { let target: Unmanaged<Export<any FileSystem>>; let handle: FileHandle; var result: SystemError? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, handle: handle)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.close(a.pointee.handle) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.close(a.pointee.handle) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result.unsafelyUnwrapped
     }
@@ -101,55 +107,68 @@ public final class FileSystemProxy: FileSystem {
     // read(_:at:into:): copies handle, offset in; moves buffer in; moves the result back.
     public func read(_ handle: FileHandle, at offset: UInt64, into buffer: consuming RRef<FileData>) throws(RpcError) -> RRef<FileData> {
         struct Args: ~Copyable { let target: Unmanaged<Export<any FileSystem>>; let handle: FileHandle; let offset: UInt64; var buffer: RRef<FileData>?; var result: RRef<FileData>? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
-        do throws(RpcError) { try CallGate.move(buffer.id, in: frame) } catch { CallGate.leave(frame); throw error }
+        let incarnation = self.incarnation
+        let moving = buffer.id
         var args = Args(target: export, handle: handle, offset: offset, buffer: buffer)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.read(a.pointee.handle, at: a.pointee.offset, into: a.pointee.buffer.take()!) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                var returned = ObjectID.none.word
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { let r = try e.implementation.read(a.pointee.handle, at: a.pointee.offset, into: a.pointee.buffer.take()!); returned = r.id.word; a.pointee.result = consume r } catch { a.pointee.error = error }
+                }
+                return returned
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            // A result the callee does not own is refused and left with its owner, not dropped.
+            if let result = args.result.take() { _ = result._relinquish() }
+            throw error
+        }
         if let error = args.error { throw error }
-        let result = args.result.take()!
-        // A result the callee does not own is refused and left with its owner, not dropped.
-        do throws(RpcError) { try CallGate.moveBack(result.id, from: domain) } catch { _ = result._relinquish(); throw error }
-        return result
+        return args.result.take()!
     }
 
     // write(_:at:from:): copies handle, offset in; moves buffer in; moves the result back.
     public func write(_ handle: FileHandle, at offset: UInt64, from buffer: consuming RRef<FileData>) throws(RpcError) -> RRef<FileData> {
         struct Args: ~Copyable { let target: Unmanaged<Export<any FileSystem>>; let handle: FileHandle; let offset: UInt64; var buffer: RRef<FileData>?; var result: RRef<FileData>? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
-        do throws(RpcError) { try CallGate.move(buffer.id, in: frame) } catch { CallGate.leave(frame); throw error }
+        let incarnation = self.incarnation
+        let moving = buffer.id
         var args = Args(target: export, handle: handle, offset: offset, buffer: buffer)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.write(a.pointee.handle, at: a.pointee.offset, from: a.pointee.buffer.take()!) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                var returned = ObjectID.none.word
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { let r = try e.implementation.write(a.pointee.handle, at: a.pointee.offset, from: a.pointee.buffer.take()!); returned = r.id.word; a.pointee.result = consume r } catch { a.pointee.error = error }
+                }
+                return returned
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            // A result the callee does not own is refused and left with its owner, not dropped.
+            if let result = args.result.take() { _ = result._relinquish() }
+            throw error
+        }
         if let error = args.error { throw error }
-        let result = args.result.take()!
-        // A result the callee does not own is refused and left with its owner, not dropped.
-        do throws(RpcError) { try CallGate.moveBack(result.id, from: domain) } catch { _ = result._relinquish(); throw error }
-        return result
+        return args.result.take()!
     }
 
     // status(_:): copies handle in; copies the result back.
     public func status(_ handle: FileHandle) throws(RpcError) -> FileStatus {
         struct Args { let target: Unmanaged<Export<any FileSystem>>; let handle: FileHandle; var result: FileStatus? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, handle: handle)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.status(a.pointee.handle) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.status(a.pointee.handle) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result.unsafelyUnwrapped
     }
@@ -170,6 +189,7 @@ public final class FileSystemProxy: FileSystem {
             }
             _ = lent_existing._relinquish()
             _ = lent_new._relinquish()
+            return ObjectID.none.word
         }) else { throw .domainCrashed }
         CallGate.leave(frame)
         if let error = args.error { throw error }
@@ -189,6 +209,7 @@ public final class FileSystemProxy: FileSystem {
                 do throws(RpcError) { a.pointee.result = try e.implementation.unlink(lent_path, from: a.pointee.directory) } catch { a.pointee.error = error }
             }
             _ = lent_path._relinquish()
+            return ObjectID.none.word
         }) else { throw .domainCrashed }
         CallGate.leave(frame)
         if let error = args.error { throw error }
@@ -208,6 +229,7 @@ public final class FileSystemProxy: FileSystem {
                 do throws(RpcError) { a.pointee.result = try e.implementation.makeDirectory(lent_path, from: a.pointee.directory) } catch { a.pointee.error = error }
             }
             _ = lent_path._relinquish()
+            return ObjectID.none.word
         }) else { throw .domainCrashed }
         CallGate.leave(frame)
         if let error = args.error { throw error }
@@ -227,6 +249,7 @@ public final class FileSystemProxy: FileSystem {
                 do throws(RpcError) { a.pointee.result = try e.implementation.makeDevice(lent_path, from: a.pointee.directory, major: a.pointee.major, minor: a.pointee.minor) } catch { a.pointee.error = error }
             }
             _ = lent_path._relinquish()
+            return ObjectID.none.word
         }) else { throw .domainCrashed }
         CallGate.leave(frame)
         if let error = args.error { throw error }
@@ -236,15 +259,20 @@ public final class FileSystemProxy: FileSystem {
     // sync(): copies the result back.
     public func sync() throws(RpcError) -> SystemError {
         struct Args { let target: Unmanaged<Export<any FileSystem>>; var result: SystemError? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.sync() } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.sync() } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result.unsafelyUnwrapped
     }
@@ -252,15 +280,20 @@ public final class FileSystemProxy: FileSystem {
     // statistics(): copies the result back.
     public func statistics() throws(RpcError) -> FileSystemStatistics {
         struct Args { let target: Unmanaged<Export<any FileSystem>>; var result: FileSystemStatistics? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.statistics() } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.statistics() } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result.unsafelyUnwrapped
     }
@@ -268,15 +301,20 @@ public final class FileSystemProxy: FileSystem {
     // mountStatus(): copies the result back.
     public func mountStatus() throws(RpcError) -> MountStatus {
         struct Args { let target: Unmanaged<Export<any FileSystem>>; var result: MountStatus? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.mountStatus() } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.mountStatus() } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result.unsafelyUnwrapped
     }

@@ -66,15 +66,20 @@ public final class MailboxProxy: Mailbox {
     // status(): copies the result back.
     public func status() throws(RpcError) -> MailboxStatus {
         struct Args { let target: Unmanaged<Export<any Mailbox>>; var result: MailboxStatus? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.status() } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.status() } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result.unsafelyUnwrapped
     }
@@ -82,16 +87,20 @@ public final class MailboxProxy: Mailbox {
     // post(_:urgent:): copies urgent in; moves batch in; copies the result back.
     public func post(_ batch: consuming RRefDeque<Request, 16>, urgent: Bool) throws(RpcError) -> Int {
         struct Args: ~Copyable { let target: Unmanaged<Export<any Mailbox>>; var batch: RRefDeque<Request, 16>?; let urgent: Bool; var result: Int = 0; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
-        do throws(RpcError) { try CallGate.move(batch.id, in: frame) } catch { CallGate.leave(frame); throw error }
+        let incarnation = self.incarnation
+        let moving = batch.id
         var args = Args(target: export, batch: batch, urgent: urgent)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.post(a.pointee.batch.take()!, urgent: a.pointee.urgent) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.post(a.pointee.batch.take()!, urgent: a.pointee.urgent) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result
     }
@@ -109,6 +118,7 @@ public final class MailboxProxy: Mailbox {
                 do throws(RpcError) { a.pointee.result = try e.implementation.find(tag: a.pointee.tag, in: lent_batch) } catch { a.pointee.error = error }
             }
             _ = lent_batch._relinquish()
+            return ObjectID.none.word
         }) else { throw .domainCrashed }
         CallGate.leave(frame)
         if let error = args.error { throw error }
@@ -124,9 +134,11 @@ public final class MailboxProxy: Mailbox {
         var args = Args(target: export, first: first, second: second)
         guard CallGate.invoke(frame, &args, { raw in
             let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+            var returned = ObjectID.none.word
             a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.pair(a.pointee.first.take()!, with: a.pointee.second.take()!) } catch { a.pointee.error = error }
+                do throws(RpcError) { let r = try e.implementation.pair(a.pointee.first.take()!, with: a.pointee.second.take()!); returned = r.id.word; a.pointee.result = consume r } catch { a.pointee.error = error }
             }
+            return returned
         }) else { throw .domainCrashed }
         CallGate.leave(frame)
         if let error = args.error { throw error }
@@ -139,52 +151,67 @@ public final class MailboxProxy: Mailbox {
     // take(): moves the result back.
     public func take() throws(RpcError) -> RRef<Request> {
         struct Args: ~Copyable { let target: Unmanaged<Export<any Mailbox>>; var result: RRef<Request>? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.take() } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                var returned = ObjectID.none.word
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { let r = try e.implementation.take(); returned = r.id.word; a.pointee.result = consume r } catch { a.pointee.error = error }
+                }
+                return returned
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            // A result the callee does not own is refused and left with its owner, not dropped.
+            if let result = args.result.take() { _ = result._relinquish() }
+            throw error
+        }
         if let error = args.error { throw error }
-        let result = args.result.take()!
-        // A result the callee does not own is refused and left with its owner, not dropped.
-        do throws(RpcError) { try CallGate.moveBack(result.id, from: domain) } catch { _ = result._relinquish(); throw error }
-        return result
+        return args.result.take()!
     }
 
     // connect(to:): passes the proxy peer through.
     public func connect(to peer: any Mailbox) throws(RpcError) {
         struct Args { let target: Unmanaged<Export<any Mailbox>>; let peer: Unmanaged<MailboxProxy>; var error: RpcError? = nil }
         guard peer is MailboxProxy else { throw .ownershipViolation }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, peer: Unmanaged.passUnretained(unsafeDowncast(peer, to: MailboxProxy.self)))
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                a.pointee.peer._withUnsafeGuaranteedRef { proxy_peer in
-                    do throws(RpcError) { try e.implementation.connect(to: proxy_peer) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    a.pointee.peer._withUnsafeGuaranteedRef { proxy_peer in
+                        do throws(RpcError) { try e.implementation.connect(to: proxy_peer) } catch { a.pointee.error = error }
+                    }
                 }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
     }
 
     // peer(): passes the result's proxy back.
     public func peer() throws(RpcError) -> any Mailbox {
         struct Args { let target: Unmanaged<Export<any Mailbox>>; var result: (any Mailbox)? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.peer() } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.peer() } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         let result = args.result.unsafelyUnwrapped
         guard result is MailboxProxy else { throw .ownershipViolation }
@@ -195,17 +222,22 @@ public final class MailboxProxy: Mailbox {
     public func askProbe(_ probe: any Probe, _ a: Int, _ b: Int) throws(RpcError) -> Int {
         struct Args { let target: Unmanaged<Export<any Mailbox>>; let probe: Unmanaged<ProbeProxy>; let a: Int; let b: Int; var result: Int = 0; var error: RpcError? = nil }
         guard probe is ProbeProxy else { throw .ownershipViolation }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, probe: Unmanaged.passUnretained(unsafeDowncast(probe, to: ProbeProxy.self)), a: a, b: b)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                a.pointee.probe._withUnsafeGuaranteedRef { proxy_probe in
-                    do throws(RpcError) { a.pointee.result = try e.implementation.askProbe(proxy_probe, a.pointee.a, a.pointee.b) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    a.pointee.probe._withUnsafeGuaranteedRef { proxy_probe in
+                        do throws(RpcError) { a.pointee.result = try e.implementation.askProbe(proxy_probe, a.pointee.a, a.pointee.b) } catch { a.pointee.error = error }
+                    }
                 }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result
     }

@@ -66,30 +66,40 @@ public final class ProbeProxy: Probe {
     // ping(): nothing crosses but the call.
     public func ping() throws(RpcError) {
         struct Args { let target: Unmanaged<Export<any Probe>>; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { try e.implementation.ping() } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { try e.implementation.ping() } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
     }
 
     // add(_:_:): copies a, b in; copies the result back.
     public func add(_ a: Int, _ b: Int) throws(RpcError) -> Int {
         struct Args { let target: Unmanaged<Export<any Probe>>; let a: Int; let b: Int; var result: Int = 0; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, a: a, b: b)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.add(a.pointee.a, a.pointee.b) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.add(a.pointee.a, a.pointee.b) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result
     }
@@ -97,16 +107,20 @@ public final class ProbeProxy: Probe {
     // keep(_:): moves value in; copies the result back.
     public func keep(_ value: consuming RRef<Int>) throws(RpcError) -> Int {
         struct Args: ~Copyable { let target: Unmanaged<Export<any Probe>>; var value: RRef<Int>?; var result: Int = 0; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
-        do throws(RpcError) { try CallGate.move(value.id, in: frame) } catch { CallGate.leave(frame); throw error }
+        let incarnation = self.incarnation
+        let moving = value.id
         var args = Args(target: export, value: value)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.keep(a.pointee.value.take()!) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.keep(a.pointee.value.take()!) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result
     }
@@ -124,6 +138,7 @@ public final class ProbeProxy: Probe {
                 do throws(RpcError) { a.pointee.result = try e.implementation.inspect(lent_value) } catch { a.pointee.error = error }
             }
             _ = lent_value._relinquish()
+            return ObjectID.none.word
         }) else { throw .domainCrashed }
         CallGate.leave(frame)
         if let error = args.error { throw error }
@@ -133,60 +148,73 @@ public final class ProbeProxy: Probe {
     // make(_:): copies value in; moves the result back.
     public func make(_ value: Int) throws(RpcError) -> RRef<Int> {
         struct Args: ~Copyable { let target: Unmanaged<Export<any Probe>>; let value: Int; var result: RRef<Int>? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, value: value)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.make(a.pointee.value) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                var returned = ObjectID.none.word
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { let r = try e.implementation.make(a.pointee.value); returned = r.id.word; a.pointee.result = consume r } catch { a.pointee.error = error }
+                }
+                return returned
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            // A result the callee does not own is refused and left with its owner, not dropped.
+            if let result = args.result.take() { _ = result._relinquish() }
+            throw error
+        }
         if let error = args.error { throw error }
-        let result = args.result.take()!
-        // A result the callee does not own is refused and left with its owner, not dropped.
-        do throws(RpcError) { try CallGate.moveBack(result.id, from: domain) } catch { _ = result._relinquish(); throw error }
-        return result
+        return args.result.take()!
     }
 
     // exchange(_:): moves value in; moves the result back.
     public func exchange(_ value: consuming RRef<Int>) throws(RpcError) -> RRef<Int> {
         struct Args: ~Copyable { let target: Unmanaged<Export<any Probe>>; var value: RRef<Int>?; var result: RRef<Int>? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
-        do throws(RpcError) { try CallGate.move(value.id, in: frame) } catch { CallGate.leave(frame); throw error }
+        let incarnation = self.incarnation
+        let moving = value.id
         var args = Args(target: export, value: value)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.exchange(a.pointee.value.take()!) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                var returned = ObjectID.none.word
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { let r = try e.implementation.exchange(a.pointee.value.take()!); returned = r.id.word; a.pointee.result = consume r } catch { a.pointee.error = error }
+                }
+                return returned
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            // A result the callee does not own is refused and left with its owner, not dropped.
+            if let result = args.result.take() { _ = result._relinquish() }
+            throw error
+        }
         if let error = args.error { throw error }
-        let result = args.result.take()!
-        // A result the callee does not own is refused and left with its owner, not dropped.
-        do throws(RpcError) { try CallGate.moveBack(result.id, from: domain) } catch { _ = result._relinquish(); throw error }
-        return result
+        return args.result.take()!
     }
 
     // batch(_:): moves values in; moves the result back.
     public func batch(_ values: consuming RRefDeque<Int, 32>) throws(RpcError) -> RRefDeque<Int, 32> {
         struct Args: ~Copyable { let target: Unmanaged<Export<any Probe>>; var values: RRefDeque<Int, 32>?; var result: RRefDeque<Int, 32>? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
-        do throws(RpcError) { try CallGate.move(values.id, in: frame) } catch { CallGate.leave(frame); throw error }
+        let incarnation = self.incarnation
+        let moving = values.id
         var args = Args(target: export, values: values)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.batch(a.pointee.values.take()!) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                var returned = ObjectID.none.word
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { let r = try e.implementation.batch(a.pointee.values.take()!); returned = r.id.word; a.pointee.result = consume r } catch { a.pointee.error = error }
+                }
+                return returned
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            // A result the callee does not own is refused and left with its owner, not dropped.
+            if let result = args.result.take() { _ = result._relinquish() }
+            throw error
+        }
         if let error = args.error { throw error }
-        let result = args.result.take()!
-        // A result the callee does not own is refused and left with its owner, not dropped.
-        do throws(RpcError) { try CallGate.moveBack(result.id, from: domain) } catch { _ = result._relinquish(); throw error }
-        return result
+        return args.result.take()!
     }
 
     // relay(_:_:_:): copies route, hop in; lends value for the call; copies the result back.
@@ -202,6 +230,7 @@ public final class ProbeProxy: Probe {
                 do throws(RpcError) { a.pointee.result = try e.implementation.relay(a.pointee.route, a.pointee.hop, lent_value) } catch { a.pointee.error = error }
             }
             _ = lent_value._relinquish()
+            return ObjectID.none.word
         }) else { throw .domainCrashed }
         CallGate.leave(frame)
         if let error = args.error { throw error }
@@ -211,15 +240,20 @@ public final class ProbeProxy: Probe {
     // trap(_:): copies kind in.
     public func trap(_ kind: TrapKind) throws(RpcError) {
         struct Args { let target: Unmanaged<Export<any Probe>>; let kind: TrapKind; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, kind: kind)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { try e.implementation.trap(a.pointee.kind) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { try e.implementation.trap(a.pointee.kind) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
     }
 }

@@ -76,6 +76,7 @@ public final class ProcessHostProxy: ProcessHost {
                 do throws(RpcError) { a.pointee.result = try e.implementation.start(lent_arguments) } catch { a.pointee.error = error }
             }
             _ = lent_arguments._relinquish()
+            return ObjectID.none.word
         }) else { throw .domainCrashed }
         CallGate.leave(frame)
         if let error = args.error { throw error }
@@ -85,15 +86,20 @@ public final class ProcessHostProxy: ProcessHost {
     // currentThread(): copies the result back.
     public func currentThread() throws(RpcError) -> UInt16 {
         struct Args { let target: Unmanaged<Export<any ProcessHost>>; var result: UInt16 = 0; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.currentThread() } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.currentThread() } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result
     }
@@ -101,60 +107,80 @@ public final class ProcessHostProxy: ProcessHost {
     // pause(until:): copies deadline in.
     public func pause(until deadline: UInt64) throws(RpcError) {
         struct Args { let target: Unmanaged<Export<any ProcessHost>>; let deadline: UInt64; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, deadline: deadline)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { try e.implementation.pause(until: a.pointee.deadline) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { try e.implementation.pause(until: a.pointee.deadline) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
     }
 
     // wake(_:): copies thread in.
     public func wake(_ thread: UInt16) throws(RpcError) {
         struct Args { let target: Unmanaged<Export<any ProcessHost>>; let thread: UInt16; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, thread: thread)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { try e.implementation.wake(a.pointee.thread) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { try e.implementation.wake(a.pointee.thread) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
     }
 
     // end(_:): copies thread in.
     public func end(_ thread: UInt16) throws(RpcError) {
         struct Args { let target: Unmanaged<Export<any ProcessHost>>; let thread: UInt16; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, thread: thread)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { try e.implementation.end(a.pointee.thread) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { try e.implementation.end(a.pointee.thread) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
     }
 
     // reap(_:): copies thread in; copies the result back.
     public func reap(_ thread: UInt16) throws(RpcError) -> ThreadOutcome {
         struct Args { let target: Unmanaged<Export<any ProcessHost>>; let thread: UInt16; var result: ThreadOutcome? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, thread: thread)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.reap(a.pointee.thread) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.reap(a.pointee.thread) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result.unsafelyUnwrapped
     }
@@ -162,15 +188,20 @@ public final class ProcessHostProxy: ProcessHost {
     // ticks(): copies the result back.
     public func ticks() throws(RpcError) -> UInt64 {
         struct Args { let target: Unmanaged<Export<any ProcessHost>>; var result: UInt64 = 0; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.ticks() } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.ticks() } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result
     }
@@ -178,15 +209,20 @@ public final class ProcessHostProxy: ProcessHost {
     // domainInfo(_:): copies id in; copies the result back.
     public func domainInfo(_ id: UInt16) throws(RpcError) -> DomainInfo {
         struct Args { let target: Unmanaged<Export<any ProcessHost>>; let id: UInt16; var result: DomainInfo? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, id: id)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.domainInfo(a.pointee.id) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.domainInfo(a.pointee.id) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result.unsafelyUnwrapped
     }
@@ -194,41 +230,49 @@ public final class ProcessHostProxy: ProcessHost {
     // consoleWrite(_:): moves buffer in; moves the result back.
     public func consoleWrite(_ buffer: consuming RRef<FileData>) throws(RpcError) -> RRef<FileData> {
         struct Args: ~Copyable { let target: Unmanaged<Export<any ProcessHost>>; var buffer: RRef<FileData>?; var result: RRef<FileData>? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
-        do throws(RpcError) { try CallGate.move(buffer.id, in: frame) } catch { CallGate.leave(frame); throw error }
+        let incarnation = self.incarnation
+        let moving = buffer.id
         var args = Args(target: export, buffer: buffer)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.consoleWrite(a.pointee.buffer.take()!) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                var returned = ObjectID.none.word
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { let r = try e.implementation.consoleWrite(a.pointee.buffer.take()!); returned = r.id.word; a.pointee.result = consume r } catch { a.pointee.error = error }
+                }
+                return returned
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            // A result the callee does not own is refused and left with its owner, not dropped.
+            if let result = args.result.take() { _ = result._relinquish() }
+            throw error
+        }
         if let error = args.error { throw error }
-        let result = args.result.take()!
-        // A result the callee does not own is refused and left with its owner, not dropped.
-        do throws(RpcError) { try CallGate.moveBack(result.id, from: domain) } catch { _ = result._relinquish(); throw error }
-        return result
+        return args.result.take()!
     }
 
     // consoleRead(_:): moves buffer in; moves the result back.
     public func consoleRead(_ buffer: consuming RRef<FileData>) throws(RpcError) -> RRef<FileData> {
         struct Args: ~Copyable { let target: Unmanaged<Export<any ProcessHost>>; var buffer: RRef<FileData>?; var result: RRef<FileData>? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
-        do throws(RpcError) { try CallGate.move(buffer.id, in: frame) } catch { CallGate.leave(frame); throw error }
+        let incarnation = self.incarnation
+        let moving = buffer.id
         var args = Args(target: export, buffer: buffer)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.consoleRead(a.pointee.buffer.take()!) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                var returned = ObjectID.none.word
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { let r = try e.implementation.consoleRead(a.pointee.buffer.take()!); returned = r.id.word; a.pointee.result = consume r } catch { a.pointee.error = error }
+                }
+                return returned
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            // A result the callee does not own is refused and left with its owner, not dropped.
+            if let result = args.result.take() { _ = result._relinquish() }
+            throw error
+        }
         if let error = args.error { throw error }
-        let result = args.result.take()!
-        // A result the callee does not own is refused and left with its owner, not dropped.
-        do throws(RpcError) { try CallGate.moveBack(result.id, from: domain) } catch { _ = result._relinquish(); throw error }
-        return result
+        return args.result.take()!
     }
 
     // injectFault(_:): lends request for the call; copies the result back.
@@ -244,6 +288,7 @@ public final class ProcessHostProxy: ProcessHost {
                 do throws(RpcError) { a.pointee.result = try e.implementation.injectFault(lent_request) } catch { a.pointee.error = error }
             }
             _ = lent_request._relinquish()
+            return ObjectID.none.word
         }) else { throw .domainCrashed }
         CallGate.leave(frame)
         if let error = args.error { throw error }
@@ -253,15 +298,20 @@ public final class ProcessHostProxy: ProcessHost {
     // powerOff(_:): copies status in.
     public func powerOff(_ status: Int32) throws(RpcError) {
         struct Args { let target: Unmanaged<Export<any ProcessHost>>; let status: Int32; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, status: status)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { try e.implementation.powerOff(a.pointee.status) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { try e.implementation.powerOff(a.pointee.status) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
     }
 }

@@ -76,6 +76,7 @@ public final class ProgramProxy: Program {
                 do throws(RpcError) { a.pointee.result = try e.implementation.run(lent_arguments) } catch { a.pointee.error = error }
             }
             _ = lent_arguments._relinquish()
+            return ObjectID.none.word
         }) else { throw .domainCrashed }
         CallGate.leave(frame)
         if let error = args.error { throw error }

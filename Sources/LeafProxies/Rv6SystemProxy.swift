@@ -76,6 +76,7 @@ public final class Rv6SystemProxy: Rv6System {
                 do throws(RpcError) { a.pointee.result = try e.implementation.spawnProgram(lent_request) } catch { a.pointee.error = error }
             }
             _ = lent_request._relinquish()
+            return ObjectID.none.word
         }) else { throw .domainCrashed }
         CallGate.leave(frame)
         if let error = args.error { throw error }
@@ -85,15 +86,20 @@ public final class Rv6SystemProxy: Rv6System {
     // wait(): copies the result back.
     public func wait() throws(RpcError) -> WaitResult {
         struct Args { let target: Unmanaged<Export<any Rv6System>>; var result: WaitResult? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.wait() } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.wait() } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result.unsafelyUnwrapped
     }
@@ -101,30 +107,40 @@ public final class Rv6SystemProxy: Rv6System {
     // exit(_:): copies status in.
     public func exit(_ status: Int32) throws(RpcError) {
         struct Args { let target: Unmanaged<Export<any Rv6System>>; let status: Int32; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, status: status)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { try e.implementation.exit(a.pointee.status) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { try e.implementation.exit(a.pointee.status) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
     }
 
     // kill(_:): copies pid in; copies the result back.
     public func kill(_ pid: Int32) throws(RpcError) -> SystemError {
         struct Args { let target: Unmanaged<Export<any Rv6System>>; let pid: Int32; var result: SystemError? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, pid: pid)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.kill(a.pointee.pid) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.kill(a.pointee.pid) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result.unsafelyUnwrapped
     }
@@ -132,15 +148,20 @@ public final class Rv6SystemProxy: Rv6System {
     // getpid(): copies the result back.
     public func getpid() throws(RpcError) -> Int32 {
         struct Args { let target: Unmanaged<Export<any Rv6System>>; var result: Int32 = 0; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.getpid() } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.getpid() } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result
     }
@@ -148,15 +169,20 @@ public final class Rv6SystemProxy: Rv6System {
     // sleep(_:): copies ticks in; copies the result back.
     public func sleep(_ ticks: Int32) throws(RpcError) -> SystemError {
         struct Args { let target: Unmanaged<Export<any Rv6System>>; let ticks: Int32; var result: SystemError? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, ticks: ticks)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.sleep(a.pointee.ticks) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.sleep(a.pointee.ticks) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result.unsafelyUnwrapped
     }
@@ -164,15 +190,20 @@ public final class Rv6SystemProxy: Rv6System {
     // uptime(): copies the result back.
     public func uptime() throws(RpcError) -> UInt64 {
         struct Args { let target: Unmanaged<Export<any Rv6System>>; var result: UInt64 = 0; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.uptime() } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.uptime() } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result
     }
@@ -190,6 +221,7 @@ public final class Rv6SystemProxy: Rv6System {
                 do throws(RpcError) { a.pointee.result = try e.implementation.open(lent_path, flags: a.pointee.flags) } catch { a.pointee.error = error }
             }
             _ = lent_path._relinquish()
+            return ObjectID.none.word
         }) else { throw .domainCrashed }
         CallGate.leave(frame)
         if let error = args.error { throw error }
@@ -199,55 +231,68 @@ public final class Rv6SystemProxy: Rv6System {
     // read(_:into:): copies fd in; moves buffer in; moves the result back.
     public func read(_ fd: Int32, into buffer: consuming RRef<FileData>) throws(RpcError) -> RRef<FileData> {
         struct Args: ~Copyable { let target: Unmanaged<Export<any Rv6System>>; let fd: Int32; var buffer: RRef<FileData>?; var result: RRef<FileData>? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
-        do throws(RpcError) { try CallGate.move(buffer.id, in: frame) } catch { CallGate.leave(frame); throw error }
+        let incarnation = self.incarnation
+        let moving = buffer.id
         var args = Args(target: export, fd: fd, buffer: buffer)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.read(a.pointee.fd, into: a.pointee.buffer.take()!) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                var returned = ObjectID.none.word
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { let r = try e.implementation.read(a.pointee.fd, into: a.pointee.buffer.take()!); returned = r.id.word; a.pointee.result = consume r } catch { a.pointee.error = error }
+                }
+                return returned
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            // A result the callee does not own is refused and left with its owner, not dropped.
+            if let result = args.result.take() { _ = result._relinquish() }
+            throw error
+        }
         if let error = args.error { throw error }
-        let result = args.result.take()!
-        // A result the callee does not own is refused and left with its owner, not dropped.
-        do throws(RpcError) { try CallGate.moveBack(result.id, from: domain) } catch { _ = result._relinquish(); throw error }
-        return result
+        return args.result.take()!
     }
 
     // write(_:from:): copies fd in; moves buffer in; moves the result back.
     public func write(_ fd: Int32, from buffer: consuming RRef<FileData>) throws(RpcError) -> RRef<FileData> {
         struct Args: ~Copyable { let target: Unmanaged<Export<any Rv6System>>; let fd: Int32; var buffer: RRef<FileData>?; var result: RRef<FileData>? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
-        do throws(RpcError) { try CallGate.move(buffer.id, in: frame) } catch { CallGate.leave(frame); throw error }
+        let incarnation = self.incarnation
+        let moving = buffer.id
         var args = Args(target: export, fd: fd, buffer: buffer)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.write(a.pointee.fd, from: a.pointee.buffer.take()!) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                var returned = ObjectID.none.word
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { let r = try e.implementation.write(a.pointee.fd, from: a.pointee.buffer.take()!); returned = r.id.word; a.pointee.result = consume r } catch { a.pointee.error = error }
+                }
+                return returned
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            // A result the callee does not own is refused and left with its owner, not dropped.
+            if let result = args.result.take() { _ = result._relinquish() }
+            throw error
+        }
         if let error = args.error { throw error }
-        let result = args.result.take()!
-        // A result the callee does not own is refused and left with its owner, not dropped.
-        do throws(RpcError) { try CallGate.moveBack(result.id, from: domain) } catch { _ = result._relinquish(); throw error }
-        return result
+        return args.result.take()!
     }
 
     // close(_:): copies fd in; copies the result back.
     public func close(_ fd: Int32) throws(RpcError) -> SystemError {
         struct Args { let target: Unmanaged<Export<any Rv6System>>; let fd: Int32; var result: SystemError? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, fd: fd)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.close(a.pointee.fd) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.close(a.pointee.fd) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result.unsafelyUnwrapped
     }
@@ -255,15 +300,20 @@ public final class Rv6SystemProxy: Rv6System {
     // dup(_:): copies fd in; copies the result back.
     public func dup(_ fd: Int32) throws(RpcError) -> SystemResult {
         struct Args { let target: Unmanaged<Export<any Rv6System>>; let fd: Int32; var result: SystemResult? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, fd: fd)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.dup(a.pointee.fd) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.dup(a.pointee.fd) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result.unsafelyUnwrapped
     }
@@ -271,15 +321,20 @@ public final class Rv6SystemProxy: Rv6System {
     // pipe(): copies the result back.
     public func pipe() throws(RpcError) -> PipeResult {
         struct Args { let target: Unmanaged<Export<any Rv6System>>; var result: PipeResult? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.pipe() } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.pipe() } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result.unsafelyUnwrapped
     }
@@ -287,15 +342,20 @@ public final class Rv6SystemProxy: Rv6System {
     // fstat(_:): copies fd in; copies the result back.
     public func fstat(_ fd: Int32) throws(RpcError) -> FileStatus {
         struct Args { let target: Unmanaged<Export<any Rv6System>>; let fd: Int32; var result: FileStatus? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, fd: fd)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.fstat(a.pointee.fd) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.fstat(a.pointee.fd) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result.unsafelyUnwrapped
     }
@@ -316,6 +376,7 @@ public final class Rv6SystemProxy: Rv6System {
             }
             _ = lent_existing._relinquish()
             _ = lent_new._relinquish()
+            return ObjectID.none.word
         }) else { throw .domainCrashed }
         CallGate.leave(frame)
         if let error = args.error { throw error }
@@ -335,6 +396,7 @@ public final class Rv6SystemProxy: Rv6System {
                 do throws(RpcError) { a.pointee.result = try e.implementation.unlink(lent_path) } catch { a.pointee.error = error }
             }
             _ = lent_path._relinquish()
+            return ObjectID.none.word
         }) else { throw .domainCrashed }
         CallGate.leave(frame)
         if let error = args.error { throw error }
@@ -354,6 +416,7 @@ public final class Rv6SystemProxy: Rv6System {
                 do throws(RpcError) { a.pointee.result = try e.implementation.mkdir(lent_path) } catch { a.pointee.error = error }
             }
             _ = lent_path._relinquish()
+            return ObjectID.none.word
         }) else { throw .domainCrashed }
         CallGate.leave(frame)
         if let error = args.error { throw error }
@@ -373,6 +436,7 @@ public final class Rv6SystemProxy: Rv6System {
                 do throws(RpcError) { a.pointee.result = try e.implementation.mknod(lent_path, major: a.pointee.major, minor: a.pointee.minor) } catch { a.pointee.error = error }
             }
             _ = lent_path._relinquish()
+            return ObjectID.none.word
         }) else { throw .domainCrashed }
         CallGate.leave(frame)
         if let error = args.error { throw error }
@@ -392,6 +456,7 @@ public final class Rv6SystemProxy: Rv6System {
                 do throws(RpcError) { a.pointee.result = try e.implementation.chdir(lent_path) } catch { a.pointee.error = error }
             }
             _ = lent_path._relinquish()
+            return ObjectID.none.word
         }) else { throw .domainCrashed }
         CallGate.leave(frame)
         if let error = args.error { throw error }
@@ -401,15 +466,20 @@ public final class Rv6SystemProxy: Rv6System {
     // process(_:): copies index in; copies the result back.
     public func process(_ index: Int32) throws(RpcError) -> ProcessInfo {
         struct Args { let target: Unmanaged<Export<any Rv6System>>; let index: Int32; var result: ProcessInfo? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, index: index)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.process(a.pointee.index) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.process(a.pointee.index) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result.unsafelyUnwrapped
     }
@@ -417,15 +487,20 @@ public final class Rv6SystemProxy: Rv6System {
     // domainInfo(_:): copies index in; copies the result back.
     public func domainInfo(_ index: Int32) throws(RpcError) -> DomainInfo {
         struct Args { let target: Unmanaged<Export<any Rv6System>>; let index: Int32; var result: DomainInfo? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, index: index)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.domainInfo(a.pointee.index) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.domainInfo(a.pointee.index) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result.unsafelyUnwrapped
     }
@@ -443,6 +518,7 @@ public final class Rv6SystemProxy: Rv6System {
                 do throws(RpcError) { a.pointee.result = try e.implementation.injectFault(lent_request) } catch { a.pointee.error = error }
             }
             _ = lent_request._relinquish()
+            return ObjectID.none.word
         }) else { throw .domainCrashed }
         CallGate.leave(frame)
         if let error = args.error { throw error }
@@ -452,15 +528,20 @@ public final class Rv6SystemProxy: Rv6System {
     // halt(_:): copies status in; copies the result back.
     public func halt(_ status: Int32) throws(RpcError) -> SystemError {
         struct Args { let target: Unmanaged<Export<any Rv6System>>; let status: Int32; var result: SystemError? = nil; var error: RpcError? = nil }
-        let frame = try CallGate.enter(domain, incarnation: incarnation)
+        let incarnation = self.incarnation
+        let moving = ObjectID.none
         var args = Args(target: export, status: status)
-        guard CallGate.invoke(frame, &args, { raw in
-            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
-            a.pointee.target._withUnsafeGuaranteedRef { e in
-                do throws(RpcError) { a.pointee.result = try e.implementation.halt(a.pointee.status) } catch { a.pointee.error = error }
+        do throws(RpcError) {
+            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in
+                let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)
+                a.pointee.target._withUnsafeGuaranteedRef { e in
+                    do throws(RpcError) { a.pointee.result = try e.implementation.halt(a.pointee.status) } catch { a.pointee.error = error }
+                }
+                return ObjectID.none.word
             }
-        }) else { throw .domainCrashed }
-        CallGate.leave(frame)
+        } catch {
+            throw error
+        }
         if let error = args.error { throw error }
         return args.result.unsafelyUnwrapped
     }
@@ -478,6 +559,7 @@ public final class Rv6SystemProxy: Rv6System {
                 do throws(RpcError) { a.pointee.result = try e.implementation.boot(lent_request) } catch { a.pointee.error = error }
             }
             _ = lent_request._relinquish()
+            return ObjectID.none.word
         }) else { throw .domainCrashed }
         CallGate.leave(frame)
         if let error = args.error { throw error }

@@ -3,7 +3,8 @@
 ///
 /// Every method has the shape the core's `CallGate` documents: enter (refused unless the callee
 /// is live), lend and move the RRef arguments, invoke a capture-free `@convention(c)` body that
-/// reads a nested `Args` struct, leave, move returned RRefs back. `Args` holds the domain's
+/// reads a nested `Args` struct, leave, move returned RRefs back. Where RRefs only move, at
+/// most one each way, the proxy makes those steps as one call into the kernel (`CallGate.call`). `Args` holds the domain's
 /// export box `Unmanaged` and the body calls through `_withUnsafeGuaranteedRef`, so a call
 /// allocates nothing and retains nothing.
 ///
@@ -208,31 +209,69 @@ public enum ProxyWriter {
         fields.append("var error: RpcError? = nil")
         let noncopyable = !moved.isEmpty || { if case .owned? = method.result { true } else { false } }()
         let call = "try e.implementation.\(method.name)(\(callArguments.joined(separator: ", ")))"
-        let assignment = method.result == nil ? call : "a.pointee.result = \(call)"
+        let assignment: String
+        switch method.result {
+        case nil: assignment = call
+        case .owned?: assignment = "let r = \(call); returned = r.id.word; a.pointee.result = consume r"
+        default: assignment = "a.pointee.result = \(call)"
+        }
+        // Moves only, at most one each way: the whole call is one step into the kernel.
+        let oneStep = lent.isEmpty && moved.count <= 1
 
         var lines = ["    // \(method.fullName): \(CallPlan.summary(of: method))."]
         lines.append("    public \(signature(of: method)) {")
         lines.append("        struct Args\(noncopyable ? ": ~Copyable" : "") { \(fields.joined(separator: "; ")) }")
         lines += checks.map { "        " + $0 }
-        lines.append("        let frame = try CallGate.enter(domain, incarnation: incarnation)")
-        lines += ownershipSteps.map { "        " + $0 }
+        if oneStep {
+            // The incarnation is read before the export box: a box newer than the incarnation
+            // checked is refused by the gate, never used for an older one.
+            lines.append("        let incarnation = self.incarnation")
+            lines.append("        let moving = \(moved.first.map { "\($0).id" } ?? "ObjectID.none")")
+        } else {
+            lines.append("        let frame = try CallGate.enter(domain, incarnation: incarnation)")
+            lines += ownershipSteps.map { "        " + $0 }
+        }
         lines.append("        var args = Args(\(initializer.joined(separator: ", ")))")
-        lines.append("        guard CallGate.invoke(frame, &args, { raw in")
-        lines.append("            let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)")
-        lines += before.map { "            " + $0 }
+        let body = oneStep ? "            " : "        "
+        if oneStep {
+            lines.append("        do throws(RpcError) {")
+            lines.append("            try CallGate.call(domain, incarnation: incarnation, moving: moving, &args) { raw in")
+        } else {
+            lines.append("        guard CallGate.invoke(frame, &args, { raw in")
+        }
+        lines.append(body + "    let a = raw.unsafelyUnwrapped.assumingMemoryBound(to: Args.self)")
+        let returnsObject: Bool = { if case .owned? = method.result { true } else { false } }()
+        // The body hands the gate the ID of the object it returns (none: nothing to move back).
+        if returnsObject { lines.append(body + "    var returned = ObjectID.none.word") }
+        lines += before.map { body + "    " + $0 }
         // The target and every proxy argument are opened as guaranteed references, innermost last.
         let opened = [("a.pointee.target", "e")] + guaranteed.map { ($0.field, $0.local) }
+        let indent = oneStep ? 4 : 3
         for (depth, reference) in opened.enumerated() {
-            lines.append(String(repeating: "    ", count: 3 + depth) + "\(reference.0)._withUnsafeGuaranteedRef { \(reference.1) in")
+            lines.append(String(repeating: "    ", count: indent + depth) + "\(reference.0)._withUnsafeGuaranteedRef { \(reference.1) in")
         }
-        lines.append(String(repeating: "    ", count: 3 + opened.count) + "do throws(RpcError) { \(assignment) } catch { a.pointee.error = error }")
+        lines.append(String(repeating: "    ", count: indent + opened.count) + "do throws(RpcError) { \(assignment) } catch { a.pointee.error = error }")
         for depth in (0..<opened.count).reversed() {
-            lines.append(String(repeating: "    ", count: 3 + depth) + "}")
+            lines.append(String(repeating: "    ", count: indent + depth) + "}")
         }
-        lines += after.map { "            " + $0 }
-        lines.append("        }) else { throw .domainCrashed }")
-        lines.append("        CallGate.leave(frame)")
-        lines.append("        if let error = args.error { throw error }")
+        lines += after.map { body + "    " + $0 }
+        lines.append(body + "    return " + (returnsObject ? "returned" : "ObjectID.none.word"))
+        if oneStep {
+            lines.append("            }")
+            lines.append("        } catch {")
+            if returnsObject {
+                lines.append("            // A result the callee does not own is refused and left with its owner, not dropped.")
+                lines.append("            if let result = args.result.take() { _ = result._relinquish() }")
+            }
+            lines.append("            throw error")
+            lines.append("        }")
+            lines.append("        if let error = args.error { throw error }")
+            if returnsObject { returning = ["return args.result.take()!"] }
+        } else {
+            lines.append("        }) else { throw .domainCrashed }")
+            lines.append("        CallGate.leave(frame)")
+            lines.append("        if let error = args.error { throw error }")
+        }
         lines += returning.map { "        " + $0 }
         lines.append("    }")
         return lines

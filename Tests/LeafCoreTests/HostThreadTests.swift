@@ -31,6 +31,7 @@ import Testing
                 let seen = SeenFlag()
                 HostThreadTests().onAnotherThread { seen.value = leaf_get_innermost() != nil }
                 a.pointee.elsewhere = seen.value
+                return 0
             })
             CallGate.leave(frame)
             #expect(args.insideHere)

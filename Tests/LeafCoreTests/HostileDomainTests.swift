@@ -123,6 +123,7 @@ import Testing
             #expect(CallGate.invoke(frame, &args) { raw in
                 let a = raw!.assumingMemoryBound(to: Args.self)
                 _ = try? CallGate.enter(a.pointee.b, incarnation: a.pointee.incarnation)   // and no leave
+                return 0
             })
             #expect(Kernel.depth(of: Kernel.runningThread) == 2)
             CallGate.leave(frame)
@@ -225,6 +226,7 @@ import Testing
                 let lent = RRef<Int>(_adopting: a.pointee.element)
                 a.pointee.read = (try? lent.read()) ?? -2
                 _ = lent._relinquish()
+                return 0
             })
             CallGate.leave(frame)
             #expect(args.read == 41)

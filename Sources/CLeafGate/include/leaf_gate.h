@@ -8,20 +8,27 @@ typedef struct leaf_continuation {
     uint64_t rbx, rbp, r12, r13, r14, r15, rsp, rip;
 } leaf_continuation;
 
-typedef void (*leaf_gate_body)(void *context);
+/// A call's body: returns one word to the gate (the ID of the object it hands back, if any).
+typedef uint64_t (*leaf_gate_body)(void *context);
+
+/// How a `leaf_gate_run` ended, in two registers (rax, rdx): `code` 0 and the body's word when
+/// it returned; `returned` 0 and the code given to `leaf_gate_resume(k, code)` when the callee
+/// faulted and a trap handler resumed the continuation instead.
+typedef struct leaf_gate_outcome {
+    uint64_t returned;
+    uint64_t code;
+} leaf_gate_outcome;
 
 /// Saves the callee-saved registers in `k`, makes `k` the innermost continuation, runs
 /// `body(context)`, and leaves none innermost when it returns.
-/// Returns 0 when `body` returns, or the code given to `leaf_gate_resume(k, code)` when the
-/// callee faulted and a trap handler resumed the continuation instead.
-int leaf_gate_run(leaf_continuation *k, leaf_gate_body body, void *context);
+leaf_gate_outcome leaf_gate_run(leaf_continuation *k, leaf_gate_body body, void *context);
 
 /// Injected faults (Kernel.injectFault), run as the body of a call: `ud2`, the instruction a
 /// failed Swift check executes, and a division by zero, a CPU exception. Neither returns.
-void leaf_gate_injected_trap(void *context);
-void leaf_gate_injected_exception(void *context);
+uint64_t leaf_gate_injected_trap(void *context);
+uint64_t leaf_gate_injected_exception(void *context);
 
-/// Abandons the current stack and returns `code` (non-zero) from the `leaf_gate_run` that saved `k`.
+/// Abandons the current stack and ends the `leaf_gate_run` that saved `k` with `code` (non-zero).
 __attribute__((noreturn)) void leaf_gate_resume(const leaf_continuation *k, int code);
 
 /// Drops from the thread's list of exclusivity accesses in progress (host builds of domain
