@@ -315,7 +315,7 @@ extension Kernel {
         let frame = try CallGate.enter(domain, incarnation: kernelState.pointee.domains[Int(domain.raw)].incarnation)
         let returned = CallGate.invoke(frame, &args) { raw in
             raw.unsafelyUnwrapped.assumingMemoryBound(to: RunArguments.self).pointee.box.body()
-            return 0
+            return ObjectID.none.word
         }
         guard returned else { throw .domainCrashed }
         CallGate.leave(frame)

@@ -194,3 +194,39 @@ extension HeapAccess {
         return try checkedElementPayload(container, type: type, slot: slot, fromFront: fromFront, writing: writing)
     }
 }
+
+/// Every element of a deque, front to back, in one pass: the deque checked once (it cannot
+/// change while the pass runs: the caller holds it exclusively, and an element is reachable
+/// only through it), then each element as `ownedElementPayload` checks it.
+extension HeapAccess {
+    /// Hands `body` the payload of each element of deque `container` (writable), and returns
+    /// how many there were; throws the first refusal, `body` having had the elements before it.
+    @inlinable @inline(__always)
+    static func eachElementPayload(_ container: ObjectID, type: UInt64,
+                                   _ body: (UnsafeMutableRawPointer) -> Void) throws(AccessError) -> Int {
+        guard let c = ownedEntry(container, type: type, writing: true) else {
+            // Not the common case: the full check, element by element.
+            let count = try count(container, type: type)
+            for position in 0..<count {
+                body(try checkedElementPayload(container, type: type, slot: position, fromFront: true, writing: true))
+            }
+            return count
+        }
+        let slots = ContainerLayout(c.pointee.payload.unsafelyUnwrapped)
+        let elementType = c.pointee.elementType
+        let k = kernelStatePointer.unsafelyUnwrapped
+        for position in 0..<slots.count {
+            let id = slots[slots.slot(atPosition: position)]
+            if Int(id.index) < k.pointee.objectCapacity {
+                let e = k.pointee.objects + Int(id.index)
+                if e.pointee.generation == id.generation, e.pointee.state == .held, e.pointee.parent == container.index,
+                   e.pointee.type == elementType, e.pointee.borrows == 0 {
+                    body(e.pointee.payload.unsafelyUnwrapped)
+                    continue
+                }
+            }
+            body(try checkedElementPayload(container, type: type, slot: position, fromFront: true, writing: true))
+        }
+        return slots.count
+    }
+}

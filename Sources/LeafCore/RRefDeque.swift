@@ -100,6 +100,20 @@ public struct RRefDeque<T: Exchangeable, let N: Int>: ~Copyable {
         payload.storeBytes(of: value, toByteOffset: field.offset, as: Value.self)
     }
 
+    /// Replaces one field of every element, front to back, with what `update` makes of another
+    /// field of it (read first, so the two may be the same): a device answering a batch in
+    /// place. The deque is checked once for the pass, then each element under its own rules.
+    /// Returns the number of elements; throws the first refusal, the elements before it done.
+    @inlinable @inline(__always)
+    public mutating func updateEach<Value: Exchangeable, Other: Exchangeable>(
+        _ field: ExchangeableField<T, Value>, from other: ExchangeableField<T, Other>, _ update: (Other) -> Value
+    ) throws(AccessError) -> Int {
+        try HeapAccess.eachElementPayload(id, type: Self.typeID) { payload in
+            let read = payload.load(fromByteOffset: other.offset, as: Other.self)
+            payload.storeBytes(of: update(read), toByteOffset: field.offset, as: Value.self)
+        }
+    }
+
     /// Replaces one field of the element at `position` and reads another, in one checked
     /// access (a device answering a frame in place sets its status and reads its length); the
     /// field read is read before the write, so the two may be the same.

@@ -6,8 +6,9 @@ internal import CLeafGate
 ///
 /// Where it is called: at the end of the outermost kernel section (`asKernel`: the shared
 /// heap's operations, moves back, requested crashes), once a call has entered its callee and
-/// once it has returned (`CallGate.invoke` and `leave`: the steps in between, the frame pushed
-/// and the arguments lent or moved, are one transition of the spec's), and after each scheduler
+/// once it has returned (`CallGate.invoke` and `leave`, or the same places in `CallGate.call`,
+/// which also observes its move back: the steps in between, the frame pushed and the arguments
+/// lent or moved, are one transition of the spec's), and after each scheduler
 /// and domain operation. Never inside the private-heap allocator, whose own state may be half
 /// updated when it takes or gives back a page (its page transitions are seen at the next
 /// observation), never inside `inKernelHeap` (the kernel is current there, not the domain the

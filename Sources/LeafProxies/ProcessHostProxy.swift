@@ -17,8 +17,9 @@ public final class ProcessHostProxy: ProcessHost {
     /// the incarnation was torn down.
     public private(set) var incarnation: UInt32
     /// The domain's implementation, boxed in its export list, which keeps it alive while the
-    /// incarnation is live; only then may it be touched: every method reads it after
-    /// `CallGate.enter` succeeded, never before.
+    /// incarnation is live; only then may it be touched: every method dereferences it in
+    /// the callee, after the gate's `enter` succeeded (a one-step call reads the box before
+    /// `enter`, after the incarnation `enter` checks, so that a box newer than it is refused).
     @_spi(Kernel) public private(set) var export: Unmanaged<Export<any ProcessHost>>
 
     @_spi(Kernel) public init(domain: DomainID, export: Unmanaged<Export<any ProcessHost>>) {

@@ -11,7 +11,7 @@ public struct AuditResult {
 public enum InterfaceAudit {
     /// Names the generated proxy declares in every method, or uses from LeafCore.
     static let reservedMethodNames: Set<String> = ["domain", "target", "export", "spawn"]
-    static let reservedParameterNames: Set<String> = ["args", "frame", "target", "export", "domain", "result", "error"]
+    static let reservedParameterNames: Set<String> = ["args", "frame", "target", "export", "domain", "result", "error", "incarnation", "moving"]
     static let reservedTypeNames: Set<String> = [
         "Args", "CallGate", "Kernel", "RpcError", "KernelError", "DomainID", "ObjectID",
         "RRef", "RRefArray", "RRefDeque", "Export", "Unmanaged", "LeafCore", "LeafInterfaces", "LeafProxies",

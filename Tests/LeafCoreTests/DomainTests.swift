@@ -185,7 +185,7 @@ import Testing
                 a.pointee.moveRefused = (try? writable.write(2)) == nil
                 _ = writable._relinquish()
                 _ = lent._relinquish()
-                return 0
+                return ObjectID.none.word
             })
             CallGate.leave(frame)
             #expect(args.readBack == 1)

@@ -31,7 +31,7 @@ import Testing
                 let seen = SeenFlag()
                 HostThreadTests().onAnotherThread { seen.value = leaf_get_innermost() != nil }
                 a.pointee.elsewhere = seen.value
-                return 0
+                return ObjectID.none.word
             })
             CallGate.leave(frame)
             #expect(args.insideHere)

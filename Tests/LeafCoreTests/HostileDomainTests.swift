@@ -123,7 +123,7 @@ import Testing
             #expect(CallGate.invoke(frame, &args) { raw in
                 let a = raw!.assumingMemoryBound(to: Args.self)
                 _ = try? CallGate.enter(a.pointee.b, incarnation: a.pointee.incarnation)   // and no leave
-                return 0
+                return ObjectID.none.word
             })
             #expect(Kernel.depth(of: Kernel.runningThread) == 2)
             CallGate.leave(frame)
@@ -226,7 +226,7 @@ import Testing
                 let lent = RRef<Int>(_adopting: a.pointee.element)
                 a.pointee.read = (try? lent.read()) ?? -2
                 _ = lent._relinquish()
-                return 0
+                return ObjectID.none.word
             })
             CallGate.leave(frame)
             #expect(args.read == 41)

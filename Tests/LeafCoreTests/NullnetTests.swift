@@ -88,6 +88,51 @@ import Testing
         }
     }
 
+    /// One pass over a deque: every element, front to back (the front moves as the deque
+    /// wraps), one field made from another; elsewhere, refused under the elements' own rules.
+    @Test func updateEachWritesEveryElementFrontToBackAndIsRefusedWhereAnAccessWouldBe() throws {
+        _ = try HostPlatform.withKernel { _ in
+            var frames = try batch([10, 20, 30])
+            #expect(push(try frames.pop()!, into: &frames))
+            var seen: [UInt16] = []
+            let n = try frames.updateEach(NetFrame.statusField, from: NetFrame.lengthField) { length in
+                seen.append(length)
+                return length == 20 ? .badLength : .received
+            }
+            #expect(n == 3 && seen == [20, 30, 10])
+            #expect(try frames.read(NetFrame.statusField, at: 0) == .badLength)
+            #expect(try frames.read(NetFrame.statusField, at: 2) == .received)
+            // A field made from itself.
+            #expect(try frames.updateEach(NetFrame.lengthField, from: NetFrame.lengthField) { $0 + 1 } == 3)
+            #expect(try frames.read(NetFrame.lengthField, at: 0) == 21)
+            // An empty deque: nothing to do.
+            var empty = try RRefDeque<NetFrame, 32>()
+            #expect(try empty.updateEach(NetFrame.statusField, from: NetFrame.statusField) { _ in .sent } == 0)
+            // Another domain's deque: refused before any element is touched.
+            let other = try Kernel.createDomain(name: "other")
+            var theirDeque: ObjectID? = nil
+            try Kernel.run(in: other) {
+                guard var d = try? RRefDeque<NetFrame, 32>(), let f = try? RRef(NetFrame(length: 5)) else { return }
+                if let back = d.push(f) { _ = back._relinquish() }
+                theirDeque = d._relinquish()
+            }
+            var forged = RRefDeque<NetFrame, 32>(_adopting: theirDeque!)
+            var touched = 0
+            #expect(throws: AccessError.self) {
+                _ = try forged.updateEach(NetFrame.lengthField, from: NetFrame.lengthField) { touched += 1; return $0 }
+            }
+            #expect(touched == 0)
+            _ = forged._relinquish()
+            // A wrong type: refused, whatever its elements are.
+            let ints = try RRefDeque<Int, 32>()
+            var wrong = RRefDeque<NetFrame, 32>(_adopting: ints.id)
+            #expect(throws: AccessError.typeMismatch(ints.id)) {
+                _ = try wrong.updateEach(NetFrame.lengthField, from: NetFrame.lengthField) { $0 }
+            }
+            _ = wrong._relinquish()
+        }
+    }
+
     @Test func elementsAreReadAndWrittenInPlaceOnlyUnderTheElementsOwnRules() throws {
         _ = try HostPlatform.withKernel { _ in
             var frames = try batch([10, 20, 30])

@@ -21,18 +21,12 @@ public final class Nullnet: NetDevice {
         var frames = frames
         // Counted locally and stored once: one access to the domain's state per call.
         var answered: UInt64 = 0, bytes: UInt64 = 0, refused: UInt64 = 0
-        for position in 0..<((try? frames.count()) ?? 0) {
-            // The deque was moved to this domain and holds nothing lent: every access succeeds.
-            // Answered first and its length read in the same access; a bad one is corrected.
-            let length = (try? frames.write(.received, to: NetFrame.statusField, at: position,
-                                            reading: NetFrame.lengthField)) ?? 0
-            if length == 0 || Int(length) > NetFrame.maximumLength {
-                try? frames.write(.badLength, to: NetFrame.statusField, at: position)
-                refused &+= 1
-            } else {
-                answered &+= 1
-                bytes &+= UInt64(length)
-            }
+        // The deque was moved to this domain and holds nothing lent: every element is answered.
+        _ = try? frames.updateEach(NetFrame.statusField, from: NetFrame.lengthField) { length in
+            guard length != 0 && Int(length) <= NetFrame.maximumLength else { refused &+= 1; return .badLength }
+            answered &+= 1
+            bytes &+= UInt64(length)
+            return .received
         }
         var c = counters
         c.transmittedPackets &+= answered
@@ -46,8 +40,7 @@ public final class Nullnet: NetDevice {
 
     public func receive(_ buffers: consuming RRefDeque<NetFrame, 32>) throws(RpcError) -> RRefDeque<NetFrame, 32> {
         var buffers = buffers
-        let count = (try? buffers.count()) ?? 0
-        for position in 0..<count { try? buffers.write(.notAccepted, to: NetFrame.statusField, at: position) }
+        let count = (try? buffers.updateEach(NetFrame.statusField, from: NetFrame.statusField) { _ in .notAccepted }) ?? 0
         counters.refused &+= UInt64(count)
         return buffers
     }
