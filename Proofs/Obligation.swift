@@ -23,6 +23,16 @@ enum Claim: Equatable {
     /// Boot is no step: only the invariants are claimed of it.
     var appliesToBoot: Bool { if case .invariant = self { true } else { false } }
 
+    /// Whether the claim is about a count (or, no-overflow, a count's range): the unbounded
+    /// proof assumes the cardinality axioms for these only.
+    var counts: Bool {
+        switch self {
+        case .invariant(let i): [.deadDomainsOwnNothing, .objectCountsMatch, .pageCountsMatch, .borrowsCountLendingFrames,
+                                  .runQueueHoldsReadyThreads].contains(i)
+        case .property(let p): p == .noOverflow
+        }
+    }
+
     /// The claim of the step from `before` to `after`.
     func holds<L: Logic>(before: SpecState<L>, after: SpecState<L>, transition: Transition?, arguments: [L.Value]) -> L.Truth {
         switch self {

@@ -51,6 +51,7 @@ final class UnboundedProver {
             let asserted = axiomsAsserted
             solver.push()
             assertNewAxioms()
+            for a in logic.countingAxioms { solver.assert(a.ast) }
             solver.assert(scalars.not(goal).ast)
             let result = solver.check()
             if let dir = smt2Directory {

@@ -15,12 +15,14 @@ struct FunctionTable {
 /// a quantifier binds a variable ranging below the size; a table built row by row is a lambda.
 /// The scalar operations are `Z3Logic`'s, at `width` bits (LeafCore's IDs are 16 bits wide).
 ///
-/// What has no finite-term meaning here is given a fresh symbol, which only weakens what can be
-/// proven (a claim that depends on it fails, and none is proven by it): a count and a tally
-/// (cardinalities; the permutation witnesses that will pin them are not written), and a fold
-/// over the rows (`unrolls` is false). `oneAboveHighest` is a fresh symbol with the axioms that
-/// define it (`axioms`), which are true of exactly one value: it adds nothing that could make
-/// a false claim provable.
+/// A count and a tally are fresh symbols, with what the real cardinality satisfies and how two
+/// counts of tables that differ in one row relate (`counted`): enough to carry a count across a
+/// step that changes one row, or only rows of other keys. A fold
+/// over the rows has no finite-term meaning here (`unrolls` is false): its result is a fresh
+/// symbol, which only weakens what can be proven (a claim that depends on it fails, and none
+/// is proven by it). `oneAboveHighest` is a fresh symbol with the axioms that define it
+/// (`axioms`), which are true of exactly one value: it adds nothing that could make a false
+/// claim provable.
 final class Z3FunctionLogic: Logic {
     typealias Value = Term
     typealias Truth = Term
@@ -37,12 +39,13 @@ final class Z3FunctionLogic: Logic {
     /// The variables bound around the term being built (by quantifiers and lambdas), innermost
     /// last: a fresh symbol made inside them is a function of them.
     private var bound: [Term] = []
+    /// The universe each of them ranges over.
+    private var boundUniverses: [Universe] = []
     /// Definitions of fresh symbols, to be assumed with the hypotheses.
     private(set) var axioms: [Term] = []
-    /// Tallies and counts made so far, by the term they count over: the same table gives the
-    /// same fresh symbol.
-    private var tallies: [String: FunctionTable] = [:]
-    private var counts: [String: Term] = [:]
+    /// The counts' axioms: assumed only where a claim counts (see `Claim.counts`), since their
+    /// instances slow every other query down.
+    private(set) var countingAxioms: [Term] = []
 
     /// The largest size a universe may have: counts and the frame slots (threads × frames) stay
     /// below the sign bit, so no arithmetic the spec does wraps.
@@ -98,30 +101,41 @@ final class Z3FunctionLogic: Logic {
     /// A new variable bound while `body` builds the term over it. Named by its depth, not
     /// fresh: a quantifier or lambda abstracts it, so the same body gives the same term (Z3
     /// shares equal terms), and a tally of an unchanged table is the same tally.
-    private func binding<R>(_ body: (Term) -> R) -> (Term, R) {
+    private func binding<R>(_ u: Universe, _ body: (Term) -> R) -> (Term, R) {
         let x = scalars.adopt(Z3_mk_const(ctx, Z3_mk_string_symbol(ctx, "row\(bound.count)"), valueSort))
         bound.append(x)
-        defer { bound.removeLast() }
+        boundUniverses.append(u)
+        defer { bound.removeLast(); boundUniverses.removeLast() }
         return (x, body(x))
     }
 
-    private func quantifier(_ universal: Bool, _ variables: [Term], _ body: Term) -> Term {
+    /// A quantifier over `variables`; `patterns`, if any, are its triggers (each a list of
+    /// terms that together name every variable), else Z3 chooses.
+    private func quantifier(_ universal: Bool, _ variables: [Term], _ body: Term, patterns: [[Term]] = []) -> Term {
         if let b = body.boolean { return truth(b) }
         let apps: [Z3_app?] = variables.map { Z3_to_app(ctx, $0.ast) }
-        let ast = apps.withUnsafeBufferPointer {
-            universal ? Z3_mk_forall_const(ctx, 0, UInt32($0.count), $0.baseAddress, 0, nil, body.ast)
-                : Z3_mk_exists_const(ctx, 0, UInt32($0.count), $0.baseAddress, 0, nil, body.ast)
+        // Held while the quantifier is made (a reference-counted context frees what no one holds).
+        let triggers: [Z3_pattern?] = patterns.map { terms in
+            let asts: [Z3_ast?] = terms.map(\.ast)
+            let p = asts.withUnsafeBufferPointer { Z3_mk_pattern(ctx, UInt32($0.count), $0.baseAddress) }
+            Z3_inc_ref(ctx, Z3_pattern_to_ast(ctx, p))
+            return p
         }
+        defer { for p in triggers { Z3_dec_ref(ctx, Z3_pattern_to_ast(ctx, p)) } }
+        let ast = apps.withUnsafeBufferPointer { a in triggers.withUnsafeBufferPointer { p in
+            universal ? Z3_mk_forall_const(ctx, 0, UInt32(a.count), a.baseAddress, UInt32(p.count), p.baseAddress, body.ast)
+                : Z3_mk_exists_const(ctx, 0, UInt32(a.count), a.baseAddress, UInt32(p.count), p.baseAddress, body.ast)
+        } }
         return scalars.adopt(ast)
     }
 
     func forAll(_ u: Universe, rows: Int, _ body: (Term) -> Term) -> Term {
-        let (x, b) = binding(body)
+        let (x, b) = binding(u, body)
         return quantifier(true, [x], scalars.implies(isRow(x, u), b))
     }
 
     func exists(_ u: Universe, rows: Int, _ body: (Term) -> Term) -> Term {
-        let (x, b) = binding(body)
+        let (x, b) = binding(u, body)
         return quantifier(false, [x], scalars.and(isRow(x, u), b))
     }
 
@@ -134,41 +148,138 @@ final class Z3FunctionLogic: Logic {
     }
 
     func count(_ u: Universe, rows: Int, _ body: (Term) -> Term) -> Term {
-        counted(flags(u, rows: rows, body).array, u)
+        counted(Counting(keys: flags(u, rows: rows, body).array, rows: u, into: nil)).array
     }
 
     func count(threads: Int, frames: Int, _ body: (Term, Term) -> Term) -> Term {
-        counted(flags(threads: threads, frames: frames, body).array, .frameSlots)
+        counted(Counting(keys: flags(threads: threads, frames: frames, body).array, rows: .frameSlots, into: nil)).array
     }
 
-    /// The count of the rows of `u` where `predicate` (a lambda) holds: a fresh symbol, one per
-    /// predicate (and per binding of the variables around it), with what every cardinality
-    /// satisfies: it is between 0 and the size, and 0 exactly when no row satisfies it.
-    private func counted(_ predicate: Term, _ u: Universe) -> Term {
-        let key = memoKey(predicate, u)
-        if let c = counts[key] { return c }
-        let c = fresh("count", valueSort)
-        counts[key] = c
-        let noRow: Term
-        if u == .frameSlots {
-            let (t, (f, b)) = binding { t in binding { f in
-                scalars.implies(scalars.and(isRow(t, .threads), isRow(f, .frames)), not(read(predicate, t, f)))
-            } }
-            noRow = quantifier(true, [t, f], b)
-        } else {
-            let (x, b) = binding { x in scalars.implies(isRow(x, u), not(read(predicate, x))) }
-            noRow = quantifier(true, [x], b)
+    func tally(_ keys: FunctionTable, into u: Universe, rows: Int) -> FunctionTable {
+        let t = counted(Counting(keys: keys.array, rows: keys.isFrameTable ? .frameSlots : keys.universe, into: u))
+        return FunctionTable(array: t.array, universe: u, isFrameTable: false)
+    }
+
+    // MARK: Counts
+
+    /// A count (how many rows of `rows` satisfy a predicate, `keys` being its flags) or a tally
+    /// (row k of `into`: how many rows of `rows` have key k).
+    private struct Counting {
+        let keys: Term
+        let rows: Universe
+        let into: Universe?
+    }
+
+    /// One made: its fresh symbol (a tally's an array over `into`), and the variables bound
+    /// around it, of which it is a function.
+    private struct Made {
+        let counting: Counting
+        let result: FunctionTable
+        let bound: [Term]
+        let key: String
+    }
+    private var made: [Made] = []
+
+    /// The rows a count is over: one index, or a thread and a frame.
+    private func rowVariables(_ u: Universe) -> [Term] {
+        (0..<(u == .frameSlots ? 2 : 1)).map { scalars.adopt(Z3_mk_const(ctx, Z3_mk_string_symbol(ctx, "counted\(bound.count)_\($0)"), valueSort)) }
+    }
+
+    private func isRow(_ row: [Term], _ u: Universe) -> Term {
+        u == .frameSlots ? scalars.and(isRow(row[0], .threads), isRow(row[1], .frames)) : isRow(row[0], u)
+    }
+
+    private func keyOf(_ c: Counting, _ row: [Term]) -> Term { row.count == 2 ? read(c.keys, row[0], row[1]) : read(c.keys, row[0]) }
+
+    /// Whether the row counts toward `k` (a count: whether it satisfies the predicate).
+    private func counts(_ c: Counting, _ row: [Term], toward k: Term?) -> Term {
+        guard let k else { return keyOf(c, row) }
+        return equal(keyOf(c, row), k)
+    }
+
+    private func value(_ m: Made, at k: Term?) -> Term { k.map { read(m.result.array, $0) } ?? m.result.array }
+
+    private func everyRow(_ u: Universe, _ body: ([Term]) -> Term) -> Term {
+        let row = rowVariables(u)
+        return quantifier(true, row, scalars.implies(isRow(row, u), body(row)))
+    }
+
+    /// `body` for every row k of `into` (a tally), or once (a count), with `trigger`'s terms as
+    /// the quantifier's pattern.
+    private func eachKey(_ into: Universe?, trigger: (Term) -> [Term], _ body: (Term?) -> Term) -> Term {
+        guard let into else { return body(nil) }
+        let k = scalars.adopt(Z3_mk_const(ctx, Z3_mk_string_symbol(ctx, "key\(bound.count)"), valueSort))
+        return quantifier(true, [k], scalars.implies(isRow(k, into), body(k)), patterns: [trigger(k)])
+    }
+
+    /// The fresh symbol counting `c`, made once per predicate or key table (and per binding of
+    /// the variables around it), with the facts every cardinality satisfies and, for each
+    /// count made before it over the same rows and with the same bindings, how the two relate.
+    /// All are true of the real cardinality (each set of rows is finite and within the size),
+    /// and of a choice of a row where two tables differ, so they make no false claim provable:
+    /// - each count is between 0 and the size; 0 exactly when no row counts, the size exactly
+    ///   when every row does;
+    /// - of two counts A and B, `apart` is a row where their tables differ, if any; if they
+    ///   agree on every row but that one, B is A, less 1 where that row counted in A and plus 1
+    ///   where it counts in B (a step that changes one row); and a tally's row k is the same in
+    ///   both if the rows with key k are the same (a step that changes rows of other keys).
+    private func counted(_ c: Counting) -> FunctionTable {
+        let key = "\(c.rows) \(c.into.map { "\($0)" } ?? "-") \(Z3_get_ast_id(ctx, c.keys.ast)) \(bound.map { Z3_get_ast_id(ctx, $0.ast) })"
+        if let m = made.first(where: { $0.key == key }) { return m.result }
+        let sort = c.into == nil ? valueSort : arraySort(valueSort, frames: false)
+        let m = Made(counting: c, result: FunctionTable(array: fresh(c.into == nil ? "count" : "tally", sort), universe: c.into ?? c.rows, isFrameTable: false),
+                     bound: bound, key: key)
+        let size = sizes[c.rows]!
+        countingAxioms.append(closed(eachKey(c.into, trigger: { [value(m, at: $0)] }) { k in
+            let n = value(m, at: k)
+            return scalars.all([
+                scalars.atMost(constant(0), n), scalars.atMost(n, size),
+                same(equal(n, constant(0)), everyRow(c.rows) { not(counts(c, $0, toward: k)) }),
+                same(equal(n, size), everyRow(c.rows) { counts(c, $0, toward: k) }),
+            ])
+        }))
+        if c.into == nil { countingAxioms.append(closed(single(m))) }
+        for earlier in made where earlier.counting.rows == c.rows && earlier.counting.into == c.into
+            && earlier.bound.map(\.ast) == bound.map(\.ast) {
+            countingAxioms.append(closed(relating(earlier, m)))
         }
-        axioms.append(closed(scalars.all([
-            scalars.atMost(constant(0), c), scalars.atMost(c, sizes[u]!), same(equal(c, constant(0)), noRow),
-        ])))
-        return c
+        made.append(m)
+        return m.result
     }
 
-    /// What names a count or tally: the term counted over, its universe, and the variables
-    /// bound around it.
-    private func memoKey(_ term: Term, _ u: Universe) -> String {
-        "\(u) \(Z3_get_ast_id(ctx, term.ast)) \(bound.map { Z3_get_ast_id(ctx, $0.ast) })"
+    /// A count of rows among which at most one, `only`, counts is 1 if it does, else 0.
+    private func single(_ m: Made) -> Term {
+        let u = m.counting.rows
+        let only = (0..<(u == .frameSlots ? 2 : 1)).map { _ in fresh("only", valueSort) }
+        let row = rowVariables(u)
+        let some = quantifier(false, row, scalars.and(isRow(row, u), counts(m.counting, row, toward: nil)))
+        let chosen = scalars.implies(some, scalars.and(isRow(only, u), counts(m.counting, only, toward: nil)))
+        let alone = everyRow(u) { r in scalars.implies(counts(m.counting, r, toward: nil), scalars.all(r.indices.map { equal(r[$0], only[$0]) })) }
+        let one = choose(scalars.and(isRow(only, u), counts(m.counting, only, toward: nil)), constant(1), constant(0))
+        return scalars.and(chosen, scalars.implies(alone, equal(value(m, at: nil), one)))
+    }
+
+    private func relating(_ a: Made, _ b: Made) -> Term {
+        let u = a.counting.rows
+        let apart = (0..<(u == .frameSlots ? 2 : 1)).map { _ in fresh("apart", valueSort) }
+        func differ(_ row: [Term]) -> Term { scalars.differ(keyOf(a.counting, row), keyOf(b.counting, row)) }
+        let row = rowVariables(u)
+        let anywhere = quantifier(false, row, scalars.and(isRow(row, u), differ(row)))
+        let chosen = scalars.implies(anywhere, scalars.and(isRow(apart, u), differ(apart)))
+        let elsewhere = everyRow(u) { r in scalars.implies(differ(r), scalars.all(r.indices.map { equal(r[$0], apart[$0]) })) }
+        let step = eachKey(a.counting.into, trigger: { [value(b, at: $0)] }) { k in
+            func one(_ m: Made) -> Term { choose(scalars.and(isRow(apart, u), counts(m.counting, apart, toward: k)), constant(1), constant(0)) }
+            return equal(value(b, at: k), plus(minus(value(a, at: k), one(a)), one(b)))
+        }
+        var facts = [chosen, scalars.implies(elsewhere, step)]
+        if a.counting.into != nil {
+            facts.append(eachKey(a.counting.into, trigger: { [value(b, at: $0)] }) { k in
+                let k = k!
+                return scalars.implies(everyRow(u) { r in same(counts(a.counting, r, toward: k), counts(b.counting, r, toward: k)) },
+                                       equal(value(b, at: k), value(a, at: k)))
+            })
+        }
+        return scalars.all(facts)
     }
 
     private func read(_ array: Term, _ i: Term) -> Term { scalars.adopt(Z3_mk_select(ctx, array.ast, i.ast)) }
@@ -191,8 +302,16 @@ final class Z3FunctionLogic: Logic {
 
     /// No row at or above `n` satisfies `body`.
     private func axiomOverRows(_ n: Term, _ u: Universe, _ body: (Term) -> Term) -> Term {
-        let (f, b) = binding { f in scalars.implies(scalars.and(scalars.atMost(n, f), isRow(f, u)), not(body(f))) }
+        let (f, b) = binding(u) { f in scalars.implies(scalars.and(scalars.atMost(n, f), isRow(f, u)), not(body(f))) }
         return quantifier(true, [f], b)
+    }
+
+    /// `fact` for every row the variables bound around it range over: a range fact recorded
+    /// inside a table built row by row (`Ledger`) must hold for each row.
+    func forEveryBinding(_ fact: Term) -> Term {
+        guard !bound.isEmpty else { return fact }
+        let rows = scalars.all(bound.indices.map { isRow(bound[$0], boundUniverses[$0]) })
+        return quantifier(true, bound, scalars.implies(rows, fact))
     }
 
     /// `body` for every value of the variables bound around it: an axiom stands on its own.
@@ -219,14 +338,14 @@ final class Z3FunctionLogic: Logic {
     }
 
     func tabulate(_ u: Universe, rows: Int, _ body: (Term) -> Term) -> FunctionTable {
-        let (x, b) = binding(body)
+        let (x, b) = binding(u, body)
         return FunctionTable(array: lambda([x], b), universe: u, isFrameTable: false)
     }
 
     func flags(_ u: Universe, rows: Int, _ body: (Term) -> Term) -> FunctionTable { tabulate(u, rows: rows, body) }
 
     func tabulate(threads: Int, frames: Int, _ body: (Term, Term) -> Term) -> FunctionTable {
-        let (t, (f, b)) = binding { t in binding { f in body(t, f) } }
+        let (t, (f, b)) = binding(.threads) { t in binding(.frames) { f in body(t, f) } }
         return FunctionTable(array: lambda([t, f], b), universe: .threads, isFrameTable: true)
     }
 
@@ -279,29 +398,4 @@ final class Z3FunctionLogic: Logic {
         return FunctionTable(array: fresh("arbitrary", sort), universe: table.universe, isFrameTable: table.isFrameTable)
     }
 
-    func tally(_ keys: FunctionTable, into u: Universe, rows: Int) -> FunctionTable {
-        let key = memoKey(keys.array, u)
-        if let t = tallies[key] { return t }
-        let sort = arraySort(valueSort, frames: false)
-        let t = FunctionTable(array: fresh("tally", sort), universe: u, isFrameTable: false)
-        tallies[key] = t
-        // Each row k is a count of the keys' rows equal to k (see `counted`).
-        let (k, fact) = binding { k -> Term in
-            let rows: Universe = keys.isFrameTable ? .frameSlots : keys.universe
-            let n = read(t.array, k)
-            let noRow: Term
-            if keys.isFrameTable {
-                let (r, (f, b)) = binding { r in binding { f in
-                    scalars.implies(scalars.and(isRow(r, .threads), isRow(f, .frames)), scalars.differ(read(keys.array, r, f), k))
-                } }
-                noRow = quantifier(true, [r, f], b)
-            } else {
-                let (i, b) = binding { i in scalars.implies(isRow(i, keys.universe), scalars.differ(read(keys.array, i), k)) }
-                noRow = quantifier(true, [i], b)
-            }
-            return scalars.all([scalars.atMost(constant(0), n), scalars.atMost(n, sizes[rows]!), same(equal(n, constant(0)), noRow)])
-        }
-        axioms.append(closed(quantifier(true, [k], scalars.implies(isRow(k, u), fact))))
-        return t
-    }
 }

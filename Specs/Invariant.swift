@@ -52,7 +52,7 @@ public enum Invariant: Int, CaseIterable, Sendable {
         case .threadsRunInLiveDomains: "a live thread's home and the domain it runs in (its top callee) are live"
         case .stacksChainCallerToCallee: "each frame's caller is the previous frame's callee (the home for the first)"
         case .currentDomainIsTopFrame: "the current domain is the running thread's top callee, or its home"
-        case .runQueueHoldsReadyThreads: "the run queue holds exactly the ready threads, each once, at the slot its ghost names"
+        case .runQueueHoldsReadyThreads: "the run queue holds exactly the ready threads, each once, at the slot its ghost names; its length is their number"
         case .oneRunningThread: "exactly one thread runs, the current one"
         }
     }
@@ -172,9 +172,12 @@ extension SpecState {
             // Queue slots are as many as threads; slot i is queued while i < runQueueLength.
             let length = runQueueLength
             func queued(_ i: L.Value) -> L.Truth { l.less(i, length) }
-            // Each queued thread is at the slot its ghost names, so none is queued twice.
+            // Each queued thread is at the slot its ghost names, so none is queued twice. The
+            // length is the number of ready threads: implied, but an unbounded proof needs it
+            // to know a slot is free for a thread not yet queued (the pigeonhole principle).
             return l.all([
                 l.atMost(c(0), length), l.atMost(length, size(.threads)),
+                l.equal(length, count(.threads) { t in threadIs(t, .ready) }),
                 forAll(.threads) { i in
                     let t = select(runQueue, i)
                     return l.choose(queued(i), l.and(threadIs(t, .ready), l.equal(select(queueSlot, t), i)), l.equal(t, none))

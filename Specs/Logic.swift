@@ -74,6 +74,10 @@ public protocol Logic {
     /// a bounded logic. Where it may not, the fold's result is `arbitrary`: some value, about
     /// which nothing is known.
     var unrolls: Bool { get }
+    /// `fact`, made while rows of tables are being built (inside `tabulate`, `forAll`, ...),
+    /// for every row being built: what a bounded logic, which builds each row as a constant,
+    /// has already. (The no-overflow facts of a step are recorded so.)
+    func forEveryBinding(_ fact: Truth) -> Truth
     func arbitrary() -> Value
     func arbitrary(like table: Table) -> Table
 }
@@ -84,6 +88,7 @@ public protocol BoundedLogic: Logic where Table == [Value], Flags == [Truth] {}
 
 extension BoundedLogic {
     public var unrolls: Bool { true }
+    public func forEveryBinding(_ fact: Truth) -> Truth { fact }
     public func arbitrary() -> Value { fatalError("a bounded logic unrolls every fold") }
     public func arbitrary(like table: [Value]) -> [Value] { fatalError("a bounded logic unrolls every fold") }
 

@@ -35,7 +35,7 @@ extension SpecState {
     /// `capacity`: where `when` holds (the result is used), it must stay in that range
     /// (no-overflow).
     func counted(_ value: L.Value, within capacity: Universe, when: L.Truth) -> L.Value {
-        ledger?.record(l.implies(when, l.and(l.atMost(c(0), value), l.atMost(value, size(capacity)))))
+        ledger?.record(l.forEveryBinding(l.implies(when, l.and(l.atMost(c(0), value), l.atMost(value, size(capacity))))))
         return value
     }
 
