@@ -23,13 +23,17 @@ enum Claim: Equatable {
     /// Boot is no step: only the invariants are claimed of it.
     var appliesToBoot: Bool { if case .invariant = self { true } else { false } }
 
-    /// Whether the claim is about a count (or, no-overflow, a count's range): the unbounded
-    /// proof assumes the cardinality axioms for these only.
-    var counts: Bool {
+    /// The universes whose counts the claim is about (no-overflow: every count's range): the
+    /// unbounded proof assumes how counts over these relate across a step for it only.
+    var countedRows: [Universe] {
         switch self {
-        case .invariant(let i): [.deadDomainsOwnNothing, .objectCountsMatch, .pageCountsMatch, .borrowsCountLendingFrames,
-                                  .runQueueHoldsReadyThreads].contains(i)
-        case .property(let p): p == .noOverflow
+        case .invariant(.objectCountsMatch): [.objects]
+        case .invariant(.pageCountsMatch): [.pages]
+        case .invariant(.deadDomainsOwnNothing): [.objects, .pages]
+        case .invariant(.borrowsCountLendingFrames): [.frameSlots]
+        case .invariant(.runQueueHoldsReadyThreads): [.threads]
+        case .property(.noOverflow): [.objects, .pages, .frameSlots, .threads]
+        default: []
         }
     }
 

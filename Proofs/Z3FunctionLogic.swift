@@ -43,9 +43,12 @@ final class Z3FunctionLogic: Logic {
     private var boundUniverses: [Universe] = []
     /// Definitions of fresh symbols, to be assumed with the hypotheses.
     private(set) var axioms: [Term] = []
-    /// The counts' axioms: assumed only where a claim counts (see `Claim.counts`), since their
-    /// instances slow every other query down.
-    private(set) var countingAxioms: [Term] = []
+    /// The counts' axioms: `countBounds` (what each count's range is) are assumed in every
+    /// query, `countSteps` (how two counts relate) by universe counted, only where a claim is
+    /// about counts over that universe (`Claim.countedRows`): their instances slow every other
+    /// query down.
+    private(set) var countBounds: [Term] = []
+    private(set) var countSteps: [Universe: [Term]] = [:]
 
     /// The largest size a universe may have: counts and the frame slots (threads × frames) stay
     /// below the sign bit, so no arithmetic the spec does wraps.
@@ -176,6 +179,7 @@ final class Z3FunctionLogic: Logic {
         let counting: Counting
         let result: FunctionTable
         let bound: [Term]
+        let boundUniverses: [Universe]
         let key: String
     }
     private var made: [Made] = []
@@ -219,18 +223,18 @@ final class Z3FunctionLogic: Logic {
     /// and of a choice of a row where two tables differ, so they make no false claim provable:
     /// - each count is between 0 and the size; 0 exactly when no row counts, the size exactly
     ///   when every row does;
-    /// - of two counts A and B, `apart` is a row where their tables differ, if any; if they
-    ///   agree on every row but that one, B is A, less 1 where that row counted in A and plus 1
-    ///   where it counts in B (a step that changes one row); and a tally's row k is the same in
-    ///   both if the rows with key k are the same (a step that changes rows of other keys).
+    /// - of two counts, how a step that changes one or two rows, or only rows of other keys,
+    ///   changes the count (`relating`), and how one that takes a counted set of rows from a
+    ///   key does (`subtracting`);
+    /// - a count of at most one row is 0 or 1 (`single`).
     private func counted(_ c: Counting) -> FunctionTable {
         let key = "\(c.rows) \(c.into.map { "\($0)" } ?? "-") \(Z3_get_ast_id(ctx, c.keys.ast)) \(bound.map { Z3_get_ast_id(ctx, $0.ast) })"
         if let m = made.first(where: { $0.key == key }) { return m.result }
         let sort = c.into == nil ? valueSort : arraySort(valueSort, frames: false)
         let m = Made(counting: c, result: FunctionTable(array: fresh(c.into == nil ? "count" : "tally", sort), universe: c.into ?? c.rows, isFrameTable: false),
-                     bound: bound, key: key)
+                     bound: bound, boundUniverses: boundUniverses, key: key)
         let size = sizes[c.rows]!
-        countingAxioms.append(closed(eachKey(c.into, trigger: { [value(m, at: $0)] }) { k in
+        countBounds.append(closed(eachKey(c.into, trigger: { [value(m, at: $0)] }) { k in
             let n = value(m, at: k)
             return scalars.all([
                 scalars.atMost(constant(0), n), scalars.atMost(n, size),
@@ -238,13 +242,41 @@ final class Z3FunctionLogic: Logic {
                 same(equal(n, size), everyRow(c.rows) { counts(c, $0, toward: k) }),
             ])
         }))
-        if c.into == nil { countingAxioms.append(closed(single(m))) }
+        if c.into == nil { countSteps[c.rows, default: []].append(closed(single(m))) }
         for earlier in made where earlier.counting.rows == c.rows && earlier.counting.into == c.into
             && earlier.bound.map(\.ast) == bound.map(\.ast) {
-            countingAxioms.append(closed(relating(earlier, m)))
+            countSteps[c.rows, default: []].append(closed(relating(earlier, m)))
+            if c.into != nil {
+                for taken in made where taken.counting.rows == c.rows && taken.counting.into == nil {
+                    if let fact = subtracting(taken, from: earlier, leaving: m) { countSteps[c.rows, default: []].append(fact) }
+                }
+            }
         }
         made.append(m)
         return m.result
+    }
+
+    /// Tally b's row k is tally a's less count p where b's rows of key k are a's without p's
+    /// and p's are among a's (a step that takes several rows away from a key: a teardown, the
+    /// frames a crash pops). The key is p's innermost variable where it is one of b's rows (p
+    /// counts, for each key, what the step takes from it), else any.
+    private func subtracting(_ p: Made, from a: Made, leaving b: Made) -> Term? {
+        guard let into = a.counting.into, a.bound.isEmpty, b.bound.isEmpty else { return nil }
+        let u = a.counting.rows
+        func fact(_ k: Term) -> Term {
+            let exactly = everyRow(u) { r in
+                let taken = counts(p.counting, r, toward: nil)
+                return scalars.and(same(counts(b.counting, r, toward: k), scalars.and(counts(a.counting, r, toward: k), not(taken))),
+                                   scalars.implies(taken, counts(a.counting, r, toward: k)))
+            }
+            return scalars.implies(exactly, equal(value(b, at: k), minus(value(a, at: k), value(p, at: nil))))
+        }
+        if p.bound.isEmpty {
+            return eachKey(into, trigger: { [value(b, at: $0), value(p, at: nil)] }) { fact($0!) }
+        }
+        guard p.bound.count == 1, p.boundUniverses[0] == into else { return nil }
+        let k = p.bound[0]
+        return quantifier(true, [k], scalars.implies(isRow(k, into), fact(k)), patterns: [[value(p, at: nil)]])
     }
 
     /// A count of rows among which at most one, `only`, counts is 1 if it does, else 0.
@@ -259,19 +291,33 @@ final class Z3FunctionLogic: Logic {
         return scalars.and(chosen, scalars.implies(alone, equal(value(m, at: nil), one)))
     }
 
+    /// Of counts a and b (b made later, over the same rows): `first` and `second`, the rows
+    /// where their tables differ, if there are any; if they differ nowhere else, b is a less
+    /// what those rows counted in a plus what they count in b (a step that changes one or two
+    /// rows: a yield readies one thread and runs another). A tally's row k is also the same in
+    /// both if its rows of key k are (a step that changes rows of other keys).
     private func relating(_ a: Made, _ b: Made) -> Term {
         let u = a.counting.rows
-        let apart = (0..<(u == .frameSlots ? 2 : 1)).map { _ in fresh("apart", valueSort) }
+        func choice() -> [Term] { (0..<(u == .frameSlots ? 2 : 1)).map { _ in fresh("apart", valueSort) } }
+        let first = choice(), second = choice()
         func differ(_ row: [Term]) -> Term { scalars.differ(keyOf(a.counting, row), keyOf(b.counting, row)) }
+        func isAt(_ r: [Term], _ c: [Term]) -> Term { scalars.all(r.indices.map { equal(r[$0], c[$0]) }) }
         let row = rowVariables(u)
-        let anywhere = quantifier(false, row, scalars.and(isRow(row, u), differ(row)))
-        let chosen = scalars.implies(anywhere, scalars.and(isRow(apart, u), differ(apart)))
-        let elsewhere = everyRow(u) { r in scalars.implies(differ(r), scalars.all(r.indices.map { equal(r[$0], apart[$0]) })) }
+        let firstChosen = scalars.implies(quantifier(false, row, scalars.and(isRow(row, u), differ(row))),
+                                          scalars.and(isRow(first, u), differ(first)))
+        let secondChosen = scalars.implies(quantifier(false, row, scalars.all([isRow(row, u), scalars.not(isAt(row, first)), differ(row)])),
+                                           scalars.all([isRow(second, u), scalars.not(isAt(second, first)), differ(second)]))
+        let elsewhere = everyRow(u) { r in scalars.implies(differ(r), scalars.or(isAt(r, first), isAt(r, second))) }
         let step = eachKey(a.counting.into, trigger: { [value(b, at: $0)] }) { k in
-            func one(_ m: Made) -> Term { choose(scalars.and(isRow(apart, u), counts(m.counting, apart, toward: k)), constant(1), constant(0)) }
-            return equal(value(b, at: k), plus(minus(value(a, at: k), one(a)), one(b)))
+            func one(_ m: Made, _ at: [Term], unless other: [Term]? = nil) -> Term {
+                var condition = [isRow(at, u), counts(m.counting, at, toward: k)]
+                if let other { condition.append(scalars.not(isAt(at, other))) }
+                return choose(scalars.all(condition), constant(1), constant(0))
+            }
+            let changed = minus(plus(one(b, first), one(b, second, unless: first)), plus(one(a, first), one(a, second, unless: first)))
+            return equal(value(b, at: k), plus(value(a, at: k), changed))
         }
-        var facts = [chosen, scalars.implies(elsewhere, step)]
+        var facts = [firstChosen, secondChosen, scalars.implies(elsewhere, step)]
         if a.counting.into != nil {
             facts.append(eachKey(a.counting.into, trigger: { [value(b, at: $0)] }) { k in
                 let k = k!
