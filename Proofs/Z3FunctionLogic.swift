@@ -225,7 +225,8 @@ final class Z3FunctionLogic: Logic {
     ///   when every row does;
     /// - of two counts, how a step that changes one or two rows, or only rows of other keys,
     ///   changes the count (`relating`), and how one that takes a counted set of rows from a
-    ///   key does (`subtracting`);
+    ///   key does (`subtracting`); a count and a tally's row of the same rows are equal
+    ///   (`matching`);
     /// - a count of at most one row is 0 or 1 (`single`).
     private func counted(_ c: Counting) -> FunctionTable {
         let key = "\(c.rows) \(c.into.map { "\($0)" } ?? "-") \(Z3_get_ast_id(ctx, c.keys.ast)) \(bound.map { Z3_get_ast_id(ctx, $0.ast) })"
@@ -252,18 +253,22 @@ final class Z3FunctionLogic: Logic {
                 }
             }
         }
+        // A count and a tally over the same rows, whichever is made second.
+        for other in made where other.counting.rows == c.rows && (other.counting.into == nil) != (c.into == nil) {
+            let fact = c.into == nil ? matching(m, other) : matching(other, m)
+            if let fact { countSteps[c.rows, default: []].append(fact) }
+        }
         made.append(m)
         return m.result
     }
 
     /// Tally b's row k is tally a's less count p where b's rows of key k are a's without p's
     /// and p's are among a's (a step that takes several rows away from a key: a teardown, the
-    /// frames a crash pops). The key is p's innermost variable where it is one of b's rows (p
-    /// counts, for each key, what the step takes from it), else any.
+    /// frames a crash pops).
     private func subtracting(_ p: Made, from a: Made, leaving b: Made) -> Term? {
-        guard let into = a.counting.into, a.bound.isEmpty, b.bound.isEmpty else { return nil }
+        guard a.bound.isEmpty, b.bound.isEmpty else { return nil }
         let u = a.counting.rows
-        func fact(_ k: Term) -> Term {
+        return forKey(of: p, in: a, trigger: { [value(b, at: $0)] }) { k in
             let exactly = everyRow(u) { r in
                 let taken = counts(p.counting, r, toward: nil)
                 return scalars.and(same(counts(b.counting, r, toward: k), scalars.and(counts(a.counting, r, toward: k), not(taken))),
@@ -271,9 +276,24 @@ final class Z3FunctionLogic: Logic {
             }
             return scalars.implies(exactly, equal(value(b, at: k), minus(value(a, at: k), value(p, at: nil))))
         }
-        if p.bound.isEmpty {
-            return eachKey(into, trigger: { [value(b, at: $0), value(p, at: nil)] }) { fact($0!) }
+    }
+
+    /// Count p is tally a's row k where p counts exactly the rows of key k (what a teardown
+    /// takes from its domain is all the domain had).
+    private func matching(_ p: Made, _ a: Made) -> Term? {
+        guard a.bound.isEmpty else { return nil }
+        return forKey(of: p, in: a, trigger: { [value(a, at: $0)] }) { k in
+            scalars.implies(everyRow(a.counting.rows) { r in same(counts(p.counting, r, toward: nil), counts(a.counting, r, toward: k)) },
+                            equal(value(p, at: nil), value(a, at: k)))
         }
+    }
+
+    /// `fact` of the key of tally a that count p is about: p's innermost variable where it is
+    /// one of a's rows (p counts, for each key, what the step takes from it), else every key,
+    /// with `trigger` as the pattern.
+    private func forKey(of p: Made, in a: Made, trigger: (Term) -> [Term], _ fact: (Term) -> Term) -> Term? {
+        guard let into = a.counting.into else { return nil }
+        if p.bound.isEmpty { return eachKey(into, trigger: trigger) { fact($0!) } }
         guard p.bound.count == 1, p.boundUniverses[0] == into else { return nil }
         let k = p.bound[0]
         return quantifier(true, [k], scalars.implies(isRow(k, into), fact(k)), patterns: [[value(p, at: nil)]])
