@@ -278,13 +278,18 @@ final class Z3FunctionLogic: Logic {
         }
     }
 
-    /// Count p is tally a's row k where p counts exactly the rows of key k (what a teardown
-    /// takes from its domain is all the domain had).
+    /// Count p is at most tally a's row k where p counts only rows of key k (the frames a
+    /// return pops lend no more than are lent), and equal to it where it counts exactly them
+    /// (what a teardown takes from its domain is all the domain had).
     private func matching(_ p: Made, _ a: Made) -> Term? {
         guard a.bound.isEmpty else { return nil }
         return forKey(of: p, in: a, trigger: { [value(a, at: $0)] }) { k in
-            scalars.implies(everyRow(a.counting.rows) { r in same(counts(p.counting, r, toward: nil), counts(a.counting, r, toward: k)) },
-                            equal(value(p, at: nil), value(a, at: k)))
+            let u = a.counting.rows
+            return scalars.and(
+                scalars.implies(everyRow(u) { r in scalars.implies(counts(p.counting, r, toward: nil), counts(a.counting, r, toward: k)) },
+                                scalars.atMost(value(p, at: nil), value(a, at: k))),
+                scalars.implies(everyRow(u) { r in same(counts(p.counting, r, toward: nil), counts(a.counting, r, toward: k)) },
+                                equal(value(p, at: nil), value(a, at: k))))
         }
     }
 
