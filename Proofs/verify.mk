@@ -16,8 +16,9 @@ verify:
 	$(VERIFY_SCRATCH)/release/verify --quiet --smt2 $(OUT)/smt2
 	scripts/replay-smt2.sh $(OUT)/smt2
 
-# `make verify-unbounded`: the obligations for every table size (work in progress: it fails while
-# any is unproven, so `make test` does not run it; about 4 minutes).
+# `make verify-unbounded`: the obligations for every table size at 3 s per query (work in
+# progress: it fails while any is unproven, so `make test` does not run it; about 100 s; the
+# default 20 s per query proves more in about 5 minutes).
 .PHONY: verify-unbounded
 verify-unbounded:
 	$(SWIFT) run -c release --scratch-path $(VERIFY_SCRATCH) verify --unbounded --timeout-ms 3000
