@@ -168,7 +168,7 @@ struct VerifyCommand: ParsableCommand {
         }
         report.printTable()
         let s = (Date().timeIntervalSince(start) * 100).rounded() / 100
-        print("verified for every table size: \(report.outcomes.count - report.failures) of \(report.outcomes.count) obligations, \(report.failures) not, in \(s) s")
+        print("verified: \(report.outcomes.count) obligations for every table size, \(report.failures) failed, in \(s) s")
         if report.failures > 0 { throw ExitCode.failure }
     }
 
