@@ -161,12 +161,20 @@ extension HeapAccess {
         guard let c = ownedEntry(container, type: type, writing: writing) else { return nil }
         let slots = ContainerLayout(c.pointee.payload.unsafelyUnwrapped)
         guard slot >= 0, slot < (fromFront ? slots.count : slots.capacity) else { return nil }
-        let id = slots[fromFront ? slots.slot(atPosition: slot) : slot]
+        return heldElementPayload(slots[fromFront ? slots.slot(atPosition: slot) : slot], in: container,
+                                  elementType: c.pointee.elementType, writing: writing)
+    }
+
+    /// Element `id` of `container`, whose elements are of `elementType`, in the common case: it
+    /// is held there, of that type, and (to write) not lent; else nil.
+    @inlinable @inline(__always)
+    static func heldElementPayload(_ id: ObjectID, in container: ObjectID, elementType: UInt64,
+                                   writing: Bool) -> UnsafeMutableRawPointer? {
         let k = kernelStatePointer.unsafelyUnwrapped
         guard Int(id.index) < k.pointee.objectCapacity else { return nil }
         let e = k.pointee.objects + Int(id.index)
         guard e.pointee.generation == id.generation, e.pointee.state == .held, e.pointee.parent == container.index,
-              e.pointee.type == c.pointee.elementType, !writing || e.pointee.borrows == 0
+              e.pointee.type == elementType, !writing || e.pointee.borrows == 0
         else { return nil }
         return e.pointee.payload
     }
@@ -197,7 +205,7 @@ extension HeapAccess {
 
 /// Every element of a deque, front to back, in one pass: the deque checked once (it cannot
 /// change while the pass runs: the caller holds it exclusively, and an element is reachable
-/// only through it), then each element as `ownedElementPayload` checks it.
+/// only through it), then each element by `heldElementPayload`, as `ownedElementPayload` does.
 extension HeapAccess {
     /// Hands `body` the payload of each element of deque `container` (writable), and returns
     /// how many there were; throws the first refusal, `body` having had the elements before it.
@@ -214,18 +222,13 @@ extension HeapAccess {
         }
         let slots = ContainerLayout(c.pointee.payload.unsafelyUnwrapped)
         let elementType = c.pointee.elementType
-        let k = kernelStatePointer.unsafelyUnwrapped
         for position in 0..<slots.count {
             let id = slots[slots.slot(atPosition: position)]
-            if Int(id.index) < k.pointee.objectCapacity {
-                let e = k.pointee.objects + Int(id.index)
-                if e.pointee.generation == id.generation, e.pointee.state == .held, e.pointee.parent == container.index,
-                   e.pointee.type == elementType, e.pointee.borrows == 0 {
-                    body(e.pointee.payload.unsafelyUnwrapped)
-                    continue
-                }
+            if let payload = heldElementPayload(id, in: container, elementType: elementType, writing: true) {
+                body(payload)
+            } else {
+                body(try checkedElementPayload(container, type: type, slot: position, fromFront: true, writing: true))
             }
-            body(try checkedElementPayload(container, type: type, slot: position, fromFront: true, writing: true))
         }
         return slots.count
     }
