@@ -51,7 +51,6 @@ final class UnboundedProver {
             let asserted = axiomsAsserted
             solver.push()
             assertNewAxioms()
-            for a in logic.countBounds { solver.assert(a.ast) }
             for u in claim.countedRows { for a in logic.countSteps[u] ?? [] { solver.assert(a.ast) } }
             solver.assert(scalars.not(goal).ast)
             let result = solver.check()

@@ -16,8 +16,8 @@ struct FunctionTable {
 /// The scalar operations are `Z3Logic`'s, at `width` bits (LeafCore's IDs are 16 bits wide).
 ///
 /// A count and a tally are fresh symbols, with what the real cardinality satisfies and how two
-/// counts of tables that differ in one row relate (`counted`): enough to carry a count across a
-/// step that changes one row, or only rows of other keys. A fold
+/// counts over the same rows relate (`counted`): enough to carry a count across a step that
+/// changes one or two rows, only rows of other keys, or takes a counted set of rows. A fold
 /// over the rows has no finite-term meaning here (`unrolls` is false): its result is a fresh
 /// symbol, which only weakens what can be proven (a claim that depends on it fails, and none
 /// is proven by it). `oneAboveHighest` is a fresh symbol with the axioms that define it
@@ -41,13 +41,11 @@ final class Z3FunctionLogic: Logic {
     private var bound: [Term] = []
     /// The universe each of them ranges over.
     private var boundUniverses: [Universe] = []
-    /// Definitions of fresh symbols, to be assumed with the hypotheses.
+    /// Definitions of fresh symbols (a count's range among them), to be assumed with the
+    /// hypotheses.
     private(set) var axioms: [Term] = []
-    /// The counts' axioms: `countBounds` (what each count's range is) are assumed in every
-    /// query, `countSteps` (how two counts relate) by universe counted, only where a claim is
-    /// about counts over that universe (`Claim.countedRows`): their instances slow every other
-    /// query down.
-    private(set) var countBounds: [Term] = []
+    /// How two counts relate, by universe counted: assumed only where a claim is about counts
+    /// over that universe (`Claim.countedRows`), since their instances slow every other query.
     private(set) var countSteps: [Universe: [Term]] = [:]
 
     /// The largest size a universe may have: counts and the frame slots (threads × frames) stay
@@ -193,6 +191,13 @@ final class Z3FunctionLogic: Logic {
         u == .frameSlots ? scalars.and(isRow(row[0], .threads), isRow(row[1], .frames)) : isRow(row[0], u)
     }
 
+    /// A fresh choice of a row of `u` (a function of the variables bound around it).
+    private func chosenRow(_ name: String, _ u: Universe) -> [Term] {
+        (0..<(u == .frameSlots ? 2 : 1)).map { _ in fresh(name, valueSort) }
+    }
+
+    private func isAt(_ row: [Term], _ other: [Term]) -> Term { scalars.all(row.indices.map { equal(row[$0], other[$0]) }) }
+
     private func keyOf(_ c: Counting, _ row: [Term]) -> Term { row.count == 2 ? read(c.keys, row[0], row[1]) : read(c.keys, row[0]) }
 
     /// Whether the row counts toward `k` (a count: whether it satisfies the predicate).
@@ -235,7 +240,7 @@ final class Z3FunctionLogic: Logic {
         let m = Made(counting: c, result: FunctionTable(array: fresh(c.into == nil ? "count" : "tally", sort), universe: c.into ?? c.rows, isFrameTable: false),
                      bound: bound, boundUniverses: boundUniverses, key: key)
         let size = sizes[c.rows]!
-        countBounds.append(closed(eachKey(c.into, trigger: { [value(m, at: $0)] }) { k in
+        axioms.append(closed(eachKey(c.into, trigger: { [value(m, at: $0)] }) { k in
             let n = value(m, at: k)
             return scalars.all([
                 scalars.atMost(constant(0), n), scalars.atMost(n, size),
@@ -307,11 +312,11 @@ final class Z3FunctionLogic: Logic {
     /// A count of rows among which at most one, `only`, counts is 1 if it does, else 0.
     private func single(_ m: Made) -> Term {
         let u = m.counting.rows
-        let only = (0..<(u == .frameSlots ? 2 : 1)).map { _ in fresh("only", valueSort) }
+        let only = chosenRow("only", u)
         let row = rowVariables(u)
         let some = quantifier(false, row, scalars.and(isRow(row, u), counts(m.counting, row, toward: nil)))
         let chosen = scalars.implies(some, scalars.and(isRow(only, u), counts(m.counting, only, toward: nil)))
-        let alone = everyRow(u) { r in scalars.implies(counts(m.counting, r, toward: nil), scalars.all(r.indices.map { equal(r[$0], only[$0]) })) }
+        let alone = everyRow(u) { r in scalars.implies(counts(m.counting, r, toward: nil), isAt(r, only)) }
         let one = choose(scalars.and(isRow(only, u), counts(m.counting, only, toward: nil)), constant(1), constant(0))
         return scalars.and(chosen, scalars.implies(alone, equal(value(m, at: nil), one)))
     }
@@ -323,10 +328,8 @@ final class Z3FunctionLogic: Logic {
     /// both if its rows of key k are (a step that changes rows of other keys).
     private func relating(_ a: Made, _ b: Made) -> Term {
         let u = a.counting.rows
-        func choice() -> [Term] { (0..<(u == .frameSlots ? 2 : 1)).map { _ in fresh("apart", valueSort) } }
-        let first = choice(), second = choice()
+        let first = chosenRow("apart", u), second = chosenRow("apart", u)
         func differ(_ row: [Term]) -> Term { scalars.differ(keyOf(a.counting, row), keyOf(b.counting, row)) }
-        func isAt(_ r: [Term], _ c: [Term]) -> Term { scalars.all(r.indices.map { equal(r[$0], c[$0]) }) }
         let row = rowVariables(u)
         let firstChosen = scalars.implies(quantifier(false, row, scalars.and(isRow(row, u), differ(row))),
                                           scalars.and(isRow(first, u), differ(first)))
